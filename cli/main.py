@@ -1,0 +1,50 @@
+"""The `forcelift` command. Subcommand modules load only when used, so `--help` stays fast."""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+# name -> (module under forcelift.cli, attribute, one-line help shown by `forcelift --help`)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "inventory": ("inventory", "inventory", "Read, validate, summarise and convert inventories."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use, not at start-up."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module_name, attr, _ = COMMANDS[cmd_name]
+        module = importlib.import_module(f"forcelift.cli.{module_name}")
+        command: click.Command = getattr(module, attr)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="forcelift")
+def cli() -> None:
+    """forcelift: move a UK police force's on-premise estate to Azure or AWS.
+
+    Reads inventories (native YAML/CSV, RVTools, Azure Migrate, AWS Migration Hub),
+    classifies workloads, plans waves and generates Pulumi stacks.
+
+    Example:
+
+        forcelift inventory show inventories/exampleshire
+    """
+
+
+def main() -> None:
+    cli(prog_name="forcelift")

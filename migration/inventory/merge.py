@@ -1,0 +1,169 @@
+"""Merge fragments from several sources into one inventory, reporting every disagreement.
+
+Precedence is the order the user gave the sources: the first source that has a value keeps
+it; a later, different value is reported as a conflict (a warning naming both places) rather
+than silently dropped or silently preferred.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from forcelift.migration.errors import Location, ProblemCollector
+from forcelift.migration.inventory.model import Application, Dependency, PowerState, Server
+from forcelift.migration.inventory.readers.base import Fragment
+
+_SERVER_COMPARED = ("cores", "memory_mib", "power_state")
+
+
+def server_key(name: str) -> str:
+    """Servers match across sources by short host name, case-insensitively."""
+    lowered = name.strip().lower()
+    if lowered.replace(".", "").isdigit():
+        return lowered
+    return lowered.split(".", 1)[0]
+
+
+def _is_empty(value: Any) -> bool:
+    return value in (None, "", (), {}) or value == PowerState.UNKNOWN
+
+
+def _merge_records(
+    first: dict[str, Any],
+    later: dict[str, Any],
+    compared: Iterable[str],
+    what: str,
+    first_at: Location,
+    later_at: Location,
+    problems: ProblemCollector,
+) -> dict[str, Any]:
+    merged = dict(first)
+    for field, value in later.items():
+        current = merged.get(field)
+        if _is_empty(value):
+            continue
+        if _is_empty(current):
+            merged[field] = value
+        elif field in compared and current != value:
+            problems.warning(
+                f"{what}: {field} is {current} in {first_at} but {value} here; keeping {current}",
+                later_at,
+                code="conflict",
+                hint="sources are applied in the order given; fix the source that is wrong",
+            )
+        elif isinstance(current, tuple) and isinstance(value, tuple):
+            merged[field] = tuple(dict.fromkeys((*current, *value)))
+        elif isinstance(current, dict) and isinstance(value, dict):
+            merged[field] = {**value, **current}
+    return merged
+
+
+def _merge_servers(fragments: list[Fragment], problems: ProblemCollector) -> list[Server]:
+    # Servers seen in one source only stay the validated objects they are (the common, fast
+    # path at 100k servers); only servers found in several sources are merged field by field.
+    records: dict[str, Server | dict[str, Any]] = {}
+    origin: dict[str, Location] = {}
+    for fragment in fragments:
+        seen_here: dict[str, Location] = {}
+        for server, where in zip(fragment.servers, fragment.server_origins, strict=True):
+            key = server_key(server.name)
+            if key in seen_here:
+                problems.error(
+                    f"duplicate server name {server.name!r} (also at {seen_here[key]})",
+                    where,
+                    hint="server names must be unique within a source",
+                    code="duplicate",
+                )
+                continue
+            seen_here[key] = where
+            if key not in records:
+                records[key] = server
+                origin[key] = where
+                continue
+            existing = records[key]
+            first = dict(existing) if isinstance(existing, Server) else existing
+            data = dict(server)
+            merged_os = _merge_records(
+                dict(first["os"]),
+                dict(data["os"]),
+                ("name",),
+                f"server {server.name!r} OS",
+                origin[key],
+                where,
+                problems,
+            )
+            merged = _merge_records(
+                first,
+                data,
+                _SERVER_COMPARED,
+                f"server {server.name!r}",
+                origin[key],
+                where,
+                problems,
+            )
+            merged["os"] = type(server.os).model_validate(merged_os)
+            records[key] = merged
+    return [r if isinstance(r, Server) else Server.model_validate(r) for r in records.values()]
+
+
+_APP_COMPARED = ("owner", "criticality", "classification", "category")
+
+
+def _merge_applications(
+    fragments: list[Fragment], problems: ProblemCollector
+) -> tuple[list[Application], list[Location]]:
+    records: dict[str, dict[str, Any]] = {}
+    origin: dict[str, Location] = {}
+    for fragment in fragments:
+        seen_here: dict[str, Location] = {}
+        for app, where in zip(fragment.applications, fragment.application_origins, strict=True):
+            key = app.name.strip().lower()
+            if key in seen_here:
+                problems.error(
+                    f"duplicate application {app.name!r} (also at {seen_here[key]})",
+                    where,
+                    code="duplicate",
+                )
+                continue
+            seen_here[key] = where
+            data = dict(app)
+            if key not in records:
+                records[key] = data
+                origin[key] = where
+            else:
+                records[key] = _merge_records(
+                    records[key],
+                    data,
+                    _APP_COMPARED,
+                    f"application {app.name!r}",
+                    origin[key],
+                    where,
+                    problems,
+                )
+    apps = [Application.model_validate(r) for r in records.values()]
+    return apps, list(origin.values())
+
+
+def _merge_dependencies(fragments: list[Fragment]) -> tuple[list[Dependency], list[Location]]:
+    seen: dict[tuple[str, str, str, int | None], tuple[Dependency, Location]] = {}
+    for fragment in fragments:
+        for dep, where in zip(fragment.dependencies, fragment.dependency_origins, strict=True):
+            key = (dep.source.lower(), dep.target.lower(), dep.protocol.lower(), dep.port)
+            seen.setdefault(key, (dep, where))
+    return [d for d, _ in seen.values()], [w for _, w in seen.values()]
+
+
+def merge(fragments: list[Fragment], problems: ProblemCollector) -> dict[str, Any]:
+    """The merged parts of an inventory (servers, applications, dependencies, force)."""
+    force = next((f.force for f in fragments if f.force), "")
+    dependencies, dependency_origins = _merge_dependencies(fragments)
+    applications, application_origins = _merge_applications(fragments, problems)
+    return {
+        "force": force,
+        "servers": _merge_servers(fragments, problems),
+        "applications": applications,
+        "application_origins": application_origins,
+        "dependencies": dependencies,
+        "dependency_origins": dependency_origins,
+    }

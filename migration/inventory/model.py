@@ -1,0 +1,212 @@
+"""The one validated inventory model every reader produces.
+
+Units are fixed so sources agree: memory in MiB, disk sizes in GiB, utilisation in percent.
+Collections are tuples and models are frozen, so an inventory can be shared and hashed safely.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_VERSION = "1.0"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+
+class OsFamily(StrEnum):
+    WINDOWS = "windows"
+    LINUX = "linux"
+    UNIX = "unix"  # AIX, Solaris, HP-UX: neither cloud runs them as VMs
+    MAINFRAME = "mainframe"
+    APPLIANCE = "appliance"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class PowerState(StrEnum):
+    ON = "on"
+    OFF = "off"
+    SUSPENDED = "suspended"
+    UNKNOWN = "unknown"
+
+
+class Criticality(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class SecurityClassification(StrEnum):
+    """Government Security Classifications within scope (SECRET and above are rejected)."""
+
+    OFFICIAL = "OFFICIAL"
+    OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
+
+
+class DependencyKind(StrEnum):
+    APPLICATION = "application"
+    EXTERNAL = "external"
+
+
+class ExternalService(StrEnum):
+    """National and partner services a force depends on but never migrates."""
+
+    PNC = "PNC"
+    PND = "PND"
+    LEDS = "LEDS"
+    PSN = "PSN"
+    NEP = "NEP"
+    M365 = "M365"
+    CJSM = "CJSM"
+    PARTNER = "PARTNER"
+    INTERNET = "INTERNET"
+    OTHER = "OTHER"
+
+
+class OperatingSystem(_Model):
+    family: OsFamily = OsFamily.UNKNOWN
+    name: str = ""
+    version: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _infer_family(cls, data: object) -> object:
+        if (
+            isinstance(data, dict)
+            and data.get("name")
+            and data.get("family") in (None, "", "unknown")
+        ):
+            from forcelift.migration.inventory.normalise import os_family
+
+            data = {**data, "family": os_family(str(data["name"]))}
+        return data
+
+
+class Disk(_Model):
+    name: str = ""
+    provisioned_gib: Annotated[float, Field(ge=0)]
+    used_gib: Annotated[float, Field(ge=0)] | None = None
+
+
+class Utilisation(_Model):
+    """Observed utilisation, as assessment tools report it (a high percentile or average)."""
+
+    cpu_percent: Annotated[float, Field(ge=0, le=100)] | None = None
+    memory_percent: Annotated[float, Field(ge=0, le=100)] | None = None
+    iops: Annotated[float, Field(ge=0)] | None = None
+    network_mbps: Annotated[float, Field(ge=0)] | None = None
+
+
+class SoftwareProduct(_Model):
+    vendor: str = ""
+    product: str
+    version: str = ""
+    edition: str = ""
+
+
+class Server(_Model):
+    name: Annotated[str, Field(min_length=1)]
+    fqdn: str = ""
+    ip_addresses: tuple[str, ...] = ()
+    os: OperatingSystem = OperatingSystem()
+    cores: Annotated[int, Field(ge=1)]
+    memory_mib: Annotated[int, Field(ge=1)]
+    disks: tuple[Disk, ...] = ()
+    power_state: PowerState = PowerState.UNKNOWN
+    host: str = ""
+    cluster: str = ""
+    datacentre: str = ""
+    folder: str = ""
+    annotation: str = ""
+    utilisation: Utilisation | None = None
+    software: tuple[SoftwareProduct, ...] = ()
+    tags: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("power_state", mode="before")
+    @classmethod
+    def _power_state(cls, value: object) -> object:
+        # YAML 1.1 reads a bare `on` / `off` as a boolean.
+        if isinstance(value, bool):
+            return PowerState.ON if value else PowerState.OFF
+        if isinstance(value, str):
+            from forcelift.migration.inventory.normalise import parse_power_state
+
+            return parse_power_state(value)
+        return value
+
+    @property
+    def memory_gib(self) -> float:
+        return self.memory_mib / 1024
+
+    @property
+    def provisioned_gib(self) -> float:
+        return sum(d.provisioned_gib for d in self.disks)
+
+    @property
+    def used_gib(self) -> float | None:
+        used = [d.used_gib for d in self.disks if d.used_gib is not None]
+        return sum(used) if used else None
+
+
+class Application(_Model):
+    name: Annotated[str, Field(min_length=1)]
+    owner: str = ""
+    description: str = ""
+    category: str = ""
+    criticality: Criticality = Criticality.MEDIUM
+    classification: SecurityClassification = SecurityClassification.OFFICIAL
+    products: tuple[SoftwareProduct, ...] = ()
+    servers: tuple[str, ...] = ()
+    user_count: Annotated[int, Field(ge=0)] | None = None
+    rto_hours: Annotated[float, Field(ge=0)] | None = None
+    rpo_hours: Annotated[float, Field(ge=0)] | None = None
+    end_of_support: dt.date | None = None
+    cost_centre: str = ""
+    notes: str = ""
+
+    @field_validator("classification", mode="before")
+    @classmethod
+    def _classification_in_scope(cls, value: object) -> object:
+        from forcelift.migration.inventory.normalise import parse_classification
+
+        return parse_classification(value) if isinstance(value, str) else value
+
+
+class Dependency(_Model):
+    source: Annotated[str, Field(min_length=1)]
+    target: Annotated[str, Field(min_length=1)]
+    kind: DependencyKind = DependencyKind.APPLICATION
+    service: ExternalService | None = None
+    protocol: str = ""
+    port: Annotated[int, Field(ge=0, le=65535)] | None = None
+    description: str = ""
+
+
+class Inventory(_Model):
+    schema_version: str = SCHEMA_VERSION
+    force: str = ""
+    servers: tuple[Server, ...] = ()
+    applications: tuple[Application, ...] = ()
+    dependencies: tuple[Dependency, ...] = ()
+
+    def server_index(self) -> dict[str, Server]:
+        return {s.name.lower(): s for s in self.servers}
+
+    def application_index(self) -> dict[str, Application]:
+        return {a.name.lower(): a for a in self.applications}
+
+
+def inventory_json_schema() -> dict[str, object]:
+    """The JSON Schema users validate their own native files against."""
+    schema = Inventory.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://forcelift.example/schemas/inventory-{SCHEMA_VERSION}.json"
+    schema["title"] = "forcelift inventory"
+    return schema

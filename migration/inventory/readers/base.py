@@ -1,0 +1,104 @@
+"""What every reader shares: the source it reads and the fragment of inventory it returns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from forcelift.migration.errors import Location, Problem, ProblemCollector
+from forcelift.migration.inventory.model import Application, Dependency, Server
+from forcelift.migration.inventory.normalise import normalise_header
+from forcelift.migration.inventory.tabular import Table, Workbook, read_csv_table, sniff_file_kind
+
+
+@dataclass
+class Source:
+    """One input file, with cheap content probes used by format detection."""
+
+    path: Path
+    display: str = ""
+
+    def __post_init__(self) -> None:
+        self.display = self.display or str(self.path)
+
+    @cached_property
+    def kind(self) -> str:
+        return sniff_file_kind(self.path)
+
+    @cached_property
+    def csv_keys(self) -> frozenset[str]:
+        """Folded header names of a CSV file (empty for other kinds or unreadable files)."""
+        if self.kind != "csv":
+            return frozenset()
+        try:
+            return frozenset(read_csv_table(self.path, self.display).keys)
+        except Exception:
+            return frozenset()
+
+    @cached_property
+    def sheet_keys(self) -> frozenset[str]:
+        """Folded sheet names of a workbook (empty for other kinds or unreadable files)."""
+        if self.kind != "xlsx":
+            return frozenset()
+        try:
+            wb = Workbook(self.path, self.display)
+        except Exception:
+            return frozenset()
+        names = frozenset(normalise_header(n) for n in wb.sheet_names)
+        wb.close()
+        return names
+
+    def csv_table(self) -> Table:
+        return read_csv_table(self.path, self.display)
+
+    def workbook(self) -> Workbook:
+        return Workbook(self.path, self.display)
+
+    def location(self, **kwargs: object) -> Location:
+        return Location(file=self.display, **kwargs)  # type: ignore[arg-type]
+
+
+@dataclass
+class Fragment:
+    """The part of an inventory one source contributes, with where each record came from."""
+
+    source: str
+    format: str
+    servers: list[Server] = field(default_factory=list)
+    applications: list[Application] = field(default_factory=list)
+    dependencies: list[Dependency] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    #: where each record came from, aligned with servers / applications / dependencies
+    server_origins: list[Location] = field(default_factory=list)
+    application_origins: list[Location] = field(default_factory=list)
+    dependency_origins: list[Location] = field(default_factory=list)
+    force: str = ""
+    has_application_data: bool = False
+
+    def add_server(self, server: Server, where: Location) -> None:
+        self.servers.append(server)
+        self.server_origins.append(where)
+
+    def add_application(self, app: Application, where: Location) -> None:
+        self.applications.append(app)
+        self.application_origins.append(where)
+        self.has_application_data = True
+
+    def add_dependency(self, dep: Dependency, where: Location) -> None:
+        self.dependencies.append(dep)
+        self.dependency_origins.append(where)
+
+
+@dataclass(frozen=True)
+class ReaderSpec:
+    """A registered reader: its format name, a content probe, and the read function."""
+
+    name: str
+    description: str
+    detect: Callable[[Source], bool]
+    read: Callable[[Source, ProblemCollector], Fragment]
+    #: files read together with another file of this format (e.g. RVTools_tabvDisk.csv beside
+    #: RVTools_tabvInfo.csv); loading skips them when their main file is among the inputs.
+    is_companion: Callable[[Source], bool] | None = None

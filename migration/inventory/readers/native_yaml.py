@@ -1,0 +1,99 @@
+"""forcelift's own YAML inventory: the model as written by `forcelift inventory convert`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from forcelift.migration.errors import Location, ProblemCollector
+from forcelift.migration.inventory.model import SCHEMA_VERSION, Inventory
+from forcelift.migration.inventory.pydantic_errors import problems_from_validation
+from forcelift.migration.inventory.readers.base import Fragment, ReaderSpec, Source
+
+FORMAT = "native-yaml"
+
+
+def detect(source: Source) -> bool:
+    if source.kind != "yaml":
+        return False
+    with source.path.open("rb") as fh:
+        head = fh.read(8192).decode("utf-8", errors="replace")
+    return any(
+        key in head for key in ("servers:", "applications:", "dependencies:", "schema_version:")
+    )
+
+
+def _node_line(root: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
+    """Walk the composed YAML tree along a pydantic error path to the nearest line."""
+    node = root
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
+            node = node.value[part]
+        else:
+            break
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def read(source: Source, problems: ProblemCollector) -> Fragment:
+    fragment = Fragment(source.display, FORMAT)
+    try:
+        raw_text = source.path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raw_text = source.path.read_text(encoding="cp1252")
+    try:
+        root = yaml.compose(raw_text, Loader=yaml.SafeLoader)
+        data: Any = yaml.safe_load(raw_text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problems.error(
+            f"not valid YAML: {getattr(exc, 'problem', exc)}",
+            source.location(row=mark.line + 1 if mark else None),
+        )
+        return fragment
+    if not isinstance(data, dict):
+        problems.error(
+            "expected a mapping with servers/applications/dependencies at the top",
+            source.location(row=1),
+        )
+        return fragment
+    version = str(data.get("schema_version", SCHEMA_VERSION))
+    if version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
+        problems.error(
+            f"schema_version {version!r} is not supported (this forcelift reads {SCHEMA_VERSION})",
+            source.location(row=_node_line(root, ("schema_version",))),
+            hint="convert the file with the forcelift version that wrote it",
+        )
+        return fragment
+    data["schema_version"] = SCHEMA_VERSION
+    try:
+        inventory = Inventory.model_validate(data)
+    except ValidationError as exc:
+
+        def locate(loc: tuple[int | str, ...]) -> Location:
+            return source.location(row=_node_line(root, loc), column=str(loc[-1]) if loc else None)
+
+        for problem in problems_from_validation(exc, locate):
+            problems.problems.append(problem)
+        return fragment
+    fragment.force = inventory.force
+    for i, server in enumerate(inventory.servers):
+        fragment.add_server(server, source.location(row=_node_line(root, ("servers", i))))
+    for i, app in enumerate(inventory.applications):
+        fragment.add_application(app, source.location(row=_node_line(root, ("applications", i))))
+    for i, dep in enumerate(inventory.dependencies):
+        fragment.add_dependency(dep, source.location(row=_node_line(root, ("dependencies", i))))
+    fragment.has_application_data = "applications" in data
+    return fragment
+
+
+SPEC = ReaderSpec(FORMAT, "forcelift native inventory (YAML)", detect, read)

@@ -1,0 +1,53 @@
+"""Write an inventory as native YAML, deterministically and atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from forcelift.migration.errors import InputError, Location
+from forcelift.migration.inventory.model import Inventory
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, no aliases, multi-line strings kept readable."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
+def _str_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _str_presenter)
+
+
+def inventory_to_yaml(inventory: Inventory) -> str:
+    data = inventory.model_dump(mode="json", exclude_defaults=True)
+    data = {"schema_version": inventory.schema_version, **data}
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def write_atomic(path: Path, content: str | bytes, *, force: bool = False) -> None:
+    """Write via a temporary file in the same directory and rename: never a half-written file."""
+    if path.exists() and not force:
+        raise InputError(
+            "refusing to overwrite an existing file",
+            Location(file=str(path)),
+            hint="pass --force to replace it",
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
