@@ -1,0 +1,1 @@
+"""Classify workloads as SaaS / PaaS / IaaS / retain / retire, with reasons."""

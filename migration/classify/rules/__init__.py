@@ -1,0 +1,1 @@
+"""Classification rules, one module per rule family."""

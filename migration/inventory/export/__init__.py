@@ -1,0 +1,1 @@
+"""Write an inventory in third-party formats (sample exports, synthetic estates)."""

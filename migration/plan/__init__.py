@@ -1,0 +1,1 @@
+"""Migration planning: waves, sizing, address plan, cost and carbon."""
