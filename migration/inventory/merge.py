@@ -104,7 +104,32 @@ def _merge_servers(fragments: list[Fragment], problems: ProblemCollector) -> lis
             )
             merged["os"] = type(server.os).model_validate(merged_os)
             records[key] = merged
+    _attach_software(fragments, records, problems)
     return [r if isinstance(r, Server) else Server.model_validate(r) for r in records.values()]
+
+
+def _attach_software(
+    fragments: list[Fragment],
+    records: dict[str, Server | dict[str, Any]],
+    problems: ProblemCollector,
+) -> None:
+    """Add software evidence (e.g. Azure Migrate's software inventory) to the servers it names."""
+    for fragment in fragments:
+        for name, products in fragment.software.items():
+            key = server_key(name)
+            record = records.get(key)
+            where = fragment.software_origins.get(name, Location(fragment.source))
+            if record is None:
+                problems.warning(
+                    f"software listed for unknown server {name!r}",
+                    where,
+                    code="dangling",
+                    hint="add the server's own inventory row",
+                )
+                continue
+            data = dict(record) if isinstance(record, Server) else record
+            data["software"] = tuple(dict.fromkeys((*data.get("software", ()), *products)))
+            records[key] = data
 
 
 _APP_COMPARED = ("owner", "criticality", "classification", "category")

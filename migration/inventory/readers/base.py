@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from forcelift.migration.errors import Location, Problem, ProblemCollector
-from forcelift.migration.inventory.model import Application, Dependency, Server
+from forcelift.migration.inventory.model import Application, Dependency, Server, SoftwareProduct
 from forcelift.migration.inventory.normalise import normalise_header
 from forcelift.migration.inventory.tabular import Table, Workbook, read_csv_table, sniff_file_kind
 
@@ -74,6 +74,10 @@ class Fragment:
     server_origins: list[Location] = field(default_factory=list)
     application_origins: list[Location] = field(default_factory=list)
     dependency_origins: list[Location] = field(default_factory=list)
+    #: software evidence for servers described elsewhere (e.g. an Azure Migrate software
+    #: inventory export): server name -> products, added to that server when merging
+    software: dict[str, list[SoftwareProduct]] = field(default_factory=dict)
+    software_origins: dict[str, Location] = field(default_factory=dict)
     force: str = ""
     has_application_data: bool = False
 
@@ -89,6 +93,10 @@ class Fragment:
     def add_dependency(self, dep: Dependency, where: Location) -> None:
         self.dependencies.append(dep)
         self.dependency_origins.append(where)
+
+    def add_software(self, server_name: str, product: SoftwareProduct, where: Location) -> None:
+        self.software.setdefault(server_name, []).append(product)
+        self.software_origins.setdefault(server_name, where)
 
 
 @dataclass(frozen=True)
