@@ -77,6 +77,16 @@ def _choose_readers(
         if source.kind == "empty":
             problems.error("the file is empty", source.location())
             continue
+        if source.kind == "binary":
+            problems.error(
+                "this is not a text CSV or YAML file (it contains binary data)",
+                source.location(),
+                hint="export the sheet as CSV, or pass the .xlsx workbook itself",
+            )
+            continue
+        if source.open_error is not None:
+            problems.problems.extend(source.open_error.problems)
+            continue
         spec = BY_NAME.get(forced) if forced else detect_format(source)
         if spec is None:
             if explicit or forced:
@@ -145,7 +155,9 @@ def load_inventory(
     server_names = {server_key(s.name) for s in servers}
     check_server_references(applications, app_origins, server_names, problems)
     claimed = {server_key(n) for a in applications for n in a.servers}
-    derived = derive_applications(servers, claimed, group_by)
+    derived = derive_applications(
+        servers, claimed, group_by, frozenset(a.name.lower() for a in applications)
+    )
     if derived:
         problems.info(
             f"{len(derived)} workload(s) derived for servers no application claims "

@@ -89,7 +89,7 @@ def _non_blank(rows: Iterable[tuple[int, Sequence[Cell]]]) -> Iterator[tuple[int
 
 
 def sniff_file_kind(path: Path) -> str:
-    """'xlsx', 'ole' (encrypted or legacy .xls), 'yaml', 'csv' or 'empty' — by content."""
+    """'xlsx', 'ole' (encrypted or legacy .xls), 'binary', 'yaml', 'csv' or 'empty'."""
     with path.open("rb") as fh:
         head = fh.read(4096)
     if not head.strip():
@@ -98,6 +98,8 @@ def sniff_file_kind(path: Path) -> str:
         return "xlsx"
     if head.startswith(_OLE_MAGIC):
         return "ole"
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary"
     if path.suffix.lower() in (".yaml", ".yml"):
         return "yaml"
     return "csv"

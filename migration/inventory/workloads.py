@@ -45,15 +45,24 @@ def _group_name(server: Server, group_by: GroupBy) -> str:
 
 
 def derive_applications(
-    servers: Iterable[Server], claimed: set[str], group_by: GroupBy = GroupBy.VM
+    servers: Iterable[Server],
+    claimed: set[str],
+    group_by: GroupBy = GroupBy.VM,
+    taken_names: frozenset[str] = frozenset(),
 ) -> list[Application]:
-    """One application per group of servers whose short name is not in `claimed`."""
+    """One application per group of servers whose short name is not in `claimed`.
+
+    A group whose name is already an application's (in `taken_names`, lower case) is named
+    `<group> (unmapped servers)` so the two never merge by accident.
+    """
     groups: dict[str, list[Server]] = {}
     names: dict[str, str] = {}
     for server in servers:
         if server_key(server.name) in claimed:
             continue
         name = _group_name(server, group_by)
+        if name.lower() in taken_names:
+            name = f"{name} (unmapped servers)"
         key = name.lower()
         names.setdefault(key, name)
         groups.setdefault(key, []).append(server)

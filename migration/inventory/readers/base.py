@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from forcelift.migration.errors import Location, Problem, ProblemCollector
+from forcelift.migration.errors import InputError, Location, Problem, ProblemCollector
 from forcelift.migration.inventory.model import Application, Dependency, Server, SoftwareProduct
 from forcelift.migration.inventory.normalise import normalise_header
 from forcelift.migration.inventory.tabular import Table, Workbook, read_csv_table, sniff_file_kind
@@ -36,6 +36,17 @@ class Source:
             return frozenset(read_csv_table(self.path, self.display).keys)
         except Exception:
             return frozenset()
+
+    @cached_property
+    def open_error(self) -> InputError | None:
+        """Why a workbook cannot be opened at all (encrypted, corrupt), else None."""
+        if self.kind not in ("xlsx", "ole"):
+            return None
+        try:
+            Workbook(self.path, self.display).close()
+        except InputError as exc:
+            return exc
+        return None
 
     @cached_property
     def sheet_keys(self) -> frozenset[str]:

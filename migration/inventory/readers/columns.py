@@ -73,6 +73,9 @@ class ColumnMap:
                 failed = True
         return None if failed else values
 
+    def index_of(self, field: str) -> int | None:
+        return next((index for column, index in self.resolved if column.field == field), None)
+
     def raw(self, field: str, cells: Sequence[Cell]) -> Cell:
         for column, index in self.resolved:
             if column.field == field:

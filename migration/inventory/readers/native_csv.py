@@ -281,14 +281,9 @@ def read_applications(table: Table, fragment: Fragment, problems: ProblemCollect
         for field in _APP_SCALARS:
             if field in values and field in existing and values[field] != existing[field]:
                 problems.error(
-                    f"application {values['name']!r} has {field} {values[field]!s} here but "
-                    f"{existing[field]!s} on row {first_row[key]}",
-                    table.location(
-                        row=row,
-                        column=table.header_name(table.column(field) or 0)
-                        if table.column(field) is not None
-                        else field,
-                    ),
+                    f"application {values['name']!r} has {field} {values[field]} here but "
+                    f"{existing[field]} on row {first_row[key]}",
+                    table.location(row=row, column=columns.index_of(field)),
                     hint="make the rows agree, or give the field on one row only",
                 )
             elif field in values:
