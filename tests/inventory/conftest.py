@@ -17,6 +17,17 @@ def run_cli(*args: str) -> Result:
 
 
 @pytest.fixture
+def cli_run():
+    """cli_run(*args) -> click Result of `forcelift *args` run in-process."""
+    return run_cli
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    return DATA
+
+
+@pytest.fixture
 def write(tmp_path: Path):
     """write(name, text, encoding='utf-8') -> Path in a fresh temporary directory."""
 

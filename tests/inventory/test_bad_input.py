@@ -5,8 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from tests.inventory.conftest import DATA, run_cli
+from forcelift.cli.main import cli
+
+DATA = Path(__file__).parent / "data"
+
+
+def run_cli(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
 
 SERVERS = "name,cores,memory_mib\nweb01,2,4096\ndb01,4,8192\n"
 APPS = "application,servers\nIntranet,web01 | db01\n"
