@@ -1,0 +1,1 @@
+"""Pulumi ComponentResources that turn plan decisions into cloud resources."""

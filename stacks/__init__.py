@@ -1,0 +1,1 @@
+"""The Pulumi program: reads stack config and the plan, builds components."""

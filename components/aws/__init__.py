@@ -1,0 +1,1 @@
+"""AWS landing zone and workload components (pulumi-aws)."""

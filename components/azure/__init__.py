@@ -1,0 +1,1 @@
+"""Azure landing zone and workload components (pulumi-azure-native)."""

@@ -1,0 +1,202 @@
+"""Run a Pulumi program in-process under the mock runtime and record what it declares.
+
+This is the offline preview: no CLI, no cloud, deterministic ids and outputs. Every resource
+registration is recorded with its URN, type, parent, inputs (wire form), dependencies and
+protect flag, which is what architects review and what the guardrails check. Two resources with
+the same URN are recorded as a duplicate (the mock runtime itself would not notice).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi.runtime
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import settings as pulumi_settings
+
+FAKE_ACCOUNT = "123456789012"
+FAKE_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
+FAKE_TENANT = "11111111-1111-1111-1111-111111111111"
+
+
+@dataclass(frozen=True)
+class RecordedResource:
+    urn: str
+    type: str
+    name: str
+    parent: str
+    custom: bool
+    protect: bool
+    dependencies: tuple[str, ...]
+    inputs: Mapping[str, Any]
+    provider: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "urn": self.urn,
+            "type": self.type,
+            "name": self.name,
+            "parent": self.parent,
+            "custom": self.custom,
+            "protect": self.protect,
+            "dependencies": list(self.dependencies),
+            "inputs": dict(self.inputs),
+        }
+
+
+@dataclass
+class MockRun:
+    """Everything one program run declared."""
+
+    project: str
+    stack: str
+    resources: list[RecordedResource] = field(default_factory=list)
+    duplicate_urns: list[str] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    def of_type(self, type_token: str) -> list[RecordedResource]:
+        return [r for r in self.resources if r.type == type_token]
+
+
+def _stable_id(*parts: str) -> str:
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:16]
+
+
+class DeterministicMocks(pulumi.runtime.Mocks):
+    """Echo inputs as outputs, with ids and ARNs derived from names (stable across runs)."""
+
+    def __init__(self, stack_outputs: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+        self.stack_outputs = dict(stack_outputs or {})
+        self.last_inputs: dict[str, Any] = {}
+
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict]:
+        self.last_inputs = dict(args.inputs)
+        if args.typ == "pulumi:pulumi:StackReference":
+            stack_name = str(args.inputs.get("name", args.name))
+            outputs = dict(self.stack_outputs.get(stack_name, {}))
+            return stack_name, {"name": stack_name, "outputs": outputs, "secretOutputNames": []}
+        state = dict(args.inputs)
+        rid = _stable_id(args.typ, args.name)
+        if args.typ.startswith("aws:"):
+            service = args.typ.split(":")[1].split("/")[0]
+            state.setdefault("arn", f"arn:aws:{service}:eu-west-2:{FAKE_ACCOUNT}:{args.name}")
+            state.setdefault("id", f"{args.name}-{rid[:8]}")
+        if args.typ.startswith("azure-native:"):
+            resource_id = (
+                f"/subscriptions/{FAKE_SUBSCRIPTION}/resourceGroups/mock/providers/"
+                f"{args.typ.split(':')[1]}/{args.name}"
+            )
+            state.setdefault("id", resource_id)
+            state.setdefault("name", args.inputs.get("name", args.name))
+            return resource_id, state
+        return f"{args.name}-{rid}", state
+
+    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict, list] | dict:
+        token = args.token
+        if token == "azure-native:authorization:getClientConfig":
+            return {
+                "clientId": FAKE_TENANT,
+                "objectId": FAKE_TENANT,
+                "subscriptionId": FAKE_SUBSCRIPTION,
+                "tenantId": FAKE_TENANT,
+            }
+        if token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {
+                "accountId": FAKE_ACCOUNT,
+                "arn": f"arn:aws:iam::{FAKE_ACCOUNT}:user/mock",
+                "userId": "MOCK",
+                "id": FAKE_ACCOUNT,
+            }
+        if token == "aws:index/getRegion:getRegion":
+            return {
+                "name": "eu-west-2",
+                "region": "eu-west-2",
+                "id": "eu-west-2",
+                "description": "Europe (London)",
+                "endpoint": "ec2.eu-west-2.amazonaws.com",
+            }
+        if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+            return {
+                "names": ["eu-west-2a", "eu-west-2b", "eu-west-2c"],
+                "zoneIds": ["euw2-az2", "euw2-az3", "euw2-az1"],
+                "id": "eu-west-2",
+            }
+        if token == "aws:index/getPartition:getPartition":
+            return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
+        return {}
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """The mock monitor, plus a record of parents, dependencies, protect and duplicates.
+
+    The mock runtime builds URNs with the root stack in the type chain; the engine does not.
+    Recorded URNs follow the engine's form (`urn:pulumi:STACK::PROJECT::Parent$Type::name`), so
+    the resource graph reads the same as `pulumi preview` would show it.
+    """
+
+    def __init__(self, mocks: DeterministicMocks, run: MockRun) -> None:
+        super().__init__(mocks)
+        self._mocks = mocks
+        self._run = run
+        self._engine_urn: dict[str, str] = {}
+        self._type_chain: dict[str, str] = {}
+        self._seen: set[str] = set()
+
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)
+        if request.type == "pulumi:pulumi:Stack":
+            return response
+        parent_chain = self._type_chain.get(request.parent, "")
+        chain = f"{parent_chain}${request.type}" if parent_chain else request.type
+        urn = f"urn:pulumi:{self._run.stack}::{self._run.project}::{chain}::{request.name}"
+        self._type_chain[response.urn] = chain
+        self._engine_urn[response.urn] = urn
+        if urn in self._seen:
+            self._run.duplicate_urns.append(urn)
+        self._seen.add(urn)
+        self._run.resources.append(
+            RecordedResource(
+                urn=urn,
+                type=request.type,
+                name=request.name,
+                parent=self._engine_urn.get(request.parent, ""),
+                custom=bool(request.custom),
+                protect=bool(request.protect),
+                dependencies=tuple(
+                    sorted({self._engine_urn.get(d, d) for d in request.dependencies})
+                ),
+                inputs=self._mocks.last_inputs,
+                provider=request.provider,
+            )
+        )
+        return response
+
+
+def run_mocked(
+    program: Callable[[], None],
+    *,
+    project: str,
+    stack: str,
+    config: Mapping[str, str] | None = None,
+    stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
+) -> MockRun:
+    """Run `program` under the mock runtime; return every resource it declared."""
+    run = MockRun(project=project, stack=stack)
+    mocks = DeterministicMocks(stack_outputs)
+    monitor = RecordingMonitor(mocks, run)
+    pulumi_settings.reset_options()
+    pulumi.runtime.set_all_config(dict(config or {}))
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=True, monitor=monitor)
+
+    def wrapped() -> pulumi.Output[None]:
+        program()
+        root = pulumi_settings.get_root_resource()
+        exports = dict(getattr(root, "outputs", {}) or {})
+        return pulumi.Output.from_input(exports).apply(run.outputs.update)
+
+    pulumi.runtime.test(wrapped)()
+    return run
