@@ -1,0 +1,1 @@
+"""Security guardrails over a resource graph: one rule set for offline checks and CrossGuard."""

@@ -1,0 +1,68 @@
+"""Run the guardrails over resource graphs; apply waivers; decide the exit code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from forcelift.migration.policy.graph import ResourceGraph
+from forcelift.migration.policy.model import Finding, Guardrail, Severity, Violation, Waiver
+from forcelift.migration.policy.rules import GUARDRAILS
+
+
+def evaluate(
+    graph: ResourceGraph, rules: Sequence[Guardrail] = GUARDRAILS
+) -> list[tuple[Guardrail, Violation]]:
+    """Every (rule, violation) pair for one stack, in rule then resource order."""
+    found: list[tuple[Guardrail, Violation]] = []
+    for rule in rules:
+        if rule.check_resource is not None:
+            for resource in graph.resources:
+                if rule.applies(resource):
+                    found.extend(
+                        (rule, Violation(resource.urn, message))
+                        for message in rule.check_resource(resource)
+                    )
+        if rule.check_graph is not None:
+            found.extend((rule, violation) for violation in rule.check_graph(graph))
+    return found
+
+
+def check(
+    graphs: Iterable[ResourceGraph],
+    waivers: Sequence[Waiver] = (),
+    as_of: dt.date | None = None,
+    rules: Sequence[Guardrail] = GUARDRAILS,
+) -> list[Finding]:
+    """Findings for every stack; an unexpired matching waiver marks a finding as waived."""
+    today = as_of or dt.date.today()
+    live = [w for w in waivers if w.expires >= today]
+    findings = []
+    for graph in graphs:
+        for rule, violation in evaluate(graph, rules):
+            resource = graph.by_urn.get(violation.urn)
+            waiver = next((w for w in live if w.matches(rule.id, violation.urn)), None)
+            findings.append(
+                Finding(
+                    rule_id=rule.id,
+                    title=rule.title,
+                    severity=rule.severity,
+                    urn=violation.urn,
+                    resource_type=resource.type if resource else "stack",
+                    message=violation.message,
+                    remediation=rule.remediation,
+                    principles=rule.principles,
+                    stack=graph.stack,
+                    waiver=waiver,
+                )
+            )
+    return findings
+
+
+def expired_waivers(waivers: Sequence[Waiver], as_of: dt.date) -> list[Waiver]:
+    return [w for w in waivers if w.expires < as_of]
+
+
+def blocking(findings: Iterable[Finding], threshold: Severity = Severity.HIGH) -> list[Finding]:
+    """Unwaived findings at or above the threshold: these fail CI and stop a deploy."""
+    return [f for f in findings if not f.waived and f.severity.rank >= threshold.rank]

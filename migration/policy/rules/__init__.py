@@ -1,0 +1,18 @@
+"""The guardrail registry: every rule, in a stable order, registered explicitly."""
+
+from __future__ import annotations
+
+from forcelift.migration.policy.model import Guardrail
+from forcelift.migration.policy.rules import encryption, governance, logging, network, regions
+from forcelift.migration.policy.rules import transport as transport
+
+GUARDRAILS: tuple[Guardrail, ...] = (
+    *regions.RULES,
+    *encryption.RULES,
+    *network.RULES,
+    *transport.RULES,
+    *logging.RULES,
+    *governance.RULES,
+)
+
+BY_ID: dict[str, Guardrail] = {rule.id: rule for rule in GUARDRAILS}
