@@ -9,6 +9,7 @@ import click
 # name -> (module under forcelift.cli, attribute, one-line help shown by `forcelift --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "inventory": ("inventory", "inventory", "Read, validate, summarise and convert inventories."),
+    "policy": ("policy", "policy", "Check guardrails on previews; write the CrossGuard pack."),
 }
 
 
