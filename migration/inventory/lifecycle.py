@@ -43,11 +43,22 @@ OS_END_OF_SUPPORT: tuple[tuple[str, dt.date], ...] = (
 )
 
 _COMPILED = tuple((re.compile(p, re.I), d) for p, d in OS_END_OF_SUPPORT)
+_MINOR = re.compile(r"\b(\d+)\.\d+(?:\.\d+)*\b")
+
+
+def _major_versions(label: str) -> str:
+    """'RHEL 8.6' -> 'RHEL 8' so a minor version never matches another release's pattern.
+
+    Ubuntu's YY.MM releases keep their dot (20.04 is the release, not 20 minor 04).
+    """
+    if re.search(r"ubuntu", label, re.I):
+        return label
+    return _MINOR.sub(r"\1", label)
 
 
 def os_end_of_support(os: OperatingSystem) -> dt.date | None:
     """The known end-of-support date for this OS, or None when we do not know it."""
-    label = f"{os.name} {os.version}"
+    label = _major_versions(f"{os.name} {os.version}")
     for pattern, date in _COMPILED:
         if pattern.search(label):
             return date

@@ -176,3 +176,23 @@ def test_parsers_raise_only_value_error(raw: str) -> None:
     ):
         with contextlib.suppress(ValueError):
             parse(raw)
+
+
+@pytest.mark.parametrize(
+    ("name", "version", "end"),
+    [
+        ("Red Hat Enterprise Linux", "8.6", dt.date(2029, 5, 31)),
+        ("Red Hat Enterprise Linux 7.9", "", dt.date(2024, 6, 30)),
+        ("Red Hat Enterprise Linux", "9.5", dt.date(2032, 5, 31)),
+        ("Microsoft Windows Server 2012 R2 (64-bit)", "", dt.date(2023, 10, 10)),
+        ("Ubuntu", "20.04", dt.date(2025, 5, 31)),
+        ("Plan 9", "", None),
+    ],
+)
+def test_os_end_of_support_matches_major_version(
+    name: str, version: str, end: dt.date | None
+) -> None:
+    from forcelift.migration.inventory.lifecycle import os_end_of_support
+    from forcelift.migration.inventory.model import OperatingSystem
+
+    assert os_end_of_support(OperatingSystem(name=name, version=version)) == end

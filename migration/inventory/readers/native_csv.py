@@ -281,7 +281,8 @@ def read_applications(table: Table, fragment: Fragment, problems: ProblemCollect
         for field in _APP_SCALARS:
             if field in values and field in existing and values[field] != existing[field]:
                 problems.error(
-                    f"application {values['name']!r} has {field} {values[field]} here but "
+                    f"application {values['name']!r} has "
+                    f"{table.header_name(columns.index_of(field) or 0)} {values[field]} here but "
                     f"{existing[field]} on row {first_row[key]}",
                     table.location(row=row, column=columns.index_of(field)),
                     hint="make the rows agree, or give the field on one row only",
@@ -351,7 +352,7 @@ def read(source: Source, problems: ProblemCollector) -> Fragment:
             "cannot tell whether this is servers.csv, applications.csv or "
             "dependencies.csv from its header",
             table.location(row=table.header_row),
-            hint="see docs/formats.md for the native CSV columns",
+            hint="see docs/formats-native.md for the native CSV columns",
         )
         return fragment
     readers[kind](table, fragment, problems)

@@ -14,6 +14,8 @@ from forcelift.migration.inventory.readers.base import Fragment, ReaderSpec, Sou
 
 FORMAT = "native-yaml"
 
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def detect(source: Source) -> bool:
     if source.kind != "yaml":
@@ -51,8 +53,14 @@ def read(source: Source, problems: ProblemCollector) -> Fragment:
     except UnicodeDecodeError:
         raw_text = source.path.read_text(encoding="cp1252")
     try:
-        root = yaml.compose(raw_text, Loader=yaml.SafeLoader)
-        data: Any = yaml.safe_load(raw_text)
+        # Compose once (with libyaml when present) and construct from the same node tree;
+        # the nodes also give line numbers for validation errors.
+        loader = _Loader(raw_text)
+        try:
+            root = loader.get_single_node()
+            data: Any = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.error(
