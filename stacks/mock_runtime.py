@@ -9,6 +9,7 @@ the same URN are recorded as a duplicate (the mock runtime itself would not noti
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,23 @@ from pulumi.runtime import settings as pulumi_settings
 FAKE_ACCOUNT = "123456789012"
 FAKE_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
 FAKE_TENANT = "11111111-1111-1111-1111-111111111111"
+FAKE_AMI = "ami-0123456789abcdef0"
+SECRET_SIG = "4dabf18193072939515e22adb298388d"  # how the wire form marks a secret value
+COMPUTED = "<computed>"
+SECRET = "<secret>"
+
+
+def sanitise(value: Any) -> Any:
+    """Wire-form inputs made safe to print and store: secrets redacted, unknowns named."""
+    if isinstance(value, Mapping):
+        if SECRET_SIG in value:
+            return SECRET
+        return {str(k): sanitise(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [sanitise(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return COMPUTED  # pulumi's Unknown sentinel and other runtime-only values
 
 
 @dataclass(frozen=True)
@@ -44,7 +62,7 @@ class RecordedResource:
             "custom": self.custom,
             "protect": self.protect,
             "dependencies": list(self.dependencies),
-            "inputs": dict(self.inputs),
+            "inputs": sanitise(self.inputs),
         }
 
 
@@ -71,10 +89,16 @@ class DeterministicMocks(pulumi.runtime.Mocks):
 
     def __init__(self, stack_outputs: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         self.stack_outputs = dict(stack_outputs or {})
-        self.last_inputs: dict[str, Any] = {}
+        # The SDK registers resources from a thread pool: each registration reads back the
+        # inputs it just handed to new_resource, so they are kept per thread.
+        self._local = threading.local()
+
+    @property
+    def last_inputs(self) -> dict[str, Any]:
+        return getattr(self._local, "inputs", {})
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict]:
-        self.last_inputs = dict(args.inputs)
+        self._local.inputs = dict(args.inputs)
         if args.typ == "pulumi:pulumi:StackReference":
             stack_name = str(args.inputs.get("name", args.name))
             outputs = dict(self.stack_outputs.get(stack_name, {}))
@@ -125,6 +149,9 @@ class DeterministicMocks(pulumi.runtime.Mocks):
                 "zoneIds": ["euw2-az2", "euw2-az3", "euw2-az1"],
                 "id": "eu-west-2",
             }
+        if token == "aws:ssm/getParameter:getParameter":
+            name = str(args.args.get("name", ""))
+            return {"name": name, "value": FAKE_AMI, "type": "String", "id": name}
         if token == "aws:index/getPartition:getPartition":
             return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
         return {}

@@ -1,0 +1,130 @@
+"""Small building blocks the AWS components share: child options, account facts, KMS keys,
+service roles. Each creates resources as children of the calling component.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from forcelift.components.aws import documents
+from forcelift.migration.naming import make_name
+
+MANAGED_POLICY = "arn:aws:iam::aws:policy/"
+
+
+def child(
+    parent: pulumi.Resource,
+    *,
+    protect: bool = False,
+    depends_on: Sequence[pulumi.Resource] = (),
+    ignore_changes: Sequence[str] = (),
+) -> pulumi.ResourceOptions:
+    """Options for a component's child (stateful children pass protect=args.protect)."""
+    return pulumi.ResourceOptions(
+        parent=parent,
+        protect=protect,
+        depends_on=list(depends_on) or None,
+        ignore_changes=list(ignore_changes) or None,
+    )
+
+
+@dataclass(frozen=True)
+class AccountFacts:
+    account_id: str
+    partition: str
+    region: str
+
+
+def account_facts(parent: pulumi.Resource) -> pulumi.Output[AccountFacts]:
+    """Account id, partition and region of the provider (invokes, answered by the mocks)."""
+    invoke = pulumi.InvokeOutputOptions(parent=parent)
+    identity = aws.get_caller_identity_output(opts=invoke)
+    partition = aws.get_partition_output(opts=invoke)
+    region = aws.get_region_output(opts=invoke)
+    return pulumi.Output.all(identity.account_id, partition.partition, region.region).apply(
+        lambda v: AccountFacts(account_id=str(v[0]), partition=str(v[1]), region=str(v[2]))
+    )
+
+
+def encryption_key(
+    resource_name: str,
+    parent: pulumi.Resource,
+    *,
+    description: str,
+    tags: dict[str, str],
+    protect: bool,
+    cloudtrail: bool = False,
+    cloudwatch_logs: bool = False,
+) -> aws.kms.Key:
+    """A customer-managed KMS key with yearly rotation and an alias named after it."""
+    facts = account_facts(parent)
+    policy = facts.apply(
+        lambda f: documents.render(
+            documents.kms_key_policy(
+                f.account_id,
+                f.partition,
+                f.region,
+                cloudtrail=cloudtrail,
+                cloudwatch_logs=cloudwatch_logs,
+            )
+        )
+    )
+    key = aws.kms.Key(
+        resource_name,
+        description=description,
+        enable_key_rotation=True,
+        deletion_window_in_days=30,
+        policy=policy,
+        tags=tags,
+        opts=child(parent, protect=protect),
+    )
+    aws.kms.Alias(
+        f"{resource_name}-alias",
+        name=f"alias/forcelift/{re.sub(r'[^A-Za-z0-9/_-]+', '-', resource_name)}",
+        target_key_id=key.key_id,
+        opts=child(parent),
+    )
+    return key
+
+
+def service_role(
+    resource_name: str,
+    parent: pulumi.Resource,
+    *,
+    role_name: str,
+    service: str,
+    managed_policies: Sequence[str] = (),
+    tags: dict[str, str],
+) -> aws.iam.Role:
+    """An IAM role a service assumes, with AWS-managed policies attached by name."""
+    role = aws.iam.Role(
+        resource_name,
+        name=make_name("aws-iam-role", role_name),
+        assume_role_policy=documents.render(documents.assume_role_policy(service)),
+        tags=tags,
+        opts=child(parent),
+    )
+    for policy in sorted(managed_policies):
+        aws.iam.RolePolicyAttachment(
+            f"{resource_name}-{policy.rsplit('/', 1)[-1].lower()}",
+            role=role.name,
+            policy_arn=f"{MANAGED_POLICY}{policy}",
+            opts=child(parent),
+        )
+    return role
+
+
+def bounded_name(*parts: str, max_len: int) -> str:
+    """A name of letters, digits and hyphens within `max_len` (ALB, target group, backup
+    vault), shortened with a stable hash; naming.py has no kind for these yet."""
+    name = make_name("aws-ecs-cluster", *parts).replace("_", "-")
+    if len(name) <= max_len:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:5]
+    return f"{name[: max_len - 6].rstrip('-')}-{digest}"

@@ -1,0 +1,277 @@
+"""A workload VPC per wave or move group, attached to the hub's Transit Gateway.
+
+Private subnets only: the only way out is the Transit Gateway (to the hub's endpoints and
+on-premise); security groups carry exactly the flows the plan's dependencies need and never
+allow ingress from anywhere (NCSC principles 3, 5 and 11).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from forcelift.components.aws.common import account_facts, child
+from forcelift.components.aws.flow_logs import FlowLogs, FlowLogsArgs
+from forcelift.components.aws.network_specs import (
+    FlowLogDestination,
+    FlowRule,
+    Protocol,
+    SecurityGroupSpec,
+    SubnetSpec,
+    check_cidr,
+    unique_zones,
+    within,
+)
+from forcelift.components.aws.tags import Tags
+from forcelift.migration.naming import make_name
+
+
+@dataclass(frozen=True)
+class SpokeNetworkArgs:
+    tags: Tags
+    cidr: str
+    subnets: tuple[SubnetSpec, ...]
+    transit_gateway_id: pulumi.Input[str]  # from the landing zone's StackReference outputs
+    # The hub's "spokes" table to associate with and the tables to propagate into; leave
+    # empty when the network account manages attachments centrally.
+    association_route_table_id: pulumi.Input[str] | None = None
+    propagation_route_table_ids: tuple[pulumi.Input[str], ...] = ()
+    endpoint_zone_ids: tuple[pulumi.Input[str], ...] = ()  # the hub's endpoint DNS zones
+    security_groups: tuple[SecurityGroupSpec, ...] = ()
+    flow_logs: FlowLogDestination = FlowLogDestination.CLOUDWATCH
+    flow_log_bucket_arn: str | None = None
+    log_kms_key_arn: pulumi.Input[str] | None = None  # None: the spoke gets its own key
+    log_retention_days: int = 365
+    s3_gateway_endpoint: bool = True
+    # The hub range holding the SSM endpoints: when set, every security group may reach it on
+    # 443 (and S3 through the gateway endpoint), so servers stay manageable by Session Manager.
+    endpoints_cidr: str | None = None
+    protect: bool = True
+
+    def __post_init__(self) -> None:
+        check_cidr(self.cidr, "spoke VPC")
+        unique_zones(self.subnets, "spoke")
+        for subnet in self.subnets:
+            if not within(subnet.cidr, self.cidr):
+                raise ValueError(f"spoke subnet {subnet.cidr} is outside the VPC {self.cidr}")
+        if self.endpoints_cidr is not None:
+            check_cidr(self.endpoints_cidr, "endpoints CIDR")
+        names = [g.name for g in self.security_groups]
+        if len(names) != len(set(names)):
+            raise ValueError("security group names must be unique")
+
+
+class SpokeNetwork(pulumi.ComponentResource):
+    """VPC, private subnets per zone, default route to the TGW, flow logs, security groups."""
+
+    def __init__(
+        self, name: str, args: SpokeNetworkArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("forcelift:aws:SpokeNetwork", name, None, opts)
+        tags = args.tags.as_dict()
+        vpc = aws.ec2.Vpc(
+            f"{name}-vpc",
+            cidr_block=args.cidr,
+            enable_dns_hostnames=True,
+            enable_dns_support=True,
+            tags=args.tags.named(name),
+            opts=child(self),
+        )
+        aws.ec2.DefaultSecurityGroup(
+            f"{name}-default-sg",
+            vpc_id=vpc.id,
+            ingress=[],
+            egress=[],
+            tags=args.tags.named(name, "default", "closed"),
+            opts=child(self),
+        )
+        route_table = aws.ec2.RouteTable(
+            f"{name}-routes", vpc_id=vpc.id, tags=args.tags.named(name), opts=child(self)
+        )
+        subnets: dict[str, aws.ec2.Subnet] = {}
+        for spec in args.subnets:
+            subnet = aws.ec2.Subnet(
+                f"{name}-subnet-{spec.availability_zone}",
+                vpc_id=vpc.id,
+                cidr_block=spec.cidr,
+                availability_zone=spec.availability_zone,
+                map_public_ip_on_launch=False,
+                tags=args.tags.named(name, spec.availability_zone),
+                opts=child(self),
+            )
+            aws.ec2.RouteTableAssociation(
+                f"{name}-subnet-{spec.availability_zone}-routes",
+                subnet_id=subnet.id,
+                route_table_id=route_table.id,
+                opts=child(self),
+            )
+            subnets[spec.availability_zone] = subnet
+        subnet_ids = [subnets[z].id for z in sorted(subnets)]
+
+        attachment = aws.ec2transitgateway.VpcAttachment(
+            f"{name}-tgw-attachment",
+            transit_gateway_id=args.transit_gateway_id,
+            vpc_id=vpc.id,
+            subnet_ids=subnet_ids,
+            dns_support="enable",
+            transit_gateway_default_route_table_association=False,
+            transit_gateway_default_route_table_propagation=False,
+            tags=args.tags.named(name, "attachment"),
+            opts=child(self),
+        )
+        if args.association_route_table_id is not None:
+            aws.ec2transitgateway.RouteTableAssociation(
+                f"{name}-tgw-association",
+                transit_gateway_attachment_id=attachment.id,
+                transit_gateway_route_table_id=args.association_route_table_id,
+                opts=child(self),
+            )
+        for index, table_id in enumerate(args.propagation_route_table_ids):
+            aws.ec2transitgateway.RouteTablePropagation(
+                f"{name}-tgw-propagation-{index}",
+                transit_gateway_attachment_id=attachment.id,
+                transit_gateway_route_table_id=table_id,
+                opts=child(self),
+            )
+        aws.ec2.Route(
+            f"{name}-default-route",
+            route_table_id=route_table.id,
+            destination_cidr_block="0.0.0.0/0",
+            transit_gateway_id=args.transit_gateway_id,
+            opts=child(self, depends_on=[attachment]),
+        )
+
+        FlowLogs(
+            f"{name}-flow-logs",
+            FlowLogsArgs(
+                tags=args.tags,
+                vpc_id=vpc.id,
+                destination=args.flow_logs,
+                bucket_arn=args.flow_log_bucket_arn,
+                kms_key_arn=args.log_kms_key_arn,
+                retention_days=args.log_retention_days,
+                protect=args.protect,
+            ),
+            opts=child(self),
+        )
+        s3_prefix_list: pulumi.Output[str] | None = None
+        if args.s3_gateway_endpoint:
+            # Gateway endpoints are not reachable through the TGW: each VPC needs its own.
+            region = account_facts(self).apply(lambda f: f.region)
+            s3_endpoint = aws.ec2.VpcEndpoint(
+                f"{name}-endpoint-s3",
+                vpc_id=vpc.id,
+                service_name=pulumi.Output.concat("com.amazonaws.", region, ".s3"),
+                vpc_endpoint_type="Gateway",
+                route_table_ids=[route_table.id],
+                tags=args.tags.named(name, "s3"),
+                opts=child(self),
+            )
+            s3_prefix_list = s3_endpoint.prefix_list_id
+        for index, zone_id in enumerate(args.endpoint_zone_ids):
+            aws.route53.ZoneAssociation(
+                f"{name}-endpoint-zone-{index}",
+                zone_id=zone_id,
+                vpc_id=vpc.id,
+                opts=child(self),
+            )
+
+        groups = {
+            spec.name: self._security_group(name, spec, vpc.id, args, s3_prefix_list)
+            for spec in args.security_groups
+        }
+        self.vpc_id = vpc.id
+        self.subnet_ids = {zone: s.id for zone, s in sorted(subnets.items())}
+        self.route_table_id = route_table.id
+        self.attachment_id = attachment.id
+        self.security_group_ids = groups
+        self.register_outputs(
+            {
+                "vpc_id": vpc.id,
+                "subnet_ids": self.subnet_ids,
+                "route_table_id": route_table.id,
+                "tgw_attachment_id": attachment.id,
+                "security_group_ids": groups,
+                "tags": tags,
+            }
+        )
+
+    def _security_group(
+        self,
+        name: str,
+        spec: SecurityGroupSpec,
+        vpc_id: pulumi.Output[str],
+        args: SpokeNetworkArgs,
+        s3_prefix_list: pulumi.Output[str] | None,
+    ) -> pulumi.Output[str]:
+        label, tags = f"{name}-sg-{spec.name}", args.tags
+        group = aws.ec2.SecurityGroup(
+            label,
+            name=make_name("aws-security-group", name, spec.name),
+            description=spec.description,
+            vpc_id=vpc_id,
+            tags=tags.named(name, spec.name),
+            opts=child(self),
+        )
+        for rule in spec.ingress:
+            protocol, from_port, to_port = _ports(rule)
+            aws.vpc.SecurityGroupIngressRule(
+                f"{label}-in-{rule.name}",
+                security_group_id=group.id,
+                description=rule.name,
+                cidr_ipv4=rule.cidr,
+                ip_protocol=protocol,
+                from_port=from_port,
+                to_port=to_port,
+                tags=tags.named(spec.name, "in", rule.name),
+                opts=child(self),
+            )
+        for rule in spec.egress:
+            protocol, from_port, to_port = _ports(rule)
+            aws.vpc.SecurityGroupEgressRule(
+                f"{label}-out-{rule.name}",
+                security_group_id=group.id,
+                description=rule.name,
+                cidr_ipv4=rule.cidr,
+                ip_protocol=protocol,
+                from_port=from_port,
+                to_port=to_port,
+                tags=tags.named(spec.name, "out", rule.name),
+                opts=child(self),
+            )
+        if args.endpoints_cidr is not None:
+            aws.vpc.SecurityGroupEgressRule(
+                f"{label}-out-ssm-endpoints",
+                security_group_id=group.id,
+                description="HTTPS to the hub's SSM endpoints",
+                cidr_ipv4=args.endpoints_cidr,
+                ip_protocol="tcp",
+                from_port=443,
+                to_port=443,
+                tags=tags.named(spec.name, "out", "ssm-endpoints"),
+                opts=child(self),
+            )
+            if s3_prefix_list is not None:
+                aws.vpc.SecurityGroupEgressRule(
+                    f"{label}-out-s3",
+                    security_group_id=group.id,
+                    description="HTTPS to S3 through the gateway endpoint",
+                    prefix_list_id=s3_prefix_list,
+                    ip_protocol="tcp",
+                    from_port=443,
+                    to_port=443,
+                    tags=tags.named(spec.name, "out", "s3"),
+                    opts=child(self),
+                )
+        return group.id
+
+
+def _ports(rule: FlowRule) -> tuple[str, int | None, int | None]:
+    """ip_protocol and port range as the VPC rule resources take them (-1 has no ports)."""
+    if rule.protocol is Protocol.ALL:
+        return "-1", None, None
+    if rule.protocol is Protocol.ICMP:
+        return "icmp", -1, -1
+    return rule.protocol.value, rule.from_port, rule.last_port
