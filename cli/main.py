@@ -10,6 +10,9 @@ import click
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "inventory": ("inventory", "inventory", "Read, validate, summarise and convert inventories."),
     "policy": ("policy", "policy", "Check guardrails on previews; write the CrossGuard pack."),
+    "backend": ("backend", "backend", "Create the encrypted S3 bucket for Pulumi state."),
+    "verify": ("verify", "verify", "Check the guardrails on what really exists in the cloud."),
+    "deploy": ("deploy", "deploy", "Preview, deploy, refresh or destroy a stack via Pulumi."),
 }
 
 

@@ -1,0 +1,291 @@
+"""Live deployment of a generated project through the Pulumi Automation API.
+
+The Automation API drives the `pulumi` CLI (it is a client of the CLI, not a replacement), so
+this is the one place forcelift needs the CLI. The order is fixed: check the project files, run
+the guardrails on the offline preview (with the plan's waivers) and refuse when anything
+blocking remains, then find the CLI, then select or create the stack and run the operation,
+streaming the engine's output. `destroy` always excludes protected resources, so databases,
+key material and state buckets created with `protect=True` survive.
+
+Failures come back as :class:`InputError` (exit 2: something to fix before running, such as a
+missing CLI, project file or backend login) or :class:`DeployFailed` (exit 1: the operation ran
+and failed, or the guardrails refused). `pulumi.automation` is imported inside the functions
+that need it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from forcelift.migration.errors import InputError, Location
+from forcelift.migration.policy.model import Finding
+
+OPERATIONS = ("preview", "up", "refresh", "destroy")
+GUARDED = frozenset({"preview", "up"})
+
+INSTALL_URL = "https://www.pulumi.com/docs/install/"
+INSTALL_HINT = (
+    f"install the Pulumi CLI ({INSTALL_URL}): `curl -fsSL https://get.pulumi.com | sh`, "
+    "`brew install pulumi`, or `winget install pulumi`; then check `pulumi version` and re-run"
+)
+LOGIN_HINT = (
+    "log in to the state backend first, e.g. `pulumi login 's3://BUCKET?region=eu-west-2&"
+    "awssdk=v2'` (see `forcelift backend init`), and set PULUMI_CONFIG_PASSPHRASE or pass "
+    "--secrets-provider"
+)
+
+
+class DeployFailed(Exception):
+    """The guardrails refused, or the operation ran and failed (exit 1)."""
+
+    def __init__(self, message: str, findings: Sequence[Finding] = ()) -> None:
+        super().__init__(message)
+        self.findings = list(findings)
+
+
+@dataclass
+class StepCounter:
+    """Counts engine resource steps by operation, from the Automation API's event stream.
+
+    The summary Pulumi returns covers a finished operation; after a failure these counts say
+    how far it got.
+    """
+
+    steps: Counter[str] = field(default_factory=Counter)
+    failed: list[str] = field(default_factory=list)
+
+    def __call__(self, event: Any) -> None:
+        pre = getattr(event, "resource_pre_event", None)
+        if pre is not None and getattr(pre, "metadata", None) is not None:
+            op = getattr(pre.metadata.op, "value", pre.metadata.op)
+            if op != "same":
+                self.steps[str(op)] += 1
+        failed = getattr(event, "res_op_failed_event", None)
+        if failed is not None and getattr(failed, "metadata", None) is not None:
+            self.failed.append(str(failed.metadata.urn))
+
+
+@dataclass(frozen=True)
+class DeployResult:
+    operation: str
+    stack: str
+    changes: dict[str, int]
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        if not self.changes:
+            return "no resource changes reported"
+        return ", ".join(f"{op} {n}" for op, n in sorted(self.changes.items()))
+
+
+# --------------------------------------------------------------------------- project checks
+
+
+def check_project(work_dir: Path, stack: str, operation: str) -> None:
+    """The files a generated project needs for this operation, with what to run if absent."""
+    problems = []
+    if not (work_dir / "Pulumi.yaml").is_file():
+        problems.append(("Pulumi.yaml", "DIR must be a project written by `forcelift generate`"))
+    if not (work_dir / f"Pulumi.{stack}.yaml").is_file():
+        problems.append(
+            (f"Pulumi.{stack}.yaml", "the stack's config is missing; check --stack or re-generate")
+        )
+    if operation in GUARDED and not (work_dir / "preview" / f"{stack}.json").is_file():
+        problems.append(
+            (f"preview/{stack}.json", "run `forcelift preview DIR` so the guardrails can check it")
+        )
+    if problems:
+        from forcelift.migration.errors import Problem
+
+        raise InputError(
+            [
+                Problem(f"missing {name}", Location(file=str(work_dir / name)), hint=hint)
+                for name, hint in problems
+            ]
+        )
+
+
+def load_stack_preview(work_dir: Path, stack: str) -> dict[str, Any]:
+    """DIR/preview/<stack>.json: one stack, or a `stacks:` list holding it."""
+    path = work_dir / "preview" / f"{stack}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read the preview: {exc}", Location(file=str(path))) from exc
+    items = data.get("stacks", [data]) if isinstance(data, dict) else []
+    for item in items:
+        if isinstance(item, dict) and item.get("stack", stack) == stack:
+            return item
+    raise InputError(f"the preview has no stack named {stack!r}", Location(file=str(path)))
+
+
+def load_waivers(work_dir: Path) -> list[Any]:
+    import yaml
+
+    from forcelift.migration.policy.waivers import parse_waivers
+
+    plan = work_dir / "plan.yaml"
+    if not plan.is_file():
+        return []
+    try:
+        data = yaml.safe_load(plan.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise InputError(f"cannot read the plan: {exc}", Location(file=str(plan))) from exc
+    return parse_waivers(data.get("waivers") if isinstance(data, dict) else None, str(plan))
+
+
+def guardrail_findings(work_dir: Path, stack: str, as_of: dt.date | None = None) -> list[Finding]:
+    """The guardrails on the stack's offline preview, with the plan's waivers applied."""
+    from forcelift.migration.policy.check import check
+    from forcelift.migration.policy.graph import ResourceGraph
+
+    graph = ResourceGraph.from_preview(load_stack_preview(work_dir, stack))
+    if not graph.stack:
+        graph.stack = stack
+    return check([graph], load_waivers(work_dir), as_of or dt.date.today())
+
+
+def enforce_guardrails(work_dir: Path, stack: str, as_of: dt.date | None = None) -> list[Finding]:
+    """All findings; raises :class:`DeployFailed` when a blocking one is not waived."""
+    from forcelift.migration.policy.check import blocking
+
+    findings = guardrail_findings(work_dir, stack, as_of)
+    stopping = blocking(findings)
+    if stopping:
+        raise DeployFailed(
+            f"guardrails refused stack {stack}: {len(stopping)} blocking finding(s)", stopping
+        )
+    return findings
+
+
+def find_pulumi() -> str:
+    """The CLI on PATH, or a clear stop naming how to install it."""
+    path = shutil.which("pulumi")
+    if path is None:
+        raise InputError(
+            "the Pulumi CLI (`pulumi`) is not installed or not on PATH; forcelift deploy drives "
+            "it through the Automation API",
+            Location(file="pulumi"),
+            hint=INSTALL_HINT,
+        )
+    return path
+
+
+# --------------------------------------------------------------------------- the operation
+
+
+def _last_error_line(lines: Sequence[str], fallback: str) -> str:
+    for line in reversed(lines):
+        if line.strip():
+            return line.strip()
+    return fallback.strip().splitlines()[-1] if fallback.strip() else "no error output"
+
+
+def open_stack(work_dir: Path, stack: str, secrets_provider: str | None = None) -> Any:
+    """Select or create the stack in DIR; problems here are setup problems (exit 2)."""
+    import subprocess
+
+    from pulumi import automation as auto
+
+    options = auto.LocalWorkspaceOptions(secrets_provider=secrets_provider)
+    try:
+        return auto.create_or_select_stack(stack_name=stack, work_dir=str(work_dir), opts=options)
+    except FileNotFoundError as exc:
+        raise InputError(
+            "the Pulumi CLI disappeared from PATH", Location(file="pulumi"), hint=INSTALL_HINT
+        ) from exc
+    except subprocess.CalledProcessError as exc:
+        raise InputError(
+            "`pulumi version` failed, so the CLI cannot be used",
+            Location(file="pulumi"),
+            hint=INSTALL_HINT,
+        ) from exc
+    except auto.errors.InvalidVersionError as exc:
+        raise InputError(str(exc), Location(file="pulumi"), hint=INSTALL_HINT) from exc
+    except auto.errors.CommandError as exc:
+        raise InputError(
+            f"could not select or create stack {stack}: {_last_error_line([], _stderr_of(exc))}",
+            Location(file=str(work_dir)),
+            hint=LOGIN_HINT,
+        ) from exc
+    except ValueError as exc:  # e.g. the semver check on a strange `pulumi version` answer
+        raise InputError(
+            f"the Pulumi CLI is not usable: {exc}", Location(file="pulumi"), hint=INSTALL_HINT
+        ) from exc
+
+
+def _stderr_of(exc: BaseException) -> str:
+    text = str(exc)
+    return text.split("stderr:", 1)[1] if "stderr:" in text else text
+
+
+def run_operation(
+    work_dir: Path,
+    stack: str,
+    operation: str,
+    *,
+    secrets_provider: str | None = None,
+    on_output: Callable[[str], None] | None = None,
+    on_error: Callable[[str], None] | None = None,
+) -> DeployResult:
+    """Select/create the stack and run one operation, streaming the engine's output."""
+    from pulumi import automation as auto
+
+    if operation not in OPERATIONS:
+        raise InputError(f"unknown operation {operation!r}", hint=", ".join(OPERATIONS))
+    errors: list[str] = []
+
+    def err(line: str) -> None:
+        errors.append(line)
+        if on_error is not None:
+            on_error(line)
+
+    handle = open_stack(work_dir, stack, secrets_provider)
+    counter = StepCounter()
+    try:
+        if operation == "preview":
+            preview = handle.preview(on_output=on_output, on_error=err, on_event=counter)
+            changes = dict(preview.change_summary or {})
+            outputs: dict[str, Any] = {}
+        elif operation == "up":
+            up = handle.up(on_output=on_output, on_error=err, on_event=counter)
+            changes = dict(up.summary.resource_changes or {})
+            outputs = {k: v.value for k, v in (up.outputs or {}).items() if not v.secret}
+        elif operation == "refresh":
+            refresh = handle.refresh(on_output=on_output, on_error=err, on_event=counter)
+            changes = dict(refresh.summary.resource_changes or {})
+            outputs = {}
+        else:
+            destroy = handle.destroy(
+                on_output=on_output, on_error=err, on_event=counter, exclude_protected=True
+            )
+            changes = dict(destroy.summary.resource_changes or {})
+            outputs = {}
+    except auto.errors.ConcurrentUpdateError as exc:
+        raise DeployFailed(
+            f"stack {stack} is locked by another update; wait for it to finish. If it crashed "
+            "and nothing is running, remove the lock: `pulumi cancel` on Pulumi Cloud, or delete "
+            "the stack's object under .pulumi/locks/ in the state bucket (S3 backend)"
+        ) from exc
+    except auto.errors.CommandError as exc:
+        done = ", ".join(f"{op} {n}" for op, n in sorted(counter.steps.items()))
+        progress = f"; steps started before the failure: {done}" if done else ""
+        raise DeployFailed(
+            f"pulumi {operation} failed on stack {stack}: "
+            f"{_last_error_line(errors, _stderr_of(exc))}{progress}"
+        ) from exc
+    except RuntimeError as exc:  # the Automation API saw no summary event from the engine
+        raise DeployFailed(f"pulumi {operation} on stack {stack} ended abnormally: {exc}") from exc
+    return DeployResult(
+        operation=operation,
+        stack=stack,
+        changes={str(getattr(k, "value", k)): int(v) for k, v in changes.items()},
+        outputs=outputs,
+    )
