@@ -115,11 +115,18 @@ class DeterministicMocks(pulumi.runtime.Mocks):
                 f"{args.typ.split(':')[1]}/{args.name}"
             )
             state.setdefault("id", resource_id)
-            state.setdefault("name", args.inputs.get("name", args.name))
+            # azure-native names live in `<resourceType>Name` (e.g. virtualNetworkName)
+            kind = args.typ.rsplit(":", 1)[-1]
+            own_name = args.inputs.get(kind[:1].lower() + kind[1:] + "Name")
+            state.setdefault("name", args.inputs.get("name", own_name or args.name))
             return resource_id, state
         return f"{args.name}-{rid}", state
 
-    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict, list] | dict:
+    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict, list[tuple[str, str]]]:
+        return self.answer(args), []
+
+    def answer(self, args: pulumi_mocks.MockCallArgs) -> dict:
+        """The result of an invoke the stack programs make (account, region, zones, AMIs)."""
         token = args.token
         if token == "azure-native:authorization:getClientConfig":
             return {
