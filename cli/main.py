@@ -9,6 +9,8 @@ import click
 # name -> (module under forcelift.cli, attribute, one-line help shown by `forcelift --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "inventory": ("inventory", "inventory", "Read, validate, summarise and convert inventories."),
+    "classify": ("classify", "classify", "SaaS/PaaS/IaaS/retain/retire per workload, and why."),
+    "rules": ("rules", "rules", "List the classification rules and their rationale."),
     "policy": ("policy", "policy", "Check guardrails on previews; write the CrossGuard pack."),
     "backend": ("backend", "backend", "Create the encrypted S3 bucket for Pulumi state."),
     "verify": ("verify", "verify", "Check the guardrails on what really exists in the cloud."),

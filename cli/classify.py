@@ -1,0 +1,399 @@
+"""`forcelift classify …`: a SaaS/PaaS/IaaS/retain/retire decision for every workload, and why.
+
+`forcelift classify INVENTORY…` classifies (the `run` subcommand is the default, so it need not
+be typed); `forcelift classify explain APP INVENTORY…` shows every rule evaluated for one
+application. The inventories' own `--format` is spelled `--input-format` here, because
+`--format` chooses the output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from forcelift.cli.options import inventory_inputs
+from forcelift.cli.output import echo_json, handle_input_errors, print_problems
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from forcelift.migration.classify.catalogue import Catalogue
+    from forcelift.migration.classify.model import ClassificationResult
+    from forcelift.migration.inventory.load import LoadResult
+
+DEFAULT_COMMAND = "run"
+
+
+class _DefaultGroup(click.Group):
+    """A group whose first argument is a subcommand only when it names one; otherwise the
+    arguments go to the default command. `forcelift classify inv.yaml` = `… classify run inv.yaml`
+    (name a file `./explain` if it is really called explain)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] in ctx.help_option_names:
+            return super().parse_args(ctx, args)
+        if not args or args[0] not in self.commands:
+            args = [DEFAULT_COMMAND, *args]
+        return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, "[OPTIONS] INVENTORY...")
+        formatter.write_usage(
+            ctx.command_path, "explain [OPTIONS] APP INVENTORY...", prefix="   or: "
+        )
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        default = self.commands[DEFAULT_COMMAND]
+        rows = [
+            r
+            for p in default.get_params(ctx)
+            if isinstance(p, click.Option) and (r := p.get_help_record(ctx))
+        ]
+        with formatter.section("Options"):
+            formatter.write_dl(rows)
+        self.format_commands(ctx, formatter)
+
+
+def _inputs(required: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The shared inventory inputs, with the input format as --input-format."""
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        func = inventory_inputs(func)
+        for param in getattr(func, "__click_params__", []):
+            if isinstance(param, click.Option) and param.name == "forced_format":
+                param.opts = ["--input-format"]
+            if isinstance(param, click.Argument) and param.name == "paths":
+                param.required = required
+        return func
+
+    return decorate
+
+
+def _common(func: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(
+        (
+            click.option(
+                "--overrides",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="YAML file of architects' pinned decisions (see docs/classify.md).",
+            ),
+            click.option(
+                "--catalogue",
+                "catalogue_file",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="Extra product catalogue YAML extending or overriding the built-in one.",
+            ),
+            click.option(
+                "--as-of",
+                type=click.DateTime(formats=["%Y-%m-%d"]),
+                default=None,
+                metavar="DATE",
+                help="Date for lifecycle checks (YYYY-MM-DD); default today. Recorded in "
+                "the output.",
+            ),
+        )
+    ):
+        func = option(func)
+    return func
+
+
+def _as_of(value: dt.datetime | None, fallback: dt.date | None = None) -> dt.date:
+    if value is not None:
+        return value.date()
+    return fallback or dt.date.today()
+
+
+def _load(
+    paths: tuple[Path, ...], forced_format: str | None, group_by: str, as_of: dt.date
+) -> LoadResult:
+    from forcelift.migration.inventory.load import load_inventory
+    from forcelift.migration.inventory.workloads import GroupBy
+
+    return load_inventory(
+        paths, forced_format=forced_format, group_by=GroupBy(group_by), as_of=as_of
+    )
+
+
+@click.group(cls=_DefaultGroup)
+def classify() -> None:
+    """Decide SaaS, PaaS, IaaS, retain or retire for every application, and say why.
+
+    Each decision comes with the 7-Rs strategy, Azure and AWS targets, confidence, effort,
+    the rules that fired, reasons and blockers (PSN connectivity, unsupported OS, ...).
+    Architects pin decisions with --overrides; `explain` shows every rule for one
+    application; --evaluate measures agreement with a labelled set.
+
+    Examples:
+
+        forcelift classify inventories/exampleshire
+
+        forcelift classify inventories/exampleshire --format json -o classification.json
+
+        forcelift classify explain "Niche RMS" inventories/exampleshire
+
+        forcelift classify --evaluate tests/classify/data/labelled.yaml
+    """
+
+
+@classify.command(DEFAULT_COMMAND)
+@_inputs(required=False)
+@_common
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write here.")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@click.option(
+    "--evaluate",
+    "labels",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Labelled set to measure agreement against (INVENTORY optional when the set is "
+    "self-contained).",
+)
+@click.option(
+    "--min-agreement",
+    type=click.FloatRange(0, 100),
+    default=None,
+    help="With --evaluate: exit 1 when agreement (percent) is below this.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Do not print inventory warnings.")
+@handle_input_errors
+def run(
+    paths: tuple[Path, ...],
+    forced_format: str | None,
+    group_by: str,
+    overrides: Path | None,
+    catalogue_file: Path | None,
+    as_of: dt.datetime | None,
+    output_format: str,
+    output: Path | None,
+    force: bool,
+    labels: Path | None,
+    min_agreement: float | None,
+    quiet: bool,
+) -> None:
+    """Classify every application of INVENTORY… (the default `classify` command).
+
+    Example:
+
+        forcelift classify run inventories/exampleshire --format csv -o decisions.csv
+    """
+    from forcelift.migration.classify.catalogue import load_catalogue
+    from forcelift.migration.classify.engine import Classifier
+    from forcelift.migration.classify.overrides import load_overrides
+    from forcelift.migration.classify.render import to_csv, to_json
+
+    catalogue = load_catalogue(catalogue_file)
+    if labels is not None:
+        _evaluate(
+            labels,
+            paths,
+            forced_format,
+            group_by,
+            catalogue,
+            as_of,
+            output_format,
+            quiet,
+            min_agreement,
+        )
+        return
+    if not paths:
+        raise click.UsageError("give at least one INVENTORY path (or --evaluate LABELS)")
+    date = _as_of(as_of)
+    loaded = _load(paths, forced_format, group_by, date)
+    if not quiet:
+        print_problems(loaded.warnings)
+    inventory = loaded.inventory
+    pinned = (
+        load_overrides(overrides, [a.name for a in inventory.applications]) if overrides else None
+    )
+    result = Classifier(catalogue, as_of=date).classify(inventory, pinned)
+    if output is None and output_format == "table":
+        _print_table(result)
+        return
+    if output_format == "json":
+        text = to_json(result)
+    elif output_format == "csv":
+        text = to_csv(result)
+    else:
+        text = _table_text(result)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from forcelift.migration.inventory.writer import write_atomic
+
+    write_atomic(output, text, force=force)
+    counts = ", ".join(f"{n} {d}" for d, n in result.counts.items())
+    click.echo(f"wrote {output}: {len(result.classifications)} applications ({counts})")
+
+
+def _evaluate(
+    labels: Path,
+    paths: tuple[Path, ...],
+    forced_format: str | None,
+    group_by: str,
+    catalogue: Catalogue,
+    as_of: dt.datetime | None,
+    output_format: str,
+    quiet: bool,
+    min_agreement: float | None,
+) -> None:
+    from forcelift.migration.classify.evaluate import evaluate, load_labels
+    from forcelift.migration.classify.render import evaluation_text
+
+    cases, labelled_as_of = load_labels(labels)
+    date = _as_of(as_of, labelled_as_of)
+    inventory = None
+    if paths:
+        loaded = _load(paths, forced_format, group_by, date)
+        if not quiet:
+            print_problems(loaded.warnings)
+        inventory = loaded.inventory
+    report = evaluate(cases, as_of=date, catalogue=catalogue, inventory=inventory)
+    if output_format == "json":
+        echo_json(report.to_dict())
+    else:
+        click.echo(evaluation_text(report), nl=False)
+    if min_agreement is not None and report.agreement * 100 < min_agreement:
+        click.secho(
+            f"agreement {report.agreement:.1%} is below {min_agreement:g}%", fg="red", err=True
+        )
+        raise SystemExit(1)
+
+
+def _rich_table(result: ClassificationResult) -> Table:
+    from rich.table import Table
+
+    from forcelift.migration.classify.model import Decision
+
+    title = f"Classification of {result.force}" if result.force else "Classification"
+    table = Table(title=f"{title} (as of {result.as_of})", show_lines=True, title_justify="left")
+    for name, kwargs in (
+        ("Application", {"ratio": 2}),
+        ("Decision", {}),
+        ("Strategy", {}),
+        ("Target (Azure / AWS)", {"ratio": 3}),
+        ("Conf.", {}),
+        ("Effort", {"justify": "center"}),
+        ("Why", {"ratio": 4}),
+        ("Blockers", {"ratio": 4}),
+    ):
+        table.add_column(name, **kwargs)
+    order = {d: i for i, d in enumerate(Decision)}
+    rows = sorted(
+        result.classifications, key=lambda c: (order[c.decision], c.application.casefold())
+    )
+    for c in rows:
+        targets = (
+            c.targets.azure
+            if c.targets.azure == c.targets.aws
+            else f"Azure: {c.targets.azure}\nAWS: {c.targets.aws}"
+        )
+        why = c.reasons[0] if c.reasons else ""
+        if c.override:
+            why = f"OVERRIDE ({c.override.by}): {c.override.reason}"
+        extra = len(c.reasons) - 1
+        if extra > 0:
+            why += f"\n(+{extra} more: forcelift classify explain)"
+        notes = [f"• {b}" for b in c.blockers] + [f"⚠ {x}" for x in c.conflicts]
+        table.add_row(
+            c.application,
+            c.decision.value,
+            c.strategy.value,
+            targets,
+            c.confidence.value,
+            c.effort.value,
+            why,
+            "\n".join(notes),
+        )
+    counts = "  ".join(f"{d}: {n}" for d, n in result.counts.items())
+    table.caption = f"{len(result.classifications)} applications — {counts}"
+    return table
+
+
+def _print_table(result: ClassificationResult) -> None:
+    from rich.console import Console
+
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=200)
+    console.print(_rich_table(result))
+
+
+def _table_text(result: ClassificationResult) -> str:
+    """The table as plain text, for -o FILE."""
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    Console(file=buffer, width=200, color_system=None).print(_rich_table(result))
+    return buffer.getvalue()
+
+
+@classify.command()
+@click.argument("application")
+@_inputs(required=True)
+@_common
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@handle_input_errors
+def explain(
+    application: str,
+    paths: tuple[Path, ...],
+    forced_format: str | None,
+    group_by: str,
+    overrides: Path | None,
+    catalogue_file: Path | None,
+    as_of: dt.datetime | None,
+    output_format: str,
+) -> None:
+    """Show every rule evaluated for APPLICATION, and why it fired or did not.
+
+    Example:
+
+        forcelift classify explain "Niche RMS" inventories/exampleshire
+    """
+    from forcelift.migration.classify.catalogue import load_catalogue
+    from forcelift.migration.classify.engine import explain as explain_outcome
+    from forcelift.migration.classify.overrides import load_overrides
+    from forcelift.migration.classify.render import explain_dict, explain_text
+    from forcelift.migration.errors import InputError
+
+    catalogue = load_catalogue(catalogue_file)
+    date = _as_of(as_of)
+    inventory = _load(paths, forced_format, group_by, date).inventory
+    pinned = (
+        load_overrides(overrides, [a.name for a in inventory.applications]) if overrides else None
+    )
+    outcome = explain_outcome(
+        inventory, application, as_of=date, catalogue=catalogue, overrides=pinned
+    )
+    if outcome is None:
+        names = sorted(a.name for a in inventory.applications)
+        close = [n for n in names if application.lower() in n.lower()][:5]
+        raise InputError(
+            f"no application {application!r} in the inventory",
+            hint=("did you mean: " + ", ".join(close))
+            if close
+            else "see `forcelift inventory show`",
+        )
+    if output_format == "json":
+        echo_json(explain_dict(outcome))
+    else:
+        click.echo(explain_text(outcome), nl=False)
