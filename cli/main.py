@@ -11,6 +11,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "inventory": ("inventory", "inventory", "Read, validate, summarise and convert inventories."),
     "classify": ("classify", "classify", "SaaS/PaaS/IaaS/retain/retire per workload, and why."),
     "rules": ("rules", "rules", "List the classification rules and their rationale."),
+    "plan": ("plan", "plan", "Waves, sizes, address plan, cost and carbon in plan.yaml."),
+    "prices": ("prices", "prices", "Refresh the price snapshots (AWS Price List API)."),
     "policy": ("policy", "policy", "Check guardrails on previews; write the CrossGuard pack."),
     "backend": ("backend", "backend", "Create the encrypted S3 bucket for Pulumi state."),
     "verify": ("verify", "verify", "Check the guardrails on what really exists in the cloud."),

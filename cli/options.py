@@ -30,3 +30,17 @@ def inventory_inputs(func: Callable[..., Any]) -> Callable[..., Any]:
         help="Read every PATH as this format instead of detecting it from content.",
     )(func)
     return click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))(func)
+
+
+class DefaultGroup(click.Group):
+    """A group whose first argument is a subcommand only when it names one; otherwise every
+    argument goes to `default_command` (`forcelift plan inv/` = `forcelift plan run inv/`)."""
+
+    default_command = "run"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] in ctx.help_option_names:
+            return super().parse_args(ctx, args)
+        if not args or args[0] not in self.commands:
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)

@@ -1,0 +1,248 @@
+"""`forcelift plan …`: waves, sizes, addresses, cost and carbon in one deterministic plan.yaml."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import click
+
+from forcelift.cli.options import DefaultGroup, inventory_inputs
+from forcelift.cli.output import echo_json, handle_input_errors, print_problems
+
+
+def plan_options(func):  # type: ignore[no-untyped-def]
+    """Options shared by `plan` and `migrate` (they must make the same plan)."""
+    for option in reversed(
+        (
+            click.option(
+                "--cloud",
+                type=click.Choice(["azure", "aws", "both"]),
+                default="azure",
+                show_default=True,
+                help="Target cloud(s).",
+            ),
+            click.option(
+                "--overrides",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="Architects' pinned decisions (docs/classify.md).",
+            ),
+            click.option(
+                "--catalogue",
+                "catalogue_file",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="Extra product catalogue YAML.",
+            ),
+            click.option(
+                "--wave-max-servers",
+                type=click.IntRange(1),
+                default=None,
+                help="At most this many servers per wave.",
+            ),
+            click.option(
+                "--wave-max-apps",
+                type=click.IntRange(1),
+                default=None,
+                help="At most this many applications per wave.",
+            ),
+            click.option("--no-pilot", is_flag=True, help="No pilot wave of low-criticality work."),
+            click.option(
+                "--supernet",
+                default="10.100.0.0/14",
+                show_default=True,
+                help="Address space for the landing zone's hub and spokes.",
+            ),
+            click.option(
+                "--reserve",
+                "reserved",
+                multiple=True,
+                metavar="CIDR",
+                help="A range the plan must not use (e.g. PSN); repeatable.",
+            ),
+            click.option(
+                "--hybrid-benefit",
+                is_flag=True,
+                help="The force has Windows Server and SQL Server licences with Software "
+                "Assurance (Azure Hybrid Benefit).",
+            ),
+            click.option(
+                "--max-resources-per-stack",
+                type=click.IntRange(100),
+                default=1500,
+                show_default=True,
+                help="Split waves into stacks of at most this size.",
+            ),
+            click.option(
+                "--comfort-factor",
+                type=click.FloatRange(1.0, 5.0),
+                default=1.3,
+                show_default=True,
+                help="Headroom over observed utilisation.",
+            ),
+            click.option(
+                "--as-of",
+                type=click.DateTime(["%Y-%m-%d"]),
+                default=None,
+                metavar="DATE",
+                help="Date for lifecycle checks; default today.",
+            ),
+        )
+    ):
+        func = option(func)
+    return func
+
+
+def build_from_options(
+    paths,
+    forced_format,
+    group_by,
+    cloud,
+    overrides,
+    catalogue_file,  # type: ignore[no-untyped-def]
+    wave_max_servers,
+    wave_max_apps,
+    no_pilot,
+    supernet,
+    reserved,
+    hybrid_benefit,
+    max_resources_per_stack,
+    comfort_factor,
+    as_of,
+):
+    """Read, classify and plan from CLI options (shared with `migrate`)."""
+    from forcelift.migration.inventory.workloads import GroupBy
+    from forcelift.migration.pipeline import Inputs, make_plan
+    from forcelift.migration.plan.planfile import PlanOptions
+
+    clouds = ("azure", "aws") if cloud == "both" else (cloud,)
+    options = PlanOptions(
+        clouds=clouds,
+        wave_max_servers=wave_max_servers,
+        wave_max_applications=wave_max_apps,
+        pilot=not no_pilot,
+        supernet=supernet,
+        reserved_ranges=tuple(reserved),
+        hybrid_benefit_windows=hybrid_benefit,
+        hybrid_benefit_sql=hybrid_benefit,
+        max_resources_per_stack=max_resources_per_stack,
+        comfort_factor=comfort_factor,
+    )
+    inputs = Inputs(
+        paths=tuple(paths),
+        forced_format=forced_format,
+        group_by=GroupBy(group_by),
+        overrides=overrides,
+        catalogue=catalogue_file,
+        as_of=as_of.date() if as_of else dt.date.today(),
+    )
+    return make_plan(inputs, options)
+
+
+@click.group(cls=DefaultGroup)
+def plan() -> None:
+    """Plan the migration: waves, right-sized targets, address plan, cost and carbon.
+
+    Examples:
+
+        forcelift plan inventories/exampleshire --cloud azure -o plan.yaml
+
+        forcelift plan show plan.yaml
+
+        forcelift plan diff old/plan.yaml plan.yaml
+    """
+
+
+@plan.command("run")
+@inventory_inputs
+@plan_options
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="plan.yaml to write.",
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@click.option("--quiet", "-q", is_flag=True, help="Do not print inventory warnings.")
+@handle_input_errors
+def run(
+    paths,
+    forced_format,
+    group_by,
+    output: Path,
+    force: bool,
+    quiet: bool,  # type: ignore[no-untyped-def]
+    **options,
+) -> None:
+    """Write plan.yaml for INVENTORY… (the default `plan` command).
+
+    Example:
+
+        forcelift plan inventories/exampleshire --cloud both --wave-max-servers 150 -o plan.yaml
+    """
+    from forcelift.migration.inventory.writer import write_atomic
+    from forcelift.migration.plan.planio import plan_to_yaml
+    from forcelift.migration.plan.summary import plan_text
+
+    planned = build_from_options(paths, forced_format, group_by, **options)
+    if not quiet:
+        print_problems(list(planned.warnings))
+    write_atomic(output, plan_to_yaml(planned.plan), force=force)
+    click.echo(plan_text(planned.plan), nl=False)
+    click.echo(f"wrote {output}")
+
+
+@plan.command("show")
+@click.argument("plan_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "markdown", "json"]),
+    default="table",
+    show_default=True,
+)
+@handle_input_errors
+def show(plan_file: Path, fmt: str) -> None:
+    """Summarise a plan: waves, cost and carbon side by side with on-premise.
+
+    Example:
+
+        forcelift plan show plan.yaml --format markdown
+    """
+    from forcelift.migration.plan.planio import load_plan
+    from forcelift.migration.plan.summary import plan_markdown, plan_summary, plan_text
+
+    loaded = load_plan(plan_file)
+    if fmt == "json":
+        echo_json(plan_summary(loaded))
+    elif fmt == "markdown":
+        click.echo(plan_markdown(loaded), nl=False)
+    else:
+        click.echo(plan_text(loaded), nl=False)
+
+
+@plan.command("diff")
+@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as a JSON list.")
+@handle_input_errors
+def diff(old: Path, new: Path, as_json: bool) -> None:
+    """Show what changed between two plans (decisions, waves, sizes, stacks, cost).
+
+    Exit 0 when the plans are the same, 1 when they differ (like `diff`).
+
+    Example:
+
+        forcelift plan diff main/plan.yaml plan.yaml
+    """
+    from forcelift.migration.plan.diff import diff_plans
+    from forcelift.migration.plan.planio import load_plan
+
+    changes = diff_plans(load_plan(old), load_plan(new))
+    if as_json:
+        click.echo(json.dumps(changes, indent=2))
+    else:
+        click.echo("\n".join(changes) if changes else "plans are the same")
+    if changes:
+        raise SystemExit(1)

@@ -1,0 +1,143 @@
+"""What `forcelift plan show` prints: waves, cost and carbon side by side with on-premise."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from forcelift.migration.plan.planfile import Plan
+
+DECISIONS = ("SAAS", "PAAS", "IAAS", "RETAIN", "RETIRE")
+
+
+def plan_summary(plan: Plan) -> dict[str, Any]:
+    """A JSON-ready digest of the plan (stable ordering)."""
+    counts = Counter(w.decision for w in plan.workloads)
+    clouds = []
+    for c in plan.clouds:
+        clouds.append(
+            {
+                "cloud": c.cloud,
+                "region": c.region,
+                "stacks": [s.name for s in c.stacks],
+                "resources_estimated": sum(s.estimated_resources for s in c.stacks),
+                "monthly": c.cost.monthly.model_dump(),
+                "annual": c.cost.annual.model_dump(),
+                "currency": c.cost.currency,
+                "per_wave": [
+                    {
+                        "wave": w.wave,
+                        "applications": w.applications,
+                        "monthly_payg": round(w.monthly.payg, 2),
+                        "annual_payg": round(w.annual.payg, 2),
+                    }
+                    for w in c.cost.waves
+                ],
+                "carbon_kgco2e": round(c.carbon.cloud.total_kgco2e, 1),
+                "carbon_onprem_kgco2e": round(c.carbon.onprem.total_kgco2e, 1),
+                "energy_kwh": round(c.carbon.cloud.energy_kwh, 1),
+            }
+        )
+    return {
+        "force": plan.force.name,
+        "as_of": plan.as_of.isoformat(),
+        "decisions": {d: counts.get(d, 0) for d in DECISIONS},
+        "waves": [
+            {
+                "number": w.number,
+                "kind": w.kind,
+                "applications": len(w.applications),
+                "servers": w.server_count,
+                "reasons": list(w.reasons),
+            }
+            for w in plan.waves
+        ],
+        "excluded": len(plan.excluded),
+        "onprem": {
+            "servers": plan.onprem.servers,
+            "cores": plan.onprem.cores,
+            "monthly": round(plan.onprem.cost.monthly, 2),
+            "annual": round(plan.onprem.cost.annual, 2),
+            "carbon_kgco2e": round(plan.onprem.carbon.total_kgco2e, 1),
+            "energy_kwh": round(plan.onprem.carbon.energy_kwh, 1),
+        },
+        "clouds": clouds,
+    }
+
+
+def _money(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def plan_markdown(plan: Plan) -> str:
+    """GitHub-flavoured Markdown for a pull-request comment."""
+    s = plan_summary(plan)
+    lines = [
+        f"### forcelift plan: {s['force']}",
+        "",
+        "| SaaS | PaaS | IaaS | Retain | Retire |",
+        "| ---: | ---: | ---: | ---: | ---: |",
+        "| " + " | ".join(str(s["decisions"][d]) for d in DECISIONS) + " |",
+        "",
+        "| wave | kind | applications | servers |",
+        "| ---: | --- | ---: | ---: |",
+    ]
+    lines += [
+        f"| {w['number']} | {w['kind']} | {w['applications']} | {w['servers']} |"
+        for w in s["waves"]
+    ]
+    lines += [
+        "",
+        "| | monthly | annual | tCO2e / year |",
+        "| --- | ---: | ---: | ---: |",
+        f"| on-premise today | {_money(s['onprem']['monthly'])} | "
+        f"{_money(s['onprem']['annual'])} | {s['onprem']['carbon_kgco2e'] / 1000:,.1f} |",
+    ]
+    for c in s["clouds"]:
+        lines.append(
+            f"| {c['cloud']} {c['region']} (pay-as-you-go) | "
+            f"{_money(c['monthly']['payg'])} | {_money(c['annual']['payg'])} | "
+            f"{c['carbon_kgco2e'] / 1000:,.1f} |"
+        )
+        lines.append(
+            f"| {c['cloud']} {c['region']} (3-year commitment) | "
+            f"{_money(c['monthly']['three_year'])} | {_money(c['annual']['three_year'])}"
+            f" | |"
+        )
+    currency = plan.clouds[0].cost.currency if plan.clouds else "USD"
+    lines += ["", f"Costs in {currency}; cloud figures cover the workloads that migrate."]
+    return "\n".join(lines) + "\n"
+
+
+def plan_text(plan: Plan) -> str:
+    """A plain-text digest for the terminal."""
+    s = plan_summary(plan)
+    out = [
+        f"Plan for {s['force']} (as of {s['as_of']})",
+        "Decisions: " + ", ".join(f"{d} {n}" for d, n in s["decisions"].items()),
+        f"Waves ({len(s['waves'])}):",
+    ]
+    for w in s["waves"]:
+        out.append(
+            f"  wave {w['number']} ({w['kind']}): {w['applications']} applications, "
+            f"{w['servers']} servers — {w['reasons'][0] if w['reasons'] else ''}"
+        )
+    o = s["onprem"]
+    out.append(
+        f"On-premise today: {o['servers']} servers, {o['cores']} cores; "
+        f"{_money(o['monthly'])}/month, {_money(o['annual'])}/year; "
+        f"{o['carbon_kgco2e'] / 1000:,.1f} tCO2e/year"
+    )
+    for c in s["clouds"]:
+        out.append(
+            f"{c['cloud']} {c['region']}: {_money(c['monthly']['payg'])}/month PAYG, "
+            f"{_money(c['monthly']['three_year'])}/month 3-year; "
+            f"{c['carbon_kgco2e'] / 1000:,.1f} tCO2e/year "
+            f"(these workloads on-premise: {c['carbon_onprem_kgco2e'] / 1000:,.1f}); "
+            f"{len(c['stacks'])} stacks, ~{c['resources_estimated']} resources"
+        )
+        for w in c["per_wave"]:
+            out.append(
+                f"    wave {w['wave']}: {w['applications']} apps, {_money(w['monthly_payg'])}/month"
+            )
+    return "\n".join(out) + "\n"
