@@ -11,8 +11,11 @@ import yaml
 from forcelift.migration.errors import InputError, Location
 from forcelift.migration.inventory.model import Inventory
 
+# libyaml's emitter when present (3-5x faster on large plans); output is the same.
+_BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
-class _Dumper(yaml.SafeDumper):
+
+class _Dumper(_BaseDumper):  # type: ignore[valid-type,misc]
     """Block style, no aliases, multi-line strings kept readable."""
 
     def ignore_aliases(self, data: object) -> bool:
