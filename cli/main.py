@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "backend": ("backend", "backend", "Create the encrypted S3 bucket for Pulumi state."),
     "verify": ("verify", "verify", "Check the guardrails on what really exists in the cloud."),
     "deploy": ("deploy", "deploy", "Preview, deploy, refresh or destroy a stack via Pulumi."),
+    "report": ("report", "report", "Write the architect's report, summary and decision sheets."),
 }
 
 

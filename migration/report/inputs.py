@@ -1,0 +1,113 @@
+"""Read a generated project DIR: the plan, the offline previews and the guardrail findings.
+
+Previews may be missing (the report then says "not previewed" for those stacks, rather than
+refusing to report). Guardrails are evaluated as of the plan's date unless told otherwise, so the
+report for the same inputs is the same file whatever day it is rendered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from forcelift.migration.errors import InputError, Location
+from forcelift.migration.inventory.model import Inventory
+from forcelift.migration.plan.planfile import Plan
+from forcelift.migration.policy.model import Finding, Waiver
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """Everything a report is rendered from."""
+
+    plan: Plan
+    previews: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # stack -> preview
+    findings: Sequence[Finding] = ()
+    inventory: Inventory | None = None
+    as_of: dt.date | None = None  # date the waivers were judged against (default: plan.as_of)
+
+    @property
+    def checked_on(self) -> dt.date:
+        return self.as_of or self.plan.as_of
+
+
+def read_previews(directory: Path) -> dict[str, dict[str, Any]]:
+    """DIR/preview/*.json by stack name; a file may hold one stack or a `stacks:` list."""
+    previews: dict[str, dict[str, Any]] = {}
+    folder = directory / "preview"
+    if not folder.is_dir():
+        return previews
+    for file in sorted(folder.glob("*.json")):
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError(
+                f"cannot read preview: {exc}",
+                Location(file=str(file)),
+                hint="re-run `forcelift preview DIR`",
+            ) from exc
+        items = data.get("stacks", [data]) if isinstance(data, dict) else None
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise InputError(
+                "not a forcelift preview (expected a JSON object per stack)",
+                Location(file=str(file)),
+                hint="re-run `forcelift preview DIR`",
+            )
+        for item in items:
+            name = str(item.get("stack") or file.stem)
+            previews[name] = item
+    return previews
+
+
+def plan_waivers(plan: Plan) -> list[Waiver]:
+    return [
+        Waiver(
+            rule=w.rule,
+            resource=w.resource,
+            reason=w.reason,
+            expires=w.expires,
+            approved_by=w.approved_by,
+        )
+        for w in plan.waivers
+    ]
+
+
+def guardrail_findings(
+    plan: Plan, previews: Mapping[str, Mapping[str, Any]], as_of: dt.date | None = None
+) -> list[Finding]:
+    """The guardrails over every previewed stack, with the plan's waivers applied."""
+    from forcelift.migration.policy.check import check
+    from forcelift.migration.policy.graph import ResourceGraph
+
+    graphs = []
+    for name in sorted(previews):
+        graph = ResourceGraph.from_preview(previews[name])
+        if not graph.stack:
+            graph.stack = name
+        graphs.append(graph)
+    return check(graphs, plan_waivers(plan), as_of or plan.as_of)
+
+
+def read_inputs(
+    directory: Path,
+    inventory: Inventory | None = None,
+    as_of: dt.date | None = None,
+) -> ReportInputs:
+    """Plan, previews and findings from a generated project DIR."""
+    from forcelift.migration.plan.planio import load_plan
+
+    plan_file = directory / "plan.yaml"
+    if not plan_file.is_file():
+        raise InputError(
+            "no plan.yaml in the project directory",
+            Location(file=str(directory)),
+            hint="run `forcelift migrate` (or `forcelift plan`) first, or point at its --out DIR",
+        )
+    plan = load_plan(plan_file)
+    previews = read_previews(directory)
+    findings = guardrail_findings(plan, previews, as_of)
+    return ReportInputs(plan, previews, findings, inventory, as_of)

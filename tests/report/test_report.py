@@ -1,0 +1,191 @@
+"""The report files: goldens, every application named, determinism, offline HTML, CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from forcelift.migration.plan.planfile import Plan
+
+FILES = ("index.html", "summary.md", "decisions.csv", "decisions.xlsx")
+
+
+def test_markdown_matches_golden(report_dir: Path, golden: Callable[[str, bytes], None]) -> None:
+    golden("summary.md", (report_dir / "summary.md").read_bytes())
+
+
+def test_csv_matches_golden(report_dir: Path, golden: Callable[[str, bytes], None]) -> None:
+    golden("decisions.csv", (report_dir / "decisions.csv").read_bytes())
+
+
+def test_report_names_every_application(report_dir: Path, plan: Plan) -> None:
+    import html
+
+    page = html.unescape((report_dir / "index.html").read_text(encoding="utf-8"))
+    table = page[page.index('id="apps-table"') :]
+    missing = [
+        w.application for w in plan.workloads if f"<strong>{w.application}</strong>" not in table
+    ]
+    assert not missing
+    assert len(plan.workloads) == 72
+    rows = list(csv.DictReader(io.StringIO((report_dir / "decisions.csv").read_text("utf-8-sig"))))
+    assert sorted(r["Application"] for r in rows) == sorted(w.application for w in plan.workloads)
+
+
+def test_csv_is_excel_friendly_and_complete(report_dir: Path, plan: Plan) -> None:
+    data = (report_dir / "decisions.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    assert b"\r\n" in data
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    by_name = {r["Application"]: r for r in rows}
+    for w in plan.workloads:
+        row = by_name[w.application]
+        assert row["Decision"] == w.decision
+        assert row["Wave"] == ("" if w.wave is None else str(w.wave))
+        assert row["Reasons"].split("\n") == list(w.reasons)
+    placed = {w.application: w for w in plan.clouds[0].workloads}
+    for name, cw in placed.items():
+        assert float(by_name[name]["Azure monthly pay-as-you-go (USD)"]) == pytest.approx(
+            cw.monthly_cost.payg
+        )
+
+
+def test_xlsx_has_one_row_per_application(report_dir: Path, plan: Plan) -> None:
+    from openpyxl import load_workbook
+
+    book = load_workbook(report_dir / "decisions.xlsx", read_only=True)
+    assert book.sheetnames == ["Decisions", "About"]
+    rows = list(book["Decisions"].iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    assert header[:3] == ("Application", "Decision", "Strategy")
+    assert len(body) == len(plan.workloads)
+    col = header.index("Azure monthly 3-year (USD)")
+    assert all(isinstance(r[col], int | float) for r in body if r[1] in ("PAAS", "IAAS"))
+    assert book.properties.title == "Exampleshire Police: migration decisions"
+
+
+def test_markdown_lists_the_blocking_finding_and_counts(report_dir: Path) -> None:
+    text = (report_dir / "summary.md").read_text(encoding="utf-8")
+    assert "| SaaS | 17 |" in text
+    assert ":x: **1 blocking finding**" in text
+    assert "FL-ENC-001" in text and "vm-EXS-SWI-POL02" in text
+    assert "FL-TAG-001" not in text  # waived, so not blocking
+    assert "Not previewed: exampleshire-azure-wave-3." in text
+
+
+def test_html_is_self_contained(report_dir: Path) -> None:
+    page = (report_dir / "index.html").read_text(encoding="utf-8")
+    assert not re.search(r"<(script|img|iframe)[^>]+src=", page)
+    assert "<link" not in page and "@import" not in page
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", page)
+    # the only addresses are XML namespace names, which are never fetched
+    addresses = set(re.findall(r"https?://[^\s\"'<>)]+", page))
+    assert addresses <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), "duplicate element ids between inline SVGs"
+    assert page.count("<svg") == 5  # four charts and the dependency graph
+
+
+def test_html_sections_and_content(report_dir: Path) -> None:
+    from forcelift.migration.report.html import section_ids
+
+    page = (report_dir / "index.html").read_text(encoding="utf-8")
+    for section in section_ids():
+        assert f'<section id="{section}">' in page
+    assert "Edges are the inventory's recorded dependencies" in page
+    assert "exampleshire-azure-wave-3" in page and "not previewed" in page
+    assert "@media print" in page
+    # NCSC: 14 principles, statuses follow the findings
+    matrix = page[page.index('<section id="ncsc">') : page.index('<section id="resources">')]
+    assert matrix.count("<tr><td><strong>") == 14
+    assert re.search(r"2\.</strong> Asset protection.*?status findings", matrix, re.S)
+    assert re.search(r"4\.</strong> Governance framework.*?status waived", matrix, re.S)
+    assert re.search(r"6\.</strong> Personnel security.*?status force", matrix, re.S)
+
+
+def test_cli_rerun_in_a_fresh_process_changes_no_byte(
+    report_dir: Path, plan: Plan, tmp_path: Path, make_project: Callable[..., Path]
+) -> None:
+    """`forcelift report DIR` in another process (other hash seed) writes DIR/report/ with
+    the same four files, byte for byte."""
+    project = make_project(tmp_path / "again", plan)
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from forcelift.cli.main import main; main()",
+            "report",
+            str(project),
+            "--inventory",
+            str(Path(__file__).resolve().parents[2] / "inventories" / "exampleshire"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"wrote {project / 'report' / 'index.html'}" in result.stdout
+    for name in FILES:
+        assert (project / "report" / name).read_bytes() == (report_dir / name).read_bytes(), name
+
+
+def test_without_previews_the_report_says_not_previewed(
+    tmp_path: Path, plan: Plan, make_project: Callable[..., Path]
+) -> None:
+    from forcelift.migration.report.context import build_context
+    from forcelift.migration.report.inputs import read_inputs
+    from forcelift.migration.report.markdown import render_markdown
+
+    project = make_project(tmp_path / "bare", plan, previews=False)
+    context = build_context(read_inputs(project))
+    assert context.guardrails.state == "not previewed"
+    assert {p.status for p in context.ncsc} == {"not previewed", "by design", "force"}
+    assert all(not s.previewed for s in context.stacks)
+    assert ":warning: **Not previewed**" in render_markdown(context)
+
+
+def test_cli_refuses_a_dir_without_plan(tmp_path: Path) -> None:
+    from forcelift.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["report", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "no plan.yaml" in result.output and "forcelift migrate" in result.output
+
+
+def test_a_broken_preview_is_an_input_error_with_its_file(tmp_path: Path) -> None:
+    from forcelift.migration.errors import InputError
+    from forcelift.migration.report.inputs import read_previews
+
+    (tmp_path / "preview").mkdir()
+    (tmp_path / "preview" / "x.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_previews(tmp_path)
+    problem = caught.value.problems[0]
+    assert "cannot read preview" in problem.message
+    assert problem.location.file and problem.location.file.endswith("x.json")
+    (tmp_path / "preview" / "x.json").write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(InputError, match="not a forcelift preview"):
+        read_previews(tmp_path)
+
+
+def test_previews_may_hold_several_stacks(tmp_path: Path) -> None:
+    from forcelift.migration.report.inputs import read_previews
+
+    (tmp_path / "preview").mkdir()
+    (tmp_path / "preview" / "all.json").write_text(
+        '{"stacks": [{"stack": "a", "resources": []}, {"stack": "b", "resources": []}]}',
+        encoding="utf-8",
+    )
+    assert sorted(read_previews(tmp_path)) == ["a", "b"]
+    assert read_previews(tmp_path / "nowhere") == {}
