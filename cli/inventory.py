@@ -158,3 +158,96 @@ def schema() -> None:
     from forcelift.migration.inventory.model import inventory_json_schema
 
     click.echo(json.dumps(inventory_json_schema(), indent=2, sort_keys=True))
+
+
+_SYNTH_FORMATS = ("rvtools-xlsx", "rvtools-csv", "native-yaml")
+
+
+def _synth_format(output: Path, chosen: str | None) -> str:
+    """The --format given, else one implied by OUTPUT: .xlsx, .yaml/.yml, or a directory."""
+    from forcelift.migration.errors import InputError, Location
+
+    if chosen:
+        return chosen
+    suffix = output.suffix.lower()
+    if suffix == ".xlsx":
+        return "rvtools-xlsx"
+    if suffix in (".yaml", ".yml"):
+        return "native-yaml"
+    if not suffix:
+        return "rvtools-csv"
+    raise InputError(
+        f"cannot tell the output format from {output.name!r}",
+        Location(file=str(output)),
+        hint="pass --format " + "|".join(_SYNTH_FORMATS),
+    )
+
+
+@inventory.command()
+@click.option(
+    "--servers", type=click.IntRange(1, 1_000_000), required=True, help="Number of servers."
+)
+@click.option(
+    "--seed", type=int, required=True, help="Random seed: the same seed gives the same estate."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="File to write (a directory for rvtools-csv).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(_SYNTH_FORMATS),
+    default=None,
+    help="Output format; default from OUTPUT (.xlsx, .yaml, or a directory for CSV).",
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@handle_input_errors
+def synth(servers: int, seed: int, output: Path, output_format: str | None, force: bool) -> None:
+    """Write a deterministic synthetic police estate, for scale work and demos.
+
+    About one application per five servers with policing names, a Windows/Linux mix with
+    some out-of-support systems, dependencies on PNC, PSN and Microsoft 365. As an RVTools
+    workbook or per-tab CSV set (VMs carry Application and owner custom attributes), or as
+    native YAML with applications and dependencies.
+
+    Example:
+
+        forcelift inventory synth --servers 100000 --seed 1 -o estate.xlsx
+    """
+    from forcelift.migration.errors import InputError, Location
+    from forcelift.migration.inventory.synth import synthesise
+
+    fmt = _synth_format(output, output_format)
+    if fmt == "rvtools-csv":
+        taken = output.is_file() or (output.is_dir() and any(output.glob("RVTools_tab*.csv")))
+    else:
+        taken = output.exists()
+    if taken and not force:
+        raise InputError(
+            "refusing to overwrite an existing file",
+            Location(file=str(output)),
+            hint="pass --force to replace it",
+        )
+    if fmt == "rvtools-csv" and output.is_file():
+        raise InputError("rvtools-csv writes a directory; this is a file", Location(str(output)))
+    estate = synthesise(servers, seed)
+    if fmt == "rvtools-xlsx":
+        from forcelift.migration.inventory.export.rvtools import write_rvtools_xlsx
+
+        write_rvtools_xlsx(estate, output)
+    elif fmt == "rvtools-csv":
+        from forcelift.migration.inventory.export.rvtools import write_rvtools_csv
+
+        write_rvtools_csv(estate, output)
+    else:
+        from forcelift.migration.inventory.writer import inventory_to_yaml, write_atomic
+
+        write_atomic(output, inventory_to_yaml(estate), force=force)
+    click.echo(
+        f"wrote {output} ({fmt}): {len(estate.servers)} servers, "
+        f"{len(estate.applications)} applications, {len(estate.dependencies)} dependencies"
+    )
