@@ -7,6 +7,7 @@ or extended support for the release; ESU / ELS paid extensions are noted, not as
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from forcelift.migration.inventory.model import OperatingSystem
@@ -58,7 +59,13 @@ def _major_versions(label: str) -> str:
 
 def os_end_of_support(os: OperatingSystem) -> dt.date | None:
     """The known end-of-support date for this OS, or None when we do not know it."""
-    label = _major_versions(f"{os.name} {os.version}")
+    return _end_of_support(os.name, os.version)
+
+
+@functools.lru_cache(maxsize=4096)
+def _end_of_support(name: str, version: str) -> dt.date | None:
+    # Estates repeat a few dozen OS names thousands of times: match each once.
+    label = _major_versions(f"{name} {version}")
     for pattern, date in _COMPILED:
         if pattern.search(label):
             return date

@@ -132,6 +132,8 @@ class Server(_Model):
     @field_validator("power_state", mode="before")
     @classmethod
     def _power_state(cls, value: object) -> object:
+        if isinstance(value, PowerState):
+            return value
         # YAML 1.1 reads a bare `on` / `off` as a boolean.
         if isinstance(value, bool):
             return PowerState.ON if value else PowerState.OFF

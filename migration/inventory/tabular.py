@@ -105,11 +105,20 @@ def sniff_file_kind(path: Path) -> str:
     return "csv"
 
 
-def read_csv_table(path: Path, display: str | None = None) -> Table:
-    """Open a CSV file as a :class:`Table`; the header is the first non-blank row."""
+def read_csv_table(path: Path, display: str | None = None, *, head_only: bool = False) -> Table:
+    """Open a CSV file as a :class:`Table`; the header is the first non-blank row.
+
+    `head_only` reads just the first 64 KiB: enough for format detection on large exports.
+    """
     name = display or str(path)
     try:
-        data = path.read_bytes()
+        if head_only:
+            with path.open("rb") as fh:
+                data = fh.read(65536)
+            if len(data) == 65536:  # keep whole lines only, so the header is never cut
+                data = data[: data.rfind(b"\n") + 1] or data
+        else:
+            data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", Location(file=name)) from exc
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -33,7 +33,7 @@ class Source:
         if self.kind != "csv":
             return frozenset()
         try:
-            return frozenset(read_csv_table(self.path, self.display).keys)
+            return frozenset(read_csv_table(self.path, self.display, head_only=True).keys)
         except Exception:
             return frozenset()
 
