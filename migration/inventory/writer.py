@@ -46,6 +46,8 @@ def write_atomic(path: Path, content: str | bytes, *, force: bool = False) -> No
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     data = content.encode("utf-8") if isinstance(content, str) else content
+    if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+        return  # unchanged: leave the file (and its timestamp) alone
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         # mkstemp creates 0600; give the file the permissions a plain open() would.
