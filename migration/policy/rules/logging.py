@@ -10,18 +10,33 @@ AZURE_NEEDS_DIAGNOSTICS = (
     "azure-native:keyvault:Vault",
     "azure-native:network:BastionHost",
     "azure-native:network:VirtualNetworkGateway",
+)
+AZURE_SHOULD_HAVE_DIAGNOSTICS = (
     "azure-native:sql:Server",
     "azure-native:web:WebApp",
+    "azure-native:dbforpostgresql:Server",
 )
-_DIAGNOSTIC = "azure-native:insights:DiagnosticSetting"
+# azure-native 3.x moved diagnostic settings from `insights` to `monitor`.
+DIAGNOSTIC_TYPES = (
+    "azure-native:monitor:DiagnosticSetting",
+    "azure-native:insights:DiagnosticSetting",
+)
+
+
+def _missing_diagnostics(graph: ResourceGraph, types: tuple[str, ...]) -> list[Violation]:
+    return [
+        Violation(r.urn, "no diagnostic setting sends this resource's logs to Log Analytics")
+        for r in graph.of_type(*types)
+        if not graph.dependents(r.urn, *DIAGNOSTIC_TYPES)
+    ]
 
 
 def _azure_diagnostics(graph: ResourceGraph) -> list[Violation]:
-    return [
-        Violation(r.urn, "no diagnostic setting sends this resource's logs to Log Analytics")
-        for r in graph.of_type(*AZURE_NEEDS_DIAGNOSTICS)
-        if not graph.dependents(r.urn, _DIAGNOSTIC)
-    ]
+    return _missing_diagnostics(graph, AZURE_NEEDS_DIAGNOSTICS)
+
+
+def _azure_workload_diagnostics(graph: ResourceGraph) -> list[Violation]:
+    return _missing_diagnostics(graph, AZURE_SHOULD_HAVE_DIAGNOSTICS)
 
 
 def _aws_flow_logs(graph: ResourceGraph) -> list[Violation]:
@@ -61,6 +76,15 @@ RULES = (
         "Add a DiagnosticSetting to the workspace for the resource.",
         (5, 13),
         check_graph=_azure_diagnostics,
+    ),
+    Guardrail(
+        "FL-LOG-004",
+        "Azure platform services of workloads send diagnostics",
+        Severity.MEDIUM,
+        "Add a DiagnosticSetting to the landing zone's workspace for the web app or database "
+        "(its logs then reach the force's SOC / the NMC).",
+        (5, 13),
+        check_graph=_azure_workload_diagnostics,
     ),
     Guardrail(
         "FL-LOG-002",

@@ -13,6 +13,7 @@ from forcelift.migration.policy.rules._util import (
     sensitive_ports,
 )
 from forcelift.migration.policy.rules.encryption import S3_BUCKETS
+from forcelift.migration.policy.rules.logging import DIAGNOSTIC_TYPES
 
 _EDGE_TYPES = (
     "azure-native:network:AzureFirewall",
@@ -96,7 +97,7 @@ def _sg(resource: Resource) -> list[str]:
 def _public_ip_attached_to_edge(graph: ResourceGraph) -> list[Violation]:
     found = []
     for pip in graph.of_type("azure-native:network:PublicIPAddress"):
-        users = graph.dependents(pip.urn)
+        users = [u for u in graph.dependents(pip.urn) if u.type not in DIAGNOSTIC_TYPES]
         if not users or any(u.type not in _EDGE_TYPES for u in users):
             found.append(
                 Violation(
