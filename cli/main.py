@@ -8,6 +8,7 @@ import click
 
 # name -> (module under forcelift.cli, attribute, one-line help shown by `forcelift --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
+    "migrate": ("migrate", "migrate", "One run: inventory to plan, stacks, preview, report."),
     "inventory": ("inventory", "inventory", "Read, validate, summarise and convert inventories."),
     "classify": ("classify", "classify", "SaaS/PaaS/IaaS/retain/retire per workload, and why."),
     "rules": ("rules", "rules", "List the classification rules and their rationale."),
@@ -18,6 +19,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "verify": ("verify", "verify", "Check the guardrails on what really exists in the cloud."),
     "deploy": ("deploy", "deploy", "Preview, deploy, refresh or destroy a stack via Pulumi."),
     "report": ("report", "report", "Write the architect's report, summary and decision sheets."),
+    "preview": ("preview", "preview", "Preview every stack offline (mock runtime, no cloud)."),
+    "generate": ("generate", "generate", "Write the Pulumi project and CI pipelines for a plan."),
 }
 
 

@@ -26,6 +26,13 @@ FAKE_AMI = "ami-0123456789abcdef0"
 SECRET_SIG = "4dabf18193072939515e22adb298388d"  # how the wire form marks a secret value
 COMPUTED = "<computed>"
 SECRET = "<secret>"
+# Output-only ids other resources or stack references use, made deterministic (otherwise they
+# stay unknown in a preview): type -> {property: template}.
+AWS_OUTPUT_IDS: dict[str, dict[str, str]] = {
+    "aws:route53/zone:Zone": {"zoneId": "Z{rid}"},
+    "aws:kms/key:Key": {"keyId": "{rid}"},
+    "aws:ec2/vpcEndpoint:VpcEndpoint": {"prefixListId": "pl-{rid}"},
+}
 
 
 def sanitise(value: Any) -> Any:
@@ -109,6 +116,8 @@ class DeterministicMocks(pulumi.runtime.Mocks):
             service = args.typ.split(":")[1].split("/")[0]
             state.setdefault("arn", f"arn:aws:{service}:eu-west-2:{FAKE_ACCOUNT}:{args.name}")
             state.setdefault("id", f"{args.name}-{rid[:8]}")
+            for key, value in AWS_OUTPUT_IDS.get(args.typ, {}).items():
+                state.setdefault(key, value.format(rid=rid))
         if args.typ.startswith("azure-native:"):
             resource_id = (
                 f"/subscriptions/{FAKE_SUBSCRIPTION}/resourceGroups/mock/providers/"
@@ -230,7 +239,9 @@ def run_mocked(
         program()
         root = pulumi_settings.get_root_resource()
         exports = dict(getattr(root, "outputs", {}) or {})
-        return pulumi.Output.from_input(exports).apply(run.outputs.update)
+        # Exports only known after deployment are kept (as Unknown, shown as <computed>)
+        # instead of dropping the whole set.
+        return pulumi.Output.from_input(exports).apply(run.outputs.update, run_with_unknowns=True)
 
     pulumi.runtime.test(wrapped)()
     return run

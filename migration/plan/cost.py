@@ -277,7 +277,7 @@ class Pricer:
             )
         lines = tuple(self.vm(vm) for vm in target.vms) + tuple(self.paas(s) for s in target.paas)
         monthly = sum_rates(line.monthly for line in lines)
-        notes = ()
+        notes: tuple[str, ...] = ()
         if target.decision == "SAAS":
             notes = ("SaaS subscription not included: add the supplier's price",)
         return trusted(

@@ -102,7 +102,7 @@ def hub_request(cloud: Cloud, options: AddressOptions | None = None) -> NetworkR
     options = options or AddressOptions()
     mgmt = options.hub_management_hosts
     if cloud is Cloud.AZURE:
-        subnets = (
+        subnets: tuple[SubnetRequest, ...] = (
             SubnetRequest(
                 name="GatewaySubnet",
                 prefix_length=27,
@@ -156,7 +156,7 @@ def spoke_request(name: str, hosts: int, cloud: Cloud) -> NetworkRequest:
     """A workload spoke for `hosts` servers (growth is applied when the plan is made)."""
     hosts = max(1, hosts)
     if cloud is Cloud.AZURE:
-        subnets = (
+        subnets: tuple[SubnetRequest, ...] = (
             SubnetRequest(name="workload", hosts=hosts, purpose="virtual machines"),
             SubnetRequest(
                 name="private-endpoints",
@@ -274,7 +274,7 @@ def _subnet_sizes(
 ) -> list[tuple[str, str, str, int]]:
     """(name, zone, purpose, prefix length) for every subnet of a network."""
     zones = options.zones if cloud is Cloud.AWS else ("",)
-    out = []
+    out: list[tuple[str, str, str, int]] = []
     for sub in request.subnets:
         per_zone = sub.per_zone and cloud is Cloud.AWS
         targets = zones if per_zone else ("",)
@@ -344,7 +344,7 @@ def plan_addresses(
     """
     options = options or AddressOptions()
     supernet = _parse(options.supernet, "supernet")
-    if not any(supernet.subnet_of(p) for p in _PRIVATE):
+    if not any(supernet.subnet_of(p) for p in _PRIVATE):  # type: ignore[arg-type]
         raise InputError(
             f"supernet {supernet} is not private address space",
             hint="use RFC 1918 space (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)",

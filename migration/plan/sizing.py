@@ -14,7 +14,7 @@ import bisect
 import math
 from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
-from typing import Annotated, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import Field
 
@@ -580,7 +580,7 @@ class Sizer:
         os: Literal["windows", "linux"] = (
             "windows" if any(_os_of(s) == "windows" for s in servers) else "linux"
         )
-        common = {
+        common: dict[str, Any] = {
             "kind": kind,
             "cloud": self.cloud,
             "offer": key,

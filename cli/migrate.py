@@ -1,0 +1,208 @@
+"""`forcelift migrate`: inventory to reviewed stacks and the architect's report, in one run."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import click
+
+from forcelift.cli.options import inventory_inputs
+from forcelift.cli.output import EXIT_FINDINGS, echo_json, handle_input_errors, print_problems
+from forcelift.cli.plan import build_from_options, plan_options
+
+STAGES = ("read, classify and plan", "generate", "preview", "guardrails", "report")
+
+
+@click.command()
+@inventory_inputs
+@plan_options
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Directory for the plan, stacks, previews and report.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1),
+    default=None,
+    help="Parallel preview processes (default: CPU count).",
+)
+@click.option("--force", is_flag=True, help="Replace files in OUT that forcelift did not write.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON (for CI).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no inventory warnings.")
+@handle_input_errors
+def migrate(
+    paths,
+    forced_format,
+    group_by,
+    out_dir: Path,
+    jobs: int | None,
+    force: bool,  # type: ignore[no-untyped-def]
+    as_json: bool,
+    quiet: bool,
+    **options: Any,
+) -> None:
+    """Read → classify → plan → generate → offline preview → guardrails → report.
+
+    Writes OUT/plan.yaml, the Pulumi project (Pulumi.yaml, one Pulumi.<stack>.yaml per
+    stack, CI pipelines, README), OUT/preview/<stack>.json and OUT/report/ (index.html,
+    summary.md, decisions.csv, decisions.xlsx). Re-running with the same input changes no
+    file. Exit 0 when clean, 1 when guardrails find high or critical problems, 2 on bad input.
+
+    Example:
+
+        forcelift migrate inventories/exampleshire --cloud azure --out out/exampleshire
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True, quiet=quiet or as_json)
+    started = time.perf_counter()
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+    with progress:
+        stages = progress.add_task("forcelift migrate", total=len(STAGES))
+        progress.update(stages, description="reading, classifying and planning")
+        planned = build_from_options(paths, forced_format, group_by, **options)
+        progress.advance(stages)
+        if not quiet and not as_json:
+            progress.stop()
+            print_problems(list(planned.warnings), limit=20)
+            progress.start()
+
+        progress.update(stages, description="generating the Pulumi project")
+        outcomes = _generate(planned.plan, out_dir, force)
+        progress.advance(stages)
+
+        stack_names = [s.name for c in planned.plan.clouds for s in c.stacks]
+        previews_task = progress.add_task("previewing stacks offline", total=len(stack_names))
+        progress.update(stages, description="previewing stacks (Pulumi mock runtime)")
+        preview = _preview(out_dir, jobs, lambda _result: progress.advance(previews_task))
+        progress.advance(stages)
+
+        progress.update(stages, description="checking guardrails")
+        from forcelift.migration.policy.check import blocking
+        from forcelift.migration.report.inputs import guardrail_findings, read_previews
+
+        previews = read_previews(out_dir)
+        findings = guardrail_findings(planned.plan, previews)
+        progress.advance(stages)
+
+        progress.update(stages, description="writing the report")
+        from forcelift.migration.report.inputs import ReportInputs
+        from forcelift.migration.report.write import write_report
+
+        write_report(
+            ReportInputs(planned.plan, previews, findings, planned.inventory), out_dir / "report"
+        )
+        progress.advance(stages)
+        progress.update(stages, description="done")
+
+    summary = _summary(
+        planned,
+        outcomes,
+        preview,
+        findings,
+        blocking(findings),
+        out_dir,
+        time.perf_counter() - started,
+    )
+    if as_json:
+        echo_json(summary)
+    else:
+        _print_summary(summary)
+    if summary["guardrails"]["blocking"]:
+        sys.exit(EXIT_FINDINGS)
+
+
+def _generate(plan: Any, out_dir: Path, force: bool) -> list[Any]:
+    from importlib.metadata import version
+
+    from forcelift.stacks.generate import render_project, write_project
+
+    files = render_project(plan, version=version("forcelift"), ci=True, source="plan.yaml")
+    return write_project(files, out_dir, force=force)
+
+
+def _preview(out_dir: Path, jobs: int | None, on_result: Any) -> Any:
+    from forcelift.stacks.preview import preview_project
+
+    return preview_project(out_dir, jobs=jobs, on_result=on_result)
+
+
+def _summary(
+    planned: Any,
+    outcomes: list[Any],
+    preview: Any,
+    findings: list[Any],
+    blocking: list[Any],
+    out_dir: Path,
+    seconds: float,
+) -> dict[str, Any]:
+    from forcelift.migration.plan.summary import plan_summary
+
+    plan_digest = plan_summary(planned.plan)
+    severities = Counter(f.severity.value for f in findings if not f.waived)
+    return {
+        "out": str(out_dir),
+        "seconds": round(seconds, 1),
+        "decisions": plan_digest["decisions"],
+        "waves": len(planned.plan.waves),
+        "onprem": plan_digest["onprem"],
+        "clouds": [
+            {k: c[k] for k in ("cloud", "region", "monthly", "annual", "currency", "carbon_kgco2e")}
+            for c in plan_digest["clouds"]
+        ],
+        "stacks": [{"stack": r.stack, "resources": r.resources} for r in preview.stacks],
+        "resources": sum(r.resources for r in preview.stacks),
+        "files": dict(Counter(o.status for o in outcomes)),
+        "guardrails": {
+            "findings": len(findings),
+            "waived": sum(f.waived for f in findings),
+            "by_severity": dict(sorted(severities.items())),
+            "blocking": len(blocking),
+        },
+        "report": str(out_dir / "report" / "index.html"),
+    }
+
+
+def _print_summary(s: dict[str, Any]) -> None:
+    d = s["decisions"]
+    click.echo(
+        f"Decisions: SaaS {d['SAAS']}, PaaS {d['PAAS']}, IaaS {d['IAAS']}, "
+        f"retain {d['RETAIN']}, retire {d['RETIRE']}; {s['waves']} waves"
+    )
+    o = s["onprem"]
+    click.echo(
+        f"On-premise today: {o['servers']} servers, {o['monthly']:,.0f}/month, "
+        f"{o['carbon_kgco2e'] / 1000:,.1f} tCO2e/year"
+    )
+    for c in s["clouds"]:
+        click.echo(
+            f"{c['cloud']} {c['region']}: {c['monthly']['payg']:,.0f} {c['currency']}"
+            f"/month pay-as-you-go ({c['monthly']['three_year']:,.0f} with 3-year "
+            f"commitments), {c['carbon_kgco2e'] / 1000:,.1f} tCO2e/year"
+        )
+    click.echo(f"Stacks: {len(s['stacks'])}, {s['resources']:,} resources previewed offline")
+    g = s["guardrails"]
+    state = "PASS" if not g["blocking"] else "FAIL"
+    click.echo(
+        f"Guardrails: {state} — {g['findings']} finding(s), {g['waived']} waived, "
+        f"{g['blocking']} blocking"
+    )
+    files = ", ".join(f"{n} {status}" for status, n in sorted(s["files"].items()))
+    click.echo(f"Project files: {files}")
+    click.echo(f"Report: {s['report']}  ({s['seconds']} s)")

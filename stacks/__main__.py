@@ -1,0 +1,5 @@
+"""Pulumi runs this directory (Pulumi.yaml `main: stacks/`): absolute imports only."""
+
+from forcelift.stacks.program import main
+
+main()

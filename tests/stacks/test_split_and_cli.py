@@ -1,0 +1,135 @@
+"""Split waves (later parts read the spoke from the first part) and `forcelift preview`: tree
+and counts, --stack, --json, and parallel workers giving byte-identical files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from forcelift.cli.main import cli
+from forcelift.migration.plan.planfile import Plan
+from forcelift.stacks.preview import load_documents, preview_project
+
+MOVED = "Network Monitoring"  # the VMs + SQL MI workload of wave 2 goes to part 2
+
+
+@pytest.fixture(scope="module")
+def split_projects(
+    sample_plan: Plan, helpers: Any, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
+    wave2 = [w.application for w in sample_plan.clouds[0].workloads if w.wave == 2]
+    plan = helpers.split_wave(helpers.keep_workloads(sample_plan, wave2), 2, [MOVED])
+    return {
+        cloud: helpers.write_project(
+            tmp_path_factory.mktemp(f"split-{cloud}"), helpers.only_cloud(plan, cloud)
+        )
+        for cloud in ("azure", "aws")
+    }
+
+
+@pytest.fixture(scope="module")
+def split_docs(split_projects: dict[str, Path]) -> dict[str, dict[str, Any]]:
+    docs: dict[str, dict[str, Any]] = {}
+    for directory in split_projects.values():
+        result = preview_project(directory, jobs=1)
+        for doc in load_documents(directory, [r.stack for r in result.stacks]):
+            docs[doc["stack"]] = doc
+    return docs
+
+
+def _by_type(doc: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [r for r in doc["resources"] if r["type"] == kind]
+
+
+def test_azure_later_part_uses_the_first_parts_spoke(split_docs: dict[str, Any]) -> None:
+    first = split_docs["exampleshire-azure-wave-2-1"]
+    second = split_docs["exampleshire-azure-wave-2-2"]
+    assert len(_by_type(first, "forcelift:azure:Spoke")) == 1
+    assert _by_type(second, "forcelift:azure:Spoke") == []
+    assert "spokeSubnetIds" not in second["outputs"]
+    subnets = first["outputs"]["spokeSubnetIds"]
+    nics = _by_type(second, "azure-native:network:NetworkInterface")
+    assert nics and all(
+        n["inputs"]["ipConfigurations"][0]["subnet"]["id"] == subnets["workload"] for n in nics
+    )
+    (instance,) = _by_type(second, "azure-native:sql:ManagedInstance")
+    assert instance["inputs"]["subnetId"] == subnets["sql-managed-instance"]
+    assert second["outputs"]["workloads"][MOVED]["components"] == ["iaas", "paas"]
+    # the first part's spoke already lets the moved workload's flows in
+    nsg = next(
+        r
+        for r in _by_type(first, "azure-native:network:NetworkSecurityGroup")
+        if r["name"].endswith("-nsg-workload")
+    )
+    bastion = next(
+        rule
+        for rule in nsg["inputs"]["securityRules"]
+        if rule["sourceAddressPrefix"] == "10.100.0.192/26"
+    )
+    assert bastion["destinationPortRanges"] == ["22", "3389"]
+
+
+def test_aws_later_part_uses_the_first_parts_spoke(split_docs: dict[str, Any]) -> None:
+    first = split_docs["exampleshire-aws-wave-2-1"]
+    second = split_docs["exampleshire-aws-wave-2-2"]
+    assert _by_type(second, "forcelift:aws:SpokeNetwork") == []
+    groups = first["outputs"]["spokeSecurityGroupIds"]
+    subnets = first["outputs"]["spokeSubnetIds"]
+    instances = _by_type(second, "aws:ec2/instance:Instance")
+    assert len(instances) == 2
+    for instance in instances:
+        assert instance["inputs"]["vpcSecurityGroupIds"] == [groups["network-monitoring"]]
+        assert instance["inputs"]["subnetId"] in subnets.values()
+    assert {i["inputs"]["subnetId"] for i in instances} == {
+        subnets["eu-west-2a"],
+        subnets["eu-west-2b"],
+    }  # spread over zones
+    (group,) = _by_type(second, "aws:rds/subnetGroup:SubnetGroup")
+    assert group["inputs"]["subnetIds"] == [subnets[z] for z in sorted(subnets)]
+
+
+def test_cli_tree_counts_stack_and_json(
+    split_projects: dict[str, Path], split_docs: dict[str, Any], tmp_path: Path
+) -> None:
+    directory = split_projects["azure"]
+    out = tmp_path / "graph.json"
+    stack = "exampleshire-azure-wave-2-2"
+    result = CliRunner().invoke(
+        cli, ["preview", str(directory), "--stack", stack, "--json", str(out), "--jobs", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    # its dependencies were previewed before: only this stack runs
+    assert f"{stack} (" in result.output and "landing-zone (" not in result.output
+    assert "+ forcelift:azure:IaasWorkload network-monitoring-iaas" in result.output
+    assert "- azure-native:compute:VirtualMachine x2" in result.output
+    assert "azure-native:network:NetworkInterface" in result.output.split("counts")[1]
+    data = json.loads(out.read_text())
+    assert [d["stack"] for d in data["stacks"]] == [stack]
+    assert data["stacks"][0]["resources"] == split_docs[stack]["resources"]
+
+
+def test_parallel_workers_write_byte_identical_previews(split_projects: dict[str, Path]) -> None:
+    directory = split_projects["aws"]
+    before = {p.name: p.read_bytes() for p in sorted((directory / "preview").glob("*.json"))}
+    assert len(before) == 5  # landing zone, wave 1, wave 2 in two parts, wave 3
+    for path in (directory / "preview").glob("*.json"):
+        path.unlink()
+    run = subprocess.run(
+        [str(Path(sys.executable).parent / "forcelift"), "preview", str(directory), "--jobs", "2"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr
+    after = {p.name: p.read_bytes() for p in sorted((directory / "preview").glob("*.json"))}
+    assert after == before
+    # landing zone first, then the waves, and the later part after the first
+    order = [line.split(" (")[0] for line in run.stdout.splitlines() if " resources)" in line]
+    assert order.index("exampleshire-aws-landing-zone") == 0
+    assert order.index("exampleshire-aws-wave-2-1") < order.index("exampleshire-aws-wave-2-2")
