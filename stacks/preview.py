@@ -274,7 +274,9 @@ def run_stack(project: Project, name: str, outputs: Mapping[str, Mapping[str, An
     doc = document(run, stack.config, sanitise)
     target = project.directory / PREVIEW_DIR / f"{name}.json"
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(dumps(doc), encoding="utf-8")
+    from forcelift.migration.inventory.writer import write_atomic
+
+    write_atomic(target, dumps(doc), force=True)  # unchanged previews keep their timestamps
     return StackResult(
         stack=name,
         resources=len(doc["resources"]),
