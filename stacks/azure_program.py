@@ -649,7 +649,10 @@ def declare_wave(ctx: StackContext, spec: WaveSpec) -> None:
             )
         if item.paas is not None:
             paas_args = item.paas
-            updates: dict[str, Any] = {"private_dns_zone_ids": {z: zone(z) for z in ENDPOINT_ZONES}}
+            updates: dict[str, Any] = {
+                "private_dns_zone_ids": {z: zone(z) for z in ENDPOINT_ZONES},
+                "log_analytics_workspace_id": hub["logAnalyticsWorkspaceId"],
+            }
             if paas_args.private_endpoint_subnet_id is not None:
                 updates["private_endpoint_subnet_id"] = subnet(SubnetPurpose.PRIVATE_ENDPOINTS)
             if paas_args.app_service is not None:

@@ -16,11 +16,13 @@ from pulumi_azure_native import dbforpostgresql, network, resources, sql, storag
 
 from forcelift.components.azure.common import (
     AzureRegion,
+    DiagnosticTarget,
     Tags,
     as_secret,
     require_output,
     resource_name,
 )
+from forcelift.components.azure.management import diagnostic_setting
 from forcelift.migration.naming import make_name
 
 PRIVATE_DNS_ZONE = {
@@ -119,6 +121,8 @@ class PaasWorkloadArgs:
         default_factory=dict, compare=False
     )
     unique_seed: str = ""
+    #: the landing zone's Log Analytics workspace: web apps and databases send their logs there
+    log_analytics_workspace_id: pulumi.Input[str] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         needs_endpoint = self.app_service or self.sql_database or self.storage
@@ -157,6 +161,7 @@ class PaasWorkload(pulumi.ComponentResource):
         )
         self._rg = group.name
         self.endpoints = {}
+        self._diagnostic_targets: list[DiagnosticTarget] = []
         if args.app_service is not None:
             self._web_app(args.app_service)
         if args.sql_database is not None:
@@ -167,6 +172,9 @@ class PaasWorkload(pulumi.ComponentResource):
             self._postgres(args.postgres)
         if args.storage is not None:
             self._storage(args.storage)
+        if args.log_analytics_workspace_id is not None:
+            for target in self._diagnostic_targets:
+                diagnostic_setting(self._name, target, args.log_analytics_workspace_id, self)
         self.resource_group_name = group.name
         self.register_outputs(
             {"resource_group_name": self.resource_group_name, "endpoints": self.endpoints}
@@ -251,6 +259,7 @@ class PaasWorkload(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         self._private_endpoint("app", app_name, app.id, "sites")
+        self._diagnostic_targets.append(DiagnosticTarget("app", app.id))
         self.endpoints["web_app"] = app.default_host_name
 
     def _sql_database(self, spec: SqlDatabaseSpec) -> None:
@@ -295,6 +304,7 @@ class PaasWorkload(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         self._private_endpoint("sql", server_name, server.id, "sqlServer")
+        self._diagnostic_targets.append(DiagnosticTarget("sql", server.id))
         self.endpoints["sql_server"] = server.fully_qualified_domain_name
 
     def _sql_managed_instance(self, spec: SqlManagedInstanceSpec) -> None:
@@ -376,6 +386,7 @@ class PaasWorkload(pulumi.ComponentResource):
             tags=self._tags,
             opts=self._stateful,
         )
+        self._diagnostic_targets.append(DiagnosticTarget("psql", server.id))
         # TLS: these are the service defaults, pinned so a portal change shows up as drift.
         for setting, value in (
             ("require_secure_transport", "on"),
