@@ -18,6 +18,7 @@ from forcelift.migration.classify.model import ClassificationResult
 from forcelift.migration.errors import InputError
 from forcelift.migration.inventory.model import (
     Application,
+    Dependency,
     DependencyKind,
     ExternalService,
     Inventory,
@@ -214,7 +215,7 @@ def _estimate(cloud: Cloud, workload: CloudWorkload) -> int:
 
 def _inbound_flows(
     app: str,
-    inventory: Inventory,
+    incoming: Sequence[Dependency],
     decisions: Mapping[str, str],
     wave_of: Mapping[str, int],
     spoke_cidr: Mapping[int, str],
@@ -224,8 +225,8 @@ def _inbound_flows(
 ) -> tuple[FlowPlan, ...]:
     """Only the flows the dependencies need: deny-by-default spokes open these and no more."""
     flows: dict[tuple[str, int], FlowPlan] = {}
-    for dep in inventory.dependencies:
-        if dep.kind is not DependencyKind.APPLICATION or dep.target != app or dep.port is None:
+    for dep in incoming:
+        if dep.port is None:
             continue
         protocol = "udp" if dep.protocol.lower() == "udp" else "tcp"
         if decisions.get(dep.source) in ("IAAS", "PAAS") and dep.source in wave_of:
@@ -377,6 +378,10 @@ def _cloud_plan(
     bastion = next((s.cidr for s in hub.subnets if s.name == "AzureBastionSubnet"), None)
     onprem = tuple(a.cidr for a in addresses.avoided if not a.reason.startswith("reserved"))
 
+    incoming: dict[str, list[Dependency]] = defaultdict(list)  # target -> its callers
+    for dep in req.inventory.dependencies:
+        if dep.kind is DependencyKind.APPLICATION:
+            incoming[dep.target].append(dep)
     workloads: dict[int, list[CloudWorkload]] = defaultdict(list)
     for name, number in sorted(wave_of.items(), key=lambda kv: (kv[1], kv[0])):
         app, target = apps[name], targets[name]
@@ -416,7 +421,7 @@ def _cloud_plan(
                 if decision == "SAAS"
                 else _inbound_flows(
                     name,
-                    req.inventory,
+                    incoming.get(name, ()),
                     decisions,
                     wave_of,
                     {n: s.cidr for n, s in spoke_nets.items()},
