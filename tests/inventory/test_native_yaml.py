@@ -165,3 +165,11 @@ def test_derived_workload_never_takes_an_existing_name(write) -> None:
     inv = load_inventory([write("inv.yaml", text)]).inventory
     assert [a.name for a in inv.applications] == ["web01", "web01 (unmapped servers)"]
     assert inv.applications[1].servers == ("web01",)
+
+
+def test_duplicate_server_in_yaml_names_its_line(write) -> None:
+    text = GOOD.replace("  - name: db01", "  - name: WEB01")
+    with pytest.raises(InputError) as err:
+        load_inventory([write("inv.yaml", text)])
+    (problem,) = err.value.problems
+    assert problem.location.row == 9 and "duplicate server name 'WEB01'" in problem.message

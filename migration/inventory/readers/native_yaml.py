@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -46,6 +47,33 @@ def _node_line(root: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None
     return line
 
 
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+_ITEM = re.compile(r"^(\s*)- ")
+
+
+def item_lines(text: str) -> dict[str, list[int]]:
+    """Line numbers of the items of each top-level list (servers, applications, ...).
+
+    A cheap scan instead of a composed node tree, so a 100k-server file needs no second copy
+    in memory; the node tree is built only when there are errors to locate.
+    """
+    lines: dict[str, list[int]] = {}
+    section, indent = "", None
+    for number, line in enumerate(text.splitlines(), start=1):
+        top = _TOP_KEY.match(line)
+        if top:
+            section, indent = top.group(1), None
+            lines.setdefault(section, [])
+            continue
+        item = _ITEM.match(line)
+        if item and section:
+            if indent is None:
+                indent = len(item.group(1))
+            if len(item.group(1)) == indent:
+                lines[section].append(number)
+    return lines
+
+
 def read(source: Source, problems: ProblemCollector) -> Fragment:
     fragment = Fragment(source.display, FORMAT)
     try:
@@ -53,14 +81,7 @@ def read(source: Source, problems: ProblemCollector) -> Fragment:
     except UnicodeDecodeError:
         raw_text = source.path.read_text(encoding="cp1252")
     try:
-        # Compose once (with libyaml when present) and construct from the same node tree;
-        # the nodes also give line numbers for validation errors.
-        loader = _Loader(raw_text)
-        try:
-            root = loader.get_single_node()
-            data: Any = loader.construct_document(root) if root is not None else None
-        finally:
-            loader.dispose()
+        data: Any = yaml.load(raw_text, Loader=_Loader)  # libyaml when present
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.error(
@@ -68,6 +89,10 @@ def read(source: Source, problems: ProblemCollector) -> Fragment:
             source.location(row=mark.line + 1 if mark else None),
         )
         return fragment
+
+    def root() -> yaml.Node | None:
+        return yaml.compose(raw_text, Loader=_Loader)
+
     if not isinstance(data, dict):
         problems.error(
             "expected a mapping with servers/applications/dependencies at the top",
@@ -78,7 +103,7 @@ def read(source: Source, problems: ProblemCollector) -> Fragment:
     if version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
         problems.error(
             f"schema_version {version!r} is not supported (this forcelift reads {SCHEMA_VERSION})",
-            source.location(row=_node_line(root, ("schema_version",))),
+            source.location(row=_node_line(root(), ("schema_version",))),
             hint="convert the file with the forcelift version that wrote it",
         )
         return fragment
@@ -86,20 +111,28 @@ def read(source: Source, problems: ProblemCollector) -> Fragment:
     try:
         inventory = Inventory.model_validate(data)
     except ValidationError as exc:
+        tree = root()
 
         def locate(loc: tuple[int | str, ...]) -> Location:
-            return source.location(row=_node_line(root, loc), column=str(loc[-1]) if loc else None)
+            return source.location(row=_node_line(tree, loc), column=str(loc[-1]) if loc else None)
 
         for problem in problems_from_validation(exc, locate):
             problems.problems.append(problem)
         return fragment
+    lines = item_lines(raw_text)
+
+    def where(section: str, index: int) -> Location:
+        found = lines.get(section, [])
+        row = found[index] if len(found) == len(data.get(section) or ()) else None
+        return source.location(row=row, column=None if row else f"{section}[{index}]")
+
     fragment.force = inventory.force
     for i, server in enumerate(inventory.servers):
-        fragment.add_server(server, source.location(row=_node_line(root, ("servers", i))))
+        fragment.add_server(server, where("servers", i))
     for i, app in enumerate(inventory.applications):
-        fragment.add_application(app, source.location(row=_node_line(root, ("applications", i))))
+        fragment.add_application(app, where("applications", i))
     for i, dep in enumerate(inventory.dependencies):
-        fragment.add_dependency(dep, source.location(row=_node_line(root, ("dependencies", i))))
+        fragment.add_dependency(dep, where("dependencies", i))
     fragment.has_application_data = "applications" in data
     return fragment
 
