@@ -172,4 +172,4 @@ def test_duplicate_server_in_yaml_names_its_line(write) -> None:
     with pytest.raises(InputError) as err:
         load_inventory([write("inv.yaml", text)])
     (problem,) = err.value.problems
-    assert problem.location.row == 9 and "duplicate server name 'WEB01'" in problem.message
+    assert problem.location.row == 8 and "duplicate server name 'WEB01'" in problem.message
