@@ -32,9 +32,9 @@ from forcelift.migration.errors import InputError, Location, Problem
 from forcelift.stacks.program import (
     ENGINEER_VALUES,
     NAMESPACE,
-    cached_plan,
     context_from,
     read_config,
+    stack_view,
 )
 
 PREVIEW_SCHEMA_VERSION = "1.0"
@@ -178,7 +178,7 @@ def _plan_of(project: Project, stack: StackFile) -> Any:
             hint="re-run `forcelift generate`",
         )
     path = Path(plan) if Path(plan).is_absolute() else project.directory / plan
-    return cached_plan(path)
+    return stack_view(path, stack.cloud, stack.name).plan
 
 
 def phases(project: Project, names: Sequence[str]) -> list[list[str]]:
@@ -326,7 +326,7 @@ def preview_project(
     """Preview every stack (or `only` these, reusing earlier previews of what they read)."""
     project = read_project(directory)
     for stack in project.stacks:
-        _plan_of(project, stack)  # load (and check) each plan once, before any worker starts
+        _plan_of(project, stack)  # load (and check) the plan once, before any worker starts
     names = [s.name for s in project.stacks]
     selected = list(dict.fromkeys(only)) or names
     for name in selected:

@@ -10,8 +10,11 @@ checked plan into component args (pure, no resources) before declaring anything.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import ipaddress
+import json
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,7 +23,13 @@ from typing import Any
 
 from forcelift.migration.errors import InputError, Location, Problem
 from forcelift.migration.naming import check_name, make_name
-from forcelift.migration.plan.planfile import CloudPlan, CloudWorkload, Plan, StackPlan
+from forcelift.migration.plan.planfile import (
+    PLAN_SCHEMA_VERSION,
+    CloudPlan,
+    CloudWorkload,
+    Plan,
+    StackPlan,
+)
 from forcelift.migration.plan.planio import load_plan
 
 NAMESPACE = "forcelift"
@@ -50,6 +59,7 @@ PLATFORM_OWNER = "platform-team"
 PLATFORM_COST_CENTRE = "platform"
 
 _PLAN_CACHE: dict[tuple[str, int], Plan] = {}
+_VIEW_CACHE: dict[tuple[tuple[str, int], str, str], PlanView] = {}
 
 
 @dataclass(frozen=True)
@@ -162,7 +172,8 @@ def read_config(get: Callable[[str], str | None], stack: str) -> StackConfig:
 
 
 def cached_plan(path: Path) -> Plan:
-    """load_plan, remembered per file and modification time (preview workers share it)."""
+    """load_plan, remembered per file and modification time (preview workers inherit it),
+    and written once as a per-wave cache next to the plan (see `stack_view`)."""
     resolved = path.resolve()
     try:
         key = (str(resolved), resolved.stat().st_mtime_ns)
@@ -170,8 +181,121 @@ def cached_plan(path: Path) -> Plan:
         return load_plan(path)  # let load_plan report the missing file
     if key not in _PLAN_CACHE:
         _PLAN_CACHE.clear()
-        _PLAN_CACHE[key] = load_plan(path)
+        plan = load_plan(path)
+        _PLAN_CACHE[key] = plan
+        with contextlib.suppress(OSError):
+            _write_cache(resolved, plan)
     return _PLAN_CACHE[key]
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """The plan as one stack needs it. From the cache, `plan` holds only this stack's wave
+    of its cloud's workloads; `indices` are their places in the whole plan (for error paths)
+    and `applications` every application of the cloud (for name clashes)."""
+
+    plan: Plan
+    indices: tuple[int, ...] | None = None
+    applications: tuple[str, ...] | None = None
+
+
+# A big plan takes minutes to parse as YAML and holds hundreds of MB: after the first (full,
+# validated) load, each stack reads a skeleton and its own wave from JSON files instead.
+CACHE_VERSION = "1"
+
+
+def _cache_dir(path: Path) -> tuple[Path, Path]:
+    """(the plan's cache folder, the folder for this exact plan text and forcelift)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        release = version("forcelift")
+    except PackageNotFoundError:
+        release = "0"
+    digest = hashlib.sha256(path.read_bytes())
+    digest.update(f"/{PLAN_SCHEMA_VERSION}/{CACHE_VERSION}/{release}".encode())
+    root = path.parent / f".{path.name}.cache"
+    return root, root / digest.hexdigest()[:24]
+
+
+def _write_cache(path: Path, plan: Plan) -> None:
+    import shutil
+
+    from pydantic import TypeAdapter
+
+    root, target = _cache_dir(path)
+    if (target / "complete").is_file():
+        return
+    workloads = TypeAdapter(list[CloudWorkload])
+    staging = root / f"{target.name}.tmp{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    skeleton = plan.model_copy(
+        update={
+            "workloads": (),
+            "clouds": tuple(c.model_copy(update={"workloads": ()}) for c in plan.clouds),
+        }
+    )
+    (staging / "skeleton.json").write_text(skeleton.model_dump_json(), encoding="utf-8")
+    for ci, cloud in enumerate(plan.clouds):
+        names = [w.application for w in cloud.workloads]
+        (staging / f"cloud-{ci}-names.json").write_text(json.dumps(names), encoding="utf-8")
+        by_wave: dict[int, list[int]] = {}
+        for i, w in enumerate(cloud.workloads):
+            by_wave.setdefault(w.wave, []).append(i)
+        for wave, indices in by_wave.items():
+            chosen = [cloud.workloads[i] for i in indices]
+            (staging / f"cloud-{ci}-wave-{wave}.json").write_bytes(
+                b'{"indices":%s,"workloads":%s}'
+                % (json.dumps(indices).encode(), workloads.dump_json(chosen))
+            )
+    (staging / "complete").write_text("", encoding="utf-8")
+    for old in root.iterdir():
+        if old != staging:
+            shutil.rmtree(old, ignore_errors=True)
+    staging.rename(target)
+
+
+def stack_view(path: Path, cloud: str, stack: str) -> PlanView:
+    """The plan for one stack: the whole plan if this process has it (preview workers), else
+    the cache written by an earlier full load, else a full load (which writes the cache)."""
+    resolved = path.resolve()
+    try:
+        key = (str(resolved), resolved.stat().st_mtime_ns)
+        _, target = _cache_dir(resolved)
+    except OSError:
+        return PlanView(cached_plan(path))
+    if key in _PLAN_CACHE or not (target / "complete").is_file():
+        return PlanView(cached_plan(path))
+    if (key, cloud, stack) not in _VIEW_CACHE:
+        _VIEW_CACHE.clear()
+        _VIEW_CACHE[(key, cloud, stack)] = _read_view(target, cloud, stack)
+    return _VIEW_CACHE[(key, cloud, stack)]
+
+
+def _read_view(target: Path, cloud: str, stack: str) -> PlanView:
+    from pydantic import TypeAdapter
+
+    skeleton = Plan.model_validate_json((target / "skeleton.json").read_bytes())
+    ci = next((i for i, c in enumerate(skeleton.clouds) if c.cloud == cloud), None)
+    planned = (
+        None
+        if ci is None
+        else next((s for s in skeleton.clouds[ci].stacks if s.name == stack), None)
+    )
+    if ci is None or planned is None or planned.wave is None:
+        return PlanView(skeleton, (), ())  # no workloads needed (or an error to report)
+    names = tuple(json.loads((target / f"cloud-{ci}-names.json").read_text(encoding="utf-8")))
+    wave_file = target / f"cloud-{ci}-wave-{planned.wave}.json"
+    indices: tuple[int, ...] = ()
+    workloads: tuple[CloudWorkload, ...] = ()
+    if wave_file.is_file():
+        data = json.loads(wave_file.read_bytes())
+        indices = tuple(data["indices"])
+        workloads = tuple(TypeAdapter(list[CloudWorkload]).validate_python(data["workloads"]))
+    clouds = list(skeleton.clouds)
+    clouds[ci] = clouds[ci].model_copy(update={"workloads": workloads})
+    return PlanView(skeleton.model_copy(update={"clouds": tuple(clouds)}), indices, names)
 
 
 @dataclass(frozen=True)
@@ -187,6 +311,8 @@ class StackContext:
     plan_file: str = "plan.yaml"
     secrets: Callable[[str], Any] | None = field(default=None, compare=False)
     values: Callable[[str], str | None] | None = field(default=None, compare=False)
+    indices: tuple[int, ...] | None = None  # places of cloud.workloads in the whole plan
+    applications: tuple[str, ...] | None = None  # every application of the cloud
 
     @property
     def cloud(self) -> CloudPlan:
@@ -216,9 +342,20 @@ class StackContext:
     def reference_name(self, stack: str) -> str:
         return f"{self.config.organization}/{self.project}/{stack}"
 
+    def workloads(self) -> list[tuple[int, CloudWorkload]]:
+        """(index in the whole plan's cloud, workload) of the workloads this context holds."""
+        workloads = self.cloud.workloads
+        indices = self.indices if self.indices is not None else range(len(workloads))
+        return list(zip(indices, workloads, strict=True))
+
+    def all_applications(self) -> list[tuple[int, str]]:
+        if self.applications is not None:
+            return list(enumerate(self.applications))
+        return [(i, w.application) for i, w in enumerate(self.cloud.workloads)]
+
     def wave_workloads(self) -> list[tuple[int, CloudWorkload]]:
         """(index in the cloud plan, workload) of every workload in this stack's wave."""
-        return [(i, w) for i, w in enumerate(self.cloud.workloads) if w.wave == self.stack.wave]
+        return [(i, w) for i, w in self.workloads() if w.wave == self.stack.wave]
 
     def stack_workloads(self) -> list[tuple[int, CloudWorkload]]:
         return [(i, w) for i, w in self.wave_workloads() if w.stack == self.stack.name]
@@ -345,25 +482,24 @@ def check_plan(ctx: StackContext) -> None:
             )
         )
     seen: dict[str, str] = {}
-    for index, workload in enumerate(plan_cloud.workloads):
-        name = component_name(workload.application)
+    for index, application in ctx.all_applications():
+        name = component_name(application)
         if not name:
             problems.append(
                 ctx.problem(
                     ctx.path("workloads", index, "application"),
-                    f"{workload.application!r} gives no usable resource name",
+                    f"{application!r} gives no usable resource name",
                 )
             )
         elif name in seen:
             problems.append(
                 ctx.problem(
                     ctx.path("workloads", index, "application"),
-                    f"{workload.application!r} and {seen[name]!r} give the same resource name "
-                    f"{name!r}",
+                    f"{application!r} and {seen[name]!r} give the same resource name {name!r}",
                     "rename one application in the inventory",
                 )
             )
-        seen.setdefault(name, workload.application)
+        seen.setdefault(name, application)
     mine = ctx.stack_workloads() if ctx.stack.layer == "wave" else []
     if ctx.stack.layer == "wave":
         wanted = set(ctx.stack.applications)
@@ -492,7 +628,8 @@ def context_from(
     path = Path(config.plan_path)
     if not path.is_absolute():
         path = (base_dir or Path.cwd()) / path
-    plan = cached_plan(path)
+    view = stack_view(path, config.cloud, stack_name)
+    plan = view.plan
     plan_file = config.plan_path
     index = next((i for i, c in enumerate(plan.clouds) if c.cloud == config.cloud), None)
     if index is None:
@@ -519,6 +656,8 @@ def context_from(
         plan_file=plan_file,
         secrets=secrets,
         values=values,
+        indices=view.indices,
+        applications=view.applications,
     )
     problems = []
     if stack.layer != config.layer:
