@@ -307,10 +307,11 @@ def _existing_outputs(project: Project, name: str) -> Mapping[str, Any] | None:
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
-    # Fork so workers inherit the loaded plan; the parent has not started Pulumi.
-    if sys.platform.startswith("linux"):
+    # Fork so workers inherit the loaded plan - but only while this process has not loaded
+    # Pulumi: forking after its gRPC threads exist can deadlock a worker. Otherwise spawn.
+    if sys.platform.startswith("linux") and "pulumi.runtime" not in sys.modules:
         return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
-    return ProcessPoolExecutor(jobs)
+    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
 
 
 def default_jobs() -> int:
