@@ -46,6 +46,36 @@ def test_records_graph_and_exports() -> None:
     assert run.duplicate_urns == []
 
 
+def test_aliases_reach_the_monitor_as_specs_without_building_alias_urns() -> None:
+    import pulumi.resource as pulumi_resource
+    import pulumi_azure_native as azure
+
+    original = pulumi_resource.collapse_alias_to_urn
+
+    class _Renamed(pulumi.ComponentResource):
+        def __init__(self, name: str) -> None:
+            super().__init__(
+                "forcelift:test:Renamed",
+                name,
+                None,
+                pulumi.ResourceOptions(aliases=[pulumi.Alias(name="old-name")]),
+            )
+            aws.s3.Bucket(f"{name}-bucket", opts=pulumi.ResourceOptions(parent=self))
+
+    def program() -> None:
+        azure.network.NetworkInterface(
+            "nic", resource_group_name="rg", ip_configurations=[], location="uksouth"
+        )
+        _Renamed("renamed")
+
+    run = run_mocked(program, project="p", stack="s")
+    by_name = {r.name: r for r in run.resources}
+    assert by_name["nic"].aliases >= 40  # one per azure-native API version
+    assert by_name["renamed"].aliases == 1
+    assert by_name["renamed-bucket"].parent == by_name["renamed"].urn
+    assert pulumi_resource.collapse_alias_to_urn is original  # restored after the run
+
+
 def test_duplicate_urns_are_recorded() -> None:
     def program() -> None:
         aws.s3.Bucket("same")
