@@ -73,11 +73,20 @@ def migrate(
         console=console,
         transient=False,
     )
+    timings: dict[str, float] = {}
+    mark = [started]
+
+    def finished(stage: str) -> None:
+        now = time.perf_counter()
+        timings[stage] = round(now - mark[0], 1)
+        mark[0] = now
+        progress.advance(stages)
+
     with progress:
         stages = progress.add_task("forcelift migrate", total=len(STAGES))
         progress.update(stages, description="reading, classifying and planning")
         planned = build_from_options(paths, forced_format, group_by, **options)
-        progress.advance(stages)
+        finished(STAGES[0])
         if not quiet and not as_json:
             progress.stop()
             print_problems(list(planned.warnings), limit=20)
@@ -85,13 +94,13 @@ def migrate(
 
         progress.update(stages, description="generating the Pulumi project")
         outcomes = _generate(planned.plan, out_dir, force)
-        progress.advance(stages)
+        finished(STAGES[1])
 
         stack_names = [s.name for c in planned.plan.clouds for s in c.stacks]
         previews_task = progress.add_task("previewing stacks offline", total=len(stack_names))
         progress.update(stages, description="previewing stacks (Pulumi mock runtime)")
         preview = _preview(out_dir, jobs, lambda _result: progress.advance(previews_task))
-        progress.advance(stages)
+        finished(STAGES[2])
 
         progress.update(stages, description="checking guardrails")
         from forcelift.migration.policy.check import blocking
@@ -99,7 +108,7 @@ def migrate(
 
         previews = read_previews(out_dir)
         findings = guardrail_findings(planned.plan, previews)
-        progress.advance(stages)
+        finished(STAGES[3])
 
         progress.update(stages, description="writing the report")
         from forcelift.migration.report.inputs import ReportInputs
@@ -108,7 +117,7 @@ def migrate(
         write_report(
             ReportInputs(planned.plan, previews, findings, planned.inventory), out_dir / "report"
         )
-        progress.advance(stages)
+        finished(STAGES[4])
         progress.update(stages, description="done")
 
     summary = _summary(
@@ -119,6 +128,7 @@ def migrate(
         blocking(findings),
         out_dir,
         time.perf_counter() - started,
+        timings,
     )
     if as_json:
         echo_json(summary)
@@ -151,6 +161,7 @@ def _summary(
     blocking: list[Any],
     out_dir: Path,
     seconds: float,
+    timings: dict[str, float],
 ) -> dict[str, Any]:
     from forcelift.migration.plan.summary import plan_summary
 
@@ -159,6 +170,7 @@ def _summary(
     return {
         "out": str(out_dir),
         "seconds": round(seconds, 1),
+        "stage_seconds": timings,
         "decisions": plan_digest["decisions"],
         "waves": len(planned.plan.waves),
         "onprem": plan_digest["onprem"],
@@ -205,4 +217,6 @@ def _print_summary(s: dict[str, Any]) -> None:
     )
     files = ", ".join(f"{n} {status}" for status, n in sorted(s["files"].items()))
     click.echo(f"Project files: {files}")
-    click.echo(f"Report: {s['report']}  ({s['seconds']} s)")
+    click.echo(f"Report: {s['report']}")
+    stages = ", ".join(f"{stage} {sec:g} s" for stage, sec in s["stage_seconds"].items())
+    click.echo(f"Took {s['seconds']:g} s: {stages}")

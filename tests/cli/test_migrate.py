@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from forcelift.cli.main import cli
+from forcelift.cli.migrate import STAGES
 from forcelift.migration.inventory.synth import synthesise
 from forcelift.migration.inventory.writer import inventory_to_yaml
 
@@ -45,6 +46,7 @@ def test_rerun_changes_no_file(small_estate: Path, tmp_path: Path) -> None:
     assert code in (0, 1), output
     summary = json.loads(output)
     assert summary["resources"] > 0 and summary["stacks"]
+    assert sorted(summary["stage_seconds"]) == sorted(STAGES)
     first = _snapshot(out)
     code_again, output_again = _migrate(
         str(small_estate), "--cloud", "aws", "--out", str(out), "--json"
