@@ -142,9 +142,12 @@ def _generate(plan: Any, out_dir: Path, force: bool) -> list[Any]:
     from importlib.metadata import version
 
     from forcelift.stacks.generate import render_project, write_project
+    from forcelift.stacks.program import prime_plan_cache
 
     files = render_project(plan, version=version("forcelift"), ci=True, source="plan.yaml")
-    return write_project(files, out_dir, force=force)
+    outcomes = write_project(files, out_dir, force=force)
+    prime_plan_cache(out_dir / "plan.yaml", plan)  # the preview need not parse it again
+    return outcomes
 
 
 def _preview(out_dir: Path, jobs: int | None, on_result: Any) -> Any:

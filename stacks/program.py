@@ -188,6 +188,21 @@ def cached_plan(path: Path) -> Plan:
     return _PLAN_CACHE[key]
 
 
+def prime_plan_cache(path: Path, plan: Plan) -> None:
+    """Remember `plan` as the content of `path`, which the caller has just written from it.
+
+    `forcelift migrate` holds the plan it wrote: handing it over spares the preview a second
+    parse of the same YAML (minutes for a 100,000-server plan). Only for a plan written by
+    plan_to_yaml, whose reading gives back an equal Plan (tested).
+    """
+    resolved = path.resolve()
+    key = (str(resolved), resolved.stat().st_mtime_ns)
+    _PLAN_CACHE.clear()
+    _PLAN_CACHE[key] = plan
+    with contextlib.suppress(OSError):
+        _write_cache(resolved, plan)
+
+
 @dataclass(frozen=True)
 class PlanView:
     """The plan as one stack needs it. From the cache, `plan` holds only this stack's wave

@@ -113,3 +113,22 @@ def test_hand_edited_plan_errors_name_the_path(tmp_path: Path) -> None:
     data["schema_version"] = "9.0"
     with pytest.raises(InputError, match="schema_version"):
         plan_from_data(data)
+
+
+@pytest.mark.parametrize("hybrid", [False, True])
+def test_written_plan_reads_back_equal(tmp_path: Path, hybrid: bool) -> None:
+    """`migrate` hands the preview the plan it wrote instead of re-reading it (prime_plan_cache):
+    that is only sound while reading plan.yaml gives back an equal Plan."""
+    import datetime as dt
+
+    from forcelift.migration.pipeline import Inputs, make_plan
+    from forcelift.migration.plan.planfile import PlanOptions
+    from forcelift.migration.plan.planio import plan_to_yaml
+
+    options = PlanOptions(
+        clouds=("azure", "aws"), hybrid_benefit_windows=hybrid, wave_max_servers=120
+    )
+    planned = make_plan(Inputs((SAMPLE,), as_of=dt.date(2026, 11, 25)), options)
+    path = tmp_path / "plan.yaml"
+    path.write_text(plan_to_yaml(planned.plan), encoding="utf-8")
+    assert load_plan(path) == planned.plan
