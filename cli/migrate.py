@@ -14,7 +14,36 @@ from forcelift.cli.options import inventory_inputs
 from forcelift.cli.output import EXIT_FINDINGS, echo_json, handle_input_errors, print_problems
 from forcelift.cli.plan import build_from_options, plan_options
 
-STAGES = ("read, classify and plan", "generate", "preview", "guardrails", "report")
+STAGES = ("read", "classify", "plan", "generate", "preview", "guardrails", "report")
+DESCRIPTIONS = {
+    "read": "reading the inventory",
+    "classify": "classifying workloads",
+    "plan": "planning waves, sizes, cost and carbon",
+    "generate": "generating the Pulumi project",
+    "preview": "previewing stacks (Pulumi mock runtime)",
+    "guardrails": "checking guardrails",
+    "report": "writing the report",
+    "done": "done",
+}
+
+
+class _StageClock:
+    """Moves the stage bar and times each stage (the summary prints the seconds)."""
+
+    def __init__(self, progress: Any, task: Any) -> None:
+        self.progress = progress
+        self.task = task
+        self.seconds: dict[str, float] = {}
+        self._current: str | None = None
+        self._since = time.perf_counter()
+
+    def start(self, stage: str) -> None:
+        now = time.perf_counter()
+        if self._current is not None:
+            self.seconds[self._current] = round(now - self._since, 1)
+            self.progress.advance(self.task)
+        self._current, self._since = stage, now
+        self.progress.update(self.task, description=DESCRIPTIONS[stage])
 
 
 @click.command()
@@ -73,52 +102,39 @@ def migrate(
         console=console,
         transient=False,
     )
-    timings: dict[str, float] = {}
-    mark = [started]
-
-    def finished(stage: str) -> None:
-        now = time.perf_counter()
-        timings[stage] = round(now - mark[0], 1)
-        mark[0] = now
-        progress.advance(stages)
-
+    clock = _StageClock(progress, progress.add_task("forcelift migrate", total=len(STAGES)))
     with progress:
-        stages = progress.add_task("forcelift migrate", total=len(STAGES))
-        progress.update(stages, description="reading, classifying and planning")
-        planned = build_from_options(paths, forced_format, group_by, **options)
-        finished(STAGES[0])
+        planned = build_from_options(
+            paths, forced_format, group_by, on_stage=clock.start, **options
+        )
         if not quiet and not as_json:
             progress.stop()
             print_problems(list(planned.warnings), limit=20)
             progress.start()
 
-        progress.update(stages, description="generating the Pulumi project")
+        clock.start("generate")
         outcomes = _generate(planned.plan, out_dir, force)
-        finished(STAGES[1])
 
+        clock.start("preview")
         stack_names = [s.name for c in planned.plan.clouds for s in c.stacks]
         previews_task = progress.add_task("previewing stacks offline", total=len(stack_names))
-        progress.update(stages, description="previewing stacks (Pulumi mock runtime)")
         preview = _preview(out_dir, jobs, lambda _result: progress.advance(previews_task))
-        finished(STAGES[2])
 
-        progress.update(stages, description="checking guardrails")
+        clock.start("guardrails")
         from forcelift.migration.policy.check import blocking
         from forcelift.migration.report.inputs import guardrail_findings, read_previews
 
         previews = read_previews(out_dir)
         findings = guardrail_findings(planned.plan, previews)
-        finished(STAGES[3])
 
-        progress.update(stages, description="writing the report")
+        clock.start("report")
         from forcelift.migration.report.inputs import ReportInputs
         from forcelift.migration.report.write import write_report
 
         write_report(
             ReportInputs(planned.plan, previews, findings, planned.inventory), out_dir / "report"
         )
-        finished(STAGES[4])
-        progress.update(stages, description="done")
+        clock.start("done")
 
     summary = _summary(
         planned,
@@ -128,7 +144,7 @@ def migrate(
         blocking(findings),
         out_dir,
         time.perf_counter() - started,
-        timings,
+        clock.seconds,
     )
     if as_json:
         echo_json(summary)

@@ -109,6 +109,7 @@ def build_from_options(
     max_resources_per_stack,
     comfort_factor,
     as_of,
+    on_stage=None,
 ):
     """Read, classify and plan from CLI options (shared with `migrate`)."""
     from forcelift.migration.inventory.workloads import GroupBy
@@ -136,7 +137,9 @@ def build_from_options(
         catalogue=catalogue_file,
         as_of=as_of.date() if as_of else dt.date.today(),
     )
-    return make_plan(inputs, options)
+    if on_stage is None:
+        return make_plan(inputs, options)
+    return make_plan(inputs, options, on_stage=on_stage)
 
 
 @click.group(cls=DefaultGroup)

@@ -7,7 +7,7 @@ same inputs; the CLI only adds argument parsing, progress and printing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,13 +41,24 @@ def source_names(paths: Sequence[Path]) -> tuple[str, ...]:
     return tuple(p.as_posix() for p in paths)
 
 
-def read_and_classify(inputs: Inputs) -> tuple[Inventory, ClassificationResult, list[Problem]]:
+Stage = Callable[[str], None]
+"""Told the name of each stage as it starts ("read", "classify", "plan"): progress for the CLI."""
+
+
+def _no_stage(_name: str) -> None:
+    return None
+
+
+def read_and_classify(
+    inputs: Inputs, on_stage: Stage = _no_stage
+) -> tuple[Inventory, ClassificationResult, list[Problem]]:
     from forcelift.migration.classify.catalogue import load_catalogue
     from forcelift.migration.classify.engine import Classifier
     from forcelift.migration.classify.overrides import load_overrides
     from forcelift.migration.inventory.load import load_inventory
 
     as_of = inputs.as_of or dt.date.today()
+    on_stage("read")
     loaded = load_inventory(
         inputs.paths, forced_format=inputs.forced_format, group_by=inputs.group_by, as_of=as_of
     )
@@ -58,16 +69,20 @@ def read_and_classify(inputs: Inputs) -> tuple[Inventory, ClassificationResult, 
         if inputs.overrides
         else None
     )
+    on_stage("classify")
     result = Classifier(catalogue, as_of=as_of).classify(inventory, pinned)
     return inventory, result, list(loaded.warnings)
 
 
-def make_plan(inputs: Inputs, options: PlanOptions, force_slug: str = "") -> Planned:
+def make_plan(
+    inputs: Inputs, options: PlanOptions, force_slug: str = "", on_stage: Stage = _no_stage
+) -> Planned:
     from forcelift.migration.plan.batch import freeze_loaded
     from forcelift.migration.plan.build import PlanRequest, build_plan
 
-    inventory, result, warnings = read_and_classify(inputs)
+    inventory, result, warnings = read_and_classify(inputs, on_stage)
     freeze_loaded()
+    on_stage("plan")
     plan = build_plan(
         PlanRequest(inventory, result, options, source_names(inputs.paths), force_slug=force_slug)
     )
