@@ -114,8 +114,10 @@ def test_cli_tree_counts_stack_and_json(
     assert data["stacks"][0]["resources"] == split_docs[stack]["resources"]
 
 
-def test_parallel_workers_write_byte_identical_previews(split_projects: dict[str, Path]) -> None:
-    directory = split_projects["aws"]
+def test_parallel_workers_write_byte_identical_previews(
+    split_projects: dict[str, Path], split_docs: dict[str, Any]
+) -> None:
+    directory = split_projects["aws"]  # previewed in this process (jobs=1) by split_docs
     before = {p.name: p.read_bytes() for p in sorted((directory / "preview").glob("*.json"))}
     assert len(before) == 5  # landing zone, wave 1, wave 2 in two parts, wave 3
     for path in (directory / "preview").glob("*.json"):
