@@ -496,6 +496,55 @@ def check_plan(ctx: StackContext) -> None:
                 "re-run `forcelift generate` so config and plan agree",
             )
         )
+    problems.extend(_once(ctx, ("names", ctx.cloud_index), lambda: _check_names(ctx)))
+    mine = ctx.stack_workloads() if ctx.stack.layer == "wave" else []
+    if ctx.stack.layer == "wave":
+        wanted = set(ctx.stack.applications)
+        found = {w.application for _, w in mine}
+        for missing in sorted(wanted - found):
+            problems.append(
+                ctx.problem(
+                    ctx.path("stacks"),
+                    f"stack {ctx.stack.name} lists {missing!r} but no workload of wave "
+                    f"{ctx.stack.wave} is placed in it",
+                )
+            )
+        if not any(w.number == ctx.stack.wave for w in plan_cloud.waves):
+            problems.append(
+                ctx.problem(ctx.path("waves"), f"wave {ctx.stack.wave} has no spoke in the plan")
+            )
+    # The spoke and its flows come from the whole wave, so the whole wave is checked.
+    if ctx.stack.layer == "wave":
+        problems.extend(
+            _once(
+                ctx,
+                ("wave", ctx.cloud_index, ctx.stack.wave),
+                lambda: [p for i, w in ctx.wave_workloads() for p in _check_workload(ctx, i, w)],
+            )
+        )
+    if problems:
+        raise InputError(problems)
+
+
+# Checks that depend only on the plan (not on the stack), done once per plan object: every
+# stack of a 100,000-server plan shares its cloud's names and its wave's workloads.
+_CHECKED: dict[str, Any] = {"plan": None, "results": {}}
+
+
+def _once(
+    ctx: StackContext, key: tuple[Any, ...], check: Callable[[], list[Problem]]
+) -> list[Problem]:
+    if _CHECKED["plan"] is not ctx.plan:  # holding the plan keeps its identity unique
+        _CHECKED["plan"], _CHECKED["results"] = ctx.plan, {}
+    results: dict[tuple[Any, ...], tuple[Problem, ...]] = _CHECKED["results"]
+    if key not in results:
+        results[key] = tuple(check())
+    return list(results[key])
+
+
+def _check_names(ctx: StackContext) -> list[Problem]:
+    """Every application of the cloud gives a usable, distinct component name."""
+    problems: list[Problem] = []
     seen: dict[str, str] = {}
     for index, application in ctx.all_applications():
         name = component_name(application)
@@ -515,27 +564,7 @@ def check_plan(ctx: StackContext) -> None:
                 )
             )
         seen.setdefault(name, application)
-    mine = ctx.stack_workloads() if ctx.stack.layer == "wave" else []
-    if ctx.stack.layer == "wave":
-        wanted = set(ctx.stack.applications)
-        found = {w.application for _, w in mine}
-        for missing in sorted(wanted - found):
-            problems.append(
-                ctx.problem(
-                    ctx.path("stacks"),
-                    f"stack {ctx.stack.name} lists {missing!r} but no workload of wave "
-                    f"{ctx.stack.wave} is placed in it",
-                )
-            )
-        if not any(w.number == ctx.stack.wave for w in plan_cloud.waves):
-            problems.append(
-                ctx.problem(ctx.path("waves"), f"wave {ctx.stack.wave} has no spoke in the plan")
-            )
-    # The spoke and its flows come from the whole wave, so the whole wave is checked.
-    for index, workload in ctx.wave_workloads() if ctx.stack.layer == "wave" else []:
-        problems.extend(_check_workload(ctx, index, workload))
-    if problems:
-        raise InputError(problems)
+    return problems
 
 
 def _check_workload(ctx: StackContext, index: int, workload: CloudWorkload) -> list[Problem]:

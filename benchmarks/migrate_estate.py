@@ -1,0 +1,170 @@
+"""Benchmark `forcelift migrate` end to end on a synthetic estate (default 100,000 servers).
+
+The estate is synthesised first (untimed; cached in WORK) with `forcelift inventory synth`.
+Then the real CLI runs in a pseudo-terminal, so rich draws its live progress bar exactly as an
+engineer sees it; the terminal output is echoed and saved to WORK/migrate.tty. The RSS of the
+whole process tree (migrate and its preview workers) is sampled every half second.
+
+Prints wall seconds, exit code, the per-stage seconds `migrate` reports, peak RSS of the
+largest single process and of the tree, and what was produced (stacks, resources, findings).
+
+    .venv/bin/python benchmarks/migrate_estate.py [--servers 100000] [--cloud azure]
+        [--format native-yaml|rvtools-xlsx] [--work /tmp/fl-migrate-bench] [--jobs N]
+
+Not a test: run it by hand on a quiet machine and put the numbers in your note.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+SUFFIX = {"native-yaml": "yaml", "rvtools-xlsx": "xlsx"}
+
+
+def forcelift() -> str:
+    return str(Path(sys.executable).parent / "forcelift")
+
+
+def estate_file(work: Path, servers: int, seed: int, fmt: str) -> Path:
+    path = work / f"estate-{servers}-seed{seed}.{SUFFIX[fmt]}"
+    if not path.is_file():
+        started = time.perf_counter()
+        subprocess.run(
+            [forcelift(), "inventory", "synth", "--servers", str(servers), "--seed", str(seed)]
+            + ["-o", str(path), "--format", fmt],
+            check=True,
+        )
+        print(f"synthesised {path.name} in {time.perf_counter() - started:.0f} s (untimed)")
+    return path
+
+
+class TreeSampler(threading.Thread):
+    """Peak RSS of the process tree rooted at `pid` (sum) and of its largest process."""
+
+    def __init__(self, pid: int, interval: float = 0.5) -> None:
+        super().__init__(daemon=True)
+        self.root = psutil.Process(pid)
+        self.interval = interval
+        self.peak_tree = 0
+        self.peak_process = 0
+        self.peak_workers = 0
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                procs = [self.root, *self.root.children(recursive=True)]
+                sizes = []
+                for proc in procs:
+                    try:
+                        sizes.append(proc.memory_info().rss)
+                    except psutil.Error:
+                        continue
+                self.peak_tree = max(self.peak_tree, sum(sizes))
+                self.peak_process = max(self.peak_process, max(sizes, default=0))
+                self.peak_workers = max(self.peak_workers, len(procs))
+            except psutil.Error:
+                pass
+            self.stopped.wait(self.interval)
+
+
+def run_in_terminal(command: list[str], log: Path, env: dict[str, str]) -> tuple[int, float, TreeSampler]:
+    """Run `command` on a pseudo-terminal; tee its output to our stdout and to `log`."""
+    master, slave = os.openpty()
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=env)
+    os.close(slave)
+    sampler = TreeSampler(proc.pid)
+    sampler.start()
+    with log.open("wb") as out:
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            out.write(chunk)
+            sys.stdout.buffer.write(chunk)
+            sys.stdout.buffer.flush()
+    code = proc.wait()
+    seconds = time.perf_counter() - started
+    sampler.stopped.set()
+    sampler.join()
+    os.close(master)
+    return code, seconds, sampler
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--servers", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cloud", choices=("azure", "aws", "both"), default="azure")
+    parser.add_argument("--format", choices=sorted(SUFFIX), default="native-yaml")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/fl-migrate-bench"))
+    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--wave-max-servers", type=int, default=12_000)
+    parser.add_argument("--supernet", default="10.64.0.0/10")
+    parser.add_argument("--keep", action="store_true", help="Re-run over the previous output.")
+    args = parser.parse_args(argv)
+
+    args.work.mkdir(parents=True, exist_ok=True)
+    estate = estate_file(args.work, args.servers, args.seed, args.format)
+    out = args.work / "out"
+    if out.exists() and not args.keep:
+        shutil.rmtree(out)
+    command = [
+        forcelift(),
+        "migrate",
+        str(estate),
+        "--cloud",
+        args.cloud,
+        "--out",
+        str(out),
+        "--wave-max-servers",
+        str(args.wave_max_servers),
+        "--supernet",
+        args.supernet,
+        "--as-of",
+        "2026-11-25",
+    ]
+    if args.jobs:
+        command += ["--jobs", str(args.jobs)]
+    env = {**os.environ, "COLUMNS": "120"}
+    log = args.work / "migrate.tty"
+    code, seconds, sampler = run_in_terminal(command, log, env)
+
+    text = ANSI.sub("", log.read_bytes().decode("utf-8", "replace")).replace("\r", "\n")
+    took = re.findall(r"^Took .*$", text, flags=re.M)
+    produced = [
+        line
+        for line in text.splitlines()
+        if line.startswith(("Decisions:", "Stacks:", "Guardrails:", "Project files:"))
+    ]
+    mib = 1024 * 1024
+    print()
+    print(f"forcelift migrate, {args.servers:,} servers ({args.format}), --cloud {args.cloud}")
+    print(f"  exit code            {code}")
+    print(f"  wall                 {seconds:,.0f} s ({seconds / 60:.1f} min)")
+    print(f"  peak RSS (largest)   {sampler.peak_process / mib:,.0f} MiB")
+    print(f"  peak RSS (tree)      {sampler.peak_tree / mib:,.0f} MiB")
+    print(f"  processes (max)      {sampler.peak_workers}")
+    for line in took[-1:] + produced:
+        print(f"  {line}")
+    print(f"  progress output      {log} ({log.stat().st_size:,} bytes)")
+    return 0 if code in (0, 1) else code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
