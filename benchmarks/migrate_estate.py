@@ -40,46 +40,49 @@ def estate_file(work: Path, servers: int, seed: int, fmt: str) -> Path:
     path = work / f"estate-{servers}-seed{seed}.{SUFFIX[fmt]}"
     if not path.is_file():
         started = time.perf_counter()
-        subprocess.run(
-            [forcelift(), "inventory", "synth", "--servers", str(servers), "--seed", str(seed)]
-            + ["-o", str(path), "--format", fmt],
-            check=True,
-        )
+        synth = [forcelift(), "inventory", "synth", "--servers", str(servers)]
+        subprocess.run([*synth, "--seed", str(seed), "-o", str(path), "--format", fmt], check=True)
         print(f"synthesised {path.name} in {time.perf_counter() - started:.0f} s (untimed)")
     return path
 
 
 class TreeSampler(threading.Thread):
-    """Peak RSS of the process tree rooted at `pid` (sum) and of its largest process."""
+    """Peak memory of the process tree rooted at `pid`: RSS of its largest process, and the
+    tree's total PSS (forked preview workers share the parent's pages; RSS would count them
+    once per process, PSS splits them)."""
 
-    def __init__(self, pid: int, interval: float = 0.5) -> None:
+    def __init__(self, pid: int, interval: float = 1.0) -> None:
         super().__init__(daemon=True)
         self.root = psutil.Process(pid)
         self.interval = interval
-        self.peak_tree = 0
+        self.peak_tree_pss = 0
         self.peak_process = 0
-        self.peak_workers = 0
+        self.peak_processes = 0
         self.stopped = threading.Event()
 
     def run(self) -> None:
         while not self.stopped.is_set():
             try:
                 procs = [self.root, *self.root.children(recursive=True)]
-                sizes = []
-                for proc in procs:
-                    try:
-                        sizes.append(proc.memory_info().rss)
-                    except psutil.Error:
-                        continue
-                self.peak_tree = max(self.peak_tree, sum(sizes))
-                self.peak_process = max(self.peak_process, max(sizes, default=0))
-                self.peak_workers = max(self.peak_workers, len(procs))
             except psutil.Error:
-                pass
+                procs = []
+            rss, pss = [], []
+            for proc in procs:
+                try:
+                    info = proc.memory_full_info()
+                except psutil.Error:
+                    continue
+                rss.append(info.rss)
+                pss.append(getattr(info, "pss", info.rss))
+            self.peak_tree_pss = max(self.peak_tree_pss, sum(pss))
+            self.peak_process = max(self.peak_process, max(rss, default=0))
+            self.peak_processes = max(self.peak_processes, len(procs))
             self.stopped.wait(self.interval)
 
 
-def run_in_terminal(command: list[str], log: Path, env: dict[str, str]) -> tuple[int, float, TreeSampler]:
+def run_in_terminal(
+    command: list[str], log: Path, env: dict[str, str]
+) -> tuple[int, float, TreeSampler]:
     """Run `command` on a pseudo-terminal; tee its output to our stdout and to `log`."""
     master, slave = os.openpty()
     started = time.perf_counter()
@@ -158,8 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  exit code            {code}")
     print(f"  wall                 {seconds:,.0f} s ({seconds / 60:.1f} min)")
     print(f"  peak RSS (largest)   {sampler.peak_process / mib:,.0f} MiB")
-    print(f"  peak RSS (tree)      {sampler.peak_tree / mib:,.0f} MiB")
-    print(f"  processes (max)      {sampler.peak_workers}")
+    print(f"  peak PSS (tree)      {sampler.peak_tree_pss / mib:,.0f} MiB")
+    print(f"  processes (max)      {sampler.peak_processes}")
     for line in took[-1:] + produced:
         print(f"  {line}")
     print(f"  progress output      {log} ({log.stat().st_size:,} bytes)")
