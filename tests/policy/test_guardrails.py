@@ -106,3 +106,38 @@ def test_sarif_validates_against_the_oasis_schema() -> None:
     results = sarif["runs"][0]["results"]
     assert len(results) == len(findings)
     assert any("suppressions" in r for r in results)
+
+
+@pytest.mark.parametrize(
+    ("entry", "opened"),
+    [
+        ({"protocol": "icmp", "fromPort": -1, "toPort": -1}, False),  # ICMP type/code, no ports
+        ({"protocol": "1", "fromPort": 8, "toPort": 0}, False),
+        ({"protocol": "-1", "fromPort": 0, "toPort": 0}, True),  # all traffic
+        ({"protocol": "-1", "fromPort": 443, "toPort": 443}, True),  # ports ignored for -1
+        ({"protocol": "tcp", "fromPort": 0, "toPort": 65535}, True),
+        ({"protocol": "tcp", "fromPort": 3389, "toPort": 3389}, True),
+        ({"protocol": "udp", "fromPort": 53, "toPort": 53}, False),
+    ],
+)
+def test_aws_ingress_protocol_decides_what_is_open(entry: dict[str, Any], opened: bool) -> None:
+    group = {
+        "type": "aws:ec2/securityGroup:SecurityGroup",
+        "name": "sg",
+        "inputs": {"ingress": [{**entry, "cidrBlocks": ["0.0.0.0/0"]}]},
+    }
+    rule = {
+        "type": "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        "name": "rule",
+        "inputs": {
+            "cidrIpv4": "0.0.0.0/0",
+            "ipProtocol": entry["protocol"],
+            "fromPort": entry["fromPort"],
+            "toPort": entry["toPort"],
+        },
+    }
+    for resource in (group, rule):
+        found = [
+            f for f in check([graph_from({"resources": [resource]})]) if f.rule_id == "FL-NET-004"
+        ]
+        assert bool(found) is opened, (resource, found)

@@ -50,8 +50,22 @@ def sensitive_ports(specs: Iterable[Any]) -> set[int]:
     return opened
 
 
-def port_range(low: Any, high: Any) -> set[int]:
-    """Sensitive ports in an AWS from/to range (0/0 or -1 with protocol -1 means all)."""
+_ALL_PROTOCOLS = frozenset({"-1", "all"})
+_ICMP_PROTOCOLS = frozenset({"icmp", "icmpv6", "1", "58"})
+
+
+def port_range(low: Any, high: Any, protocol: Any = None) -> set[int]:
+    """Sensitive ports an AWS ingress entry opens.
+
+    Protocol -1 (all traffic) opens every port whatever from/to say; for ICMP, from/to are
+    the ICMP type and code, so no port is opened. Otherwise (TCP, UDP, or no protocol given)
+    the from/to range counts, with 0/0 and -1 read as all ports.
+    """
+    proto = str(protocol).strip().lower() if protocol is not None else ""
+    if proto in _ALL_PROTOCOLS:
+        return set(SENSITIVE_PORTS)
+    if proto in _ICMP_PROTOCOLS:
+        return set()
     try:
         lo, hi = int(low or 0), int(high or 0)
     except (TypeError, ValueError):

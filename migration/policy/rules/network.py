@@ -71,16 +71,21 @@ def _sg(resource: Resource) -> list[str]:
         for entry in entries:
             cidrs = [*(entry.get("cidrBlocks") or []), *(entry.get("ipv6CidrBlocks") or [])]
             if any(c in OPEN_SOURCES for c in cidrs):
-                opened = port_range(entry.get("fromPort"), entry.get("toPort"))
+                opened = port_range(
+                    entry.get("fromPort"), entry.get("toPort"), entry.get("protocol")
+                )
                 if opened:
                     found.append(
                         f"ingress from anywhere to port(s) {', '.join(map(str, sorted(opened)))}"
                     )
     elif resource.type == "aws:ec2/securityGroupRule:SecurityGroupRule":
-        if resource.inputs.get("type") == "ingress" and any(
-            c in OPEN_SOURCES for c in resource.inputs.get("cidrBlocks") or []
+        inputs = resource.inputs
+        if inputs.get("type") == "ingress" and any(
+            c in OPEN_SOURCES for c in inputs.get("cidrBlocks") or []
         ):
-            opened = port_range(resource.inputs.get("fromPort"), resource.inputs.get("toPort"))
+            opened = port_range(
+                inputs.get("fromPort"), inputs.get("toPort"), inputs.get("protocol")
+            )
             if opened:
                 found.append(f"ingress from anywhere to port(s) {sorted(opened)}")
     else:  # aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule
@@ -88,7 +93,10 @@ def _sg(resource: Resource) -> list[str]:
             resource.inputs.get("cidrIpv4") in OPEN_SOURCES
             or resource.inputs.get("cidrIpv6") in OPEN_SOURCES
         ):
-            opened = port_range(resource.inputs.get("fromPort"), resource.inputs.get("toPort"))
+            inputs = resource.inputs
+            opened = port_range(
+                inputs.get("fromPort"), inputs.get("toPort"), inputs.get("ipProtocol")
+            )
             if opened:
                 found.append(f"ingress from anywhere to port(s) {sorted(opened)}")
     return found
