@@ -51,7 +51,12 @@ from forcelift.components.aws.paas_workload import (
 )
 from forcelift.components.aws.saas_workload import SaasWorkload, SaasWorkloadArgs
 from forcelift.components.aws.security_baseline import SecurityBaseline, SecurityBaselineArgs
-from forcelift.components.aws.spoke_network import SpokeNetwork, SpokeNetworkArgs
+from forcelift.components.aws.spoke_network import (
+    SpokeNetwork,
+    SpokeNetworkArgs,
+    WorkloadSecurityGroups,
+    WorkloadSecurityGroupsArgs,
+)
 from forcelift.components.aws.tags import Tags
 from forcelift.migration.naming import make_name
 from forcelift.migration.plan.planfile import CloudWorkload, PaasPlan
@@ -233,8 +238,10 @@ class WorkloadSpec:
 class WaveSpec:
     spoke_name: str
     zones: tuple[str, ...]
-    security_groups: tuple[str, ...]  # names, one per VM workload of the wave
+    security_groups: tuple[str, ...]  # names, one per VM workload of this stack
     spoke: SpokeNetworkArgs | None  # None: a later part of a split wave
+    # A later part's own security groups, in the first part's VPC (None for the first part)
+    later_groups: WorkloadSecurityGroupsArgs | None
     workloads: tuple[WorkloadSpec, ...]
 
 
@@ -276,12 +283,15 @@ def wave_spec(ctx: StackContext) -> WaveSpec:
     subnets = zone_subnets(ctx, plan_spoke.subnets, ("private",), path)
     zones = tuple(s.availability_zone for s in subnets)
     everyone = ctx.wave_workloads()
-    groups = tuple(security_group(ctx, i, w) for i, w in everyone if w.vms)
+    tags = wave_tags(ctx, [w for _, w in everyone])
+    # Each stack holds the groups of its own VM workloads (a split wave's later parts too).
+    groups = tuple(security_group(ctx, i, w) for i, w in ctx.stack_workloads() if w.vms)
     spoke = None
+    later_groups = None
     if ctx.first_part() is None:
         with args_errors(ctx, ctx.path("waves", wave_index, "spoke")):
             spoke = SpokeNetworkArgs(
-                tags=wave_tags(ctx, [w for _, w in everyone]),
+                tags=tags,
                 cidr=plan_spoke.cidr,
                 subnets=subnets,
                 transit_gateway_id=PENDING,
@@ -292,12 +302,22 @@ def wave_spec(ctx: StackContext) -> WaveSpec:
                 log_retention_days=ctx.cloud.landing_zone.log_retention_days,
                 endpoints_cidr=ctx.cloud.landing_zone.hub.cidr,
             )
+    else:
+        with args_errors(ctx, ctx.path("waves", wave_index, "spoke")):
+            later_groups = WorkloadSecurityGroupsArgs(
+                tags=tags,
+                vpc_id=PENDING,
+                security_groups=groups,
+                endpoints_cidr=ctx.cloud.landing_zone.hub.cidr,
+                s3_prefix_list_id=PENDING,
+            )
     workloads = tuple(workload_spec(ctx, i, w, zones) for i, w in ctx.stack_workloads())
     return WaveSpec(
         spoke_name=plan_spoke.name,
         zones=zones,
         security_groups=tuple(g.name for g in groups),
         spoke=spoke,
+        later_groups=later_groups,
         workloads=workloads,
     )
 
@@ -478,15 +498,26 @@ def declare_wave(ctx: StackContext, spec: WaveSpec) -> None:
         pulumi.export("spokeVpcId", spoke.vpc_id)
         pulumi.export("spokeSubnetIds", spoke.subnet_ids)
         pulumi.export("spokeSecurityGroupIds", spoke.security_group_ids)
+        if spoke.s3_prefix_list_id is not None:
+            pulumi.export("spokeS3PrefixListId", spoke.s3_prefix_list_id)
     else:
         first = ctx.first_part()
         assert first is not None
         owner = pulumi.StackReference(ctx.reference_name(first))
         vpc_id = owner.get_output("spokeVpcId")
         subnets = owner.get_output("spokeSubnetIds")
-        groups = owner.get_output("spokeSecurityGroupIds")
         subnet_ids = {z: entry(subnets, z) for z in spec.zones}
-        group_ids = {g: entry(groups, g) for g in spec.security_groups}
+        assert spec.later_groups is not None
+        own = WorkloadSecurityGroups(
+            f"{spec.spoke_name}-{ctx.stack.part or 2}-groups",
+            spec.spoke_name,
+            replace(
+                spec.later_groups,
+                vpc_id=vpc_id,
+                s3_prefix_list_id=owner.get_output("spokeS3PrefixListId"),
+            ),
+        )
+        group_ids = own.security_group_ids
     ordered_subnets = tuple(subnet_ids[z] for z in spec.zones)
     for item in spec.workloads:
         if item.iaas is not None:

@@ -179,10 +179,13 @@ class SpokeNetwork(pulumi.ComponentResource):
             )
 
         groups = {
-            spec.name: self._security_group(name, spec, vpc.id, args, s3_prefix_list)
+            spec.name: declare_security_group(
+                self, name, spec, vpc.id, args.tags, args.endpoints_cidr, s3_prefix_list
+            )
             for spec in args.security_groups
         }
         self.vpc_id = vpc.id
+        self.s3_prefix_list_id = s3_prefix_list
         self.subnet_ids = {zone: s.id for zone, s in sorted(subnets.items())}
         self.route_table_id = route_table.id
         self.attachment_id = attachment.id
@@ -198,74 +201,123 @@ class SpokeNetwork(pulumi.ComponentResource):
             }
         )
 
-    def _security_group(
-        self,
-        name: str,
-        spec: SecurityGroupSpec,
-        vpc_id: pulumi.Output[str],
-        args: SpokeNetworkArgs,
-        s3_prefix_list: pulumi.Output[str] | None,
-    ) -> pulumi.Output[str]:
-        label, tags = f"{name}-sg-{spec.name}", args.tags
-        group = aws.ec2.SecurityGroup(
-            label,
-            name=make_name("aws-security-group", name, spec.name),
-            description=spec.description,
-            vpc_id=vpc_id,
-            tags=tags.named(name, spec.name),
-            opts=child(self),
+
+def declare_security_group(
+    parent: pulumi.Resource,
+    name: str,
+    spec: SecurityGroupSpec,
+    vpc_id: pulumi.Input[str],
+    tags: Tags,
+    endpoints_cidr: str | None,
+    s3_prefix_list: pulumi.Input[str] | None,
+) -> pulumi.Output[str]:
+    """One workload's security group in the spoke VPC: the plan's inbound flows, and HTTPS out
+    to the hub's SSM endpoints (and S3 through the gateway endpoint) when `endpoints_cidr` is
+    set. Shared by the spoke and by the groups of a split wave's later parts."""
+    label = f"{name}-sg-{spec.name}"
+    group = aws.ec2.SecurityGroup(
+        label,
+        name=make_name("aws-security-group", name, spec.name),
+        description=spec.description,
+        vpc_id=vpc_id,
+        tags=tags.named(name, spec.name),
+        opts=child(parent),
+    )
+    for rule in spec.ingress:
+        protocol, from_port, to_port = _ports(rule)
+        aws.vpc.SecurityGroupIngressRule(
+            f"{label}-in-{rule.name}",
+            security_group_id=group.id,
+            description=rule.name,
+            cidr_ipv4=rule.cidr,
+            ip_protocol=protocol,
+            from_port=from_port,
+            to_port=to_port,
+            tags=tags.named(spec.name, "in", rule.name),
+            opts=child(parent),
         )
-        for rule in spec.ingress:
-            protocol, from_port, to_port = _ports(rule)
-            aws.vpc.SecurityGroupIngressRule(
-                f"{label}-in-{rule.name}",
-                security_group_id=group.id,
-                description=rule.name,
-                cidr_ipv4=rule.cidr,
-                ip_protocol=protocol,
-                from_port=from_port,
-                to_port=to_port,
-                tags=tags.named(spec.name, "in", rule.name),
-                opts=child(self),
-            )
-        for rule in spec.egress:
-            protocol, from_port, to_port = _ports(rule)
+    for rule in spec.egress:
+        protocol, from_port, to_port = _ports(rule)
+        aws.vpc.SecurityGroupEgressRule(
+            f"{label}-out-{rule.name}",
+            security_group_id=group.id,
+            description=rule.name,
+            cidr_ipv4=rule.cidr,
+            ip_protocol=protocol,
+            from_port=from_port,
+            to_port=to_port,
+            tags=tags.named(spec.name, "out", rule.name),
+            opts=child(parent),
+        )
+    if endpoints_cidr is not None:
+        aws.vpc.SecurityGroupEgressRule(
+            f"{label}-out-ssm-endpoints",
+            security_group_id=group.id,
+            description="HTTPS to the hub's SSM endpoints",
+            cidr_ipv4=endpoints_cidr,
+            ip_protocol="tcp",
+            from_port=443,
+            to_port=443,
+            tags=tags.named(spec.name, "out", "ssm-endpoints"),
+            opts=child(parent),
+        )
+        if s3_prefix_list is not None:
             aws.vpc.SecurityGroupEgressRule(
-                f"{label}-out-{rule.name}",
+                f"{label}-out-s3",
                 security_group_id=group.id,
-                description=rule.name,
-                cidr_ipv4=rule.cidr,
-                ip_protocol=protocol,
-                from_port=from_port,
-                to_port=to_port,
-                tags=tags.named(spec.name, "out", rule.name),
-                opts=child(self),
-            )
-        if args.endpoints_cidr is not None:
-            aws.vpc.SecurityGroupEgressRule(
-                f"{label}-out-ssm-endpoints",
-                security_group_id=group.id,
-                description="HTTPS to the hub's SSM endpoints",
-                cidr_ipv4=args.endpoints_cidr,
+                description="HTTPS to S3 through the gateway endpoint",
+                prefix_list_id=s3_prefix_list,
                 ip_protocol="tcp",
                 from_port=443,
                 to_port=443,
-                tags=tags.named(spec.name, "out", "ssm-endpoints"),
-                opts=child(self),
+                tags=tags.named(spec.name, "out", "s3"),
+                opts=child(parent),
             )
-            if s3_prefix_list is not None:
-                aws.vpc.SecurityGroupEgressRule(
-                    f"{label}-out-s3",
-                    security_group_id=group.id,
-                    description="HTTPS to S3 through the gateway endpoint",
-                    prefix_list_id=s3_prefix_list,
-                    ip_protocol="tcp",
-                    from_port=443,
-                    to_port=443,
-                    tags=tags.named(spec.name, "out", "s3"),
-                    opts=child(self),
-                )
-        return group.id
+    return group.id
+
+
+@dataclass(frozen=True)
+class WorkloadSecurityGroupsArgs:
+    tags: Tags
+    vpc_id: pulumi.Input[str]  # the spoke VPC (a stack reference to the wave's first part)
+    security_groups: tuple[SecurityGroupSpec, ...]
+    endpoints_cidr: str | None = None
+    s3_prefix_list_id: pulumi.Input[str] | None = None
+
+    def __post_init__(self) -> None:
+        if self.endpoints_cidr is not None:
+            check_cidr(self.endpoints_cidr, "endpoints CIDR")
+        names = [g.name for g in self.security_groups]
+        if len(names) != len(set(names)):
+            raise ValueError("security group names must be unique")
+
+
+class WorkloadSecurityGroups(pulumi.ComponentResource):
+    """Security groups for the workloads of a later part of a split wave, in the VPC the first
+    part owns. Each stack holds its own workloads' groups, so the first part does not grow
+    with the size of its wave."""
+
+    def __init__(
+        self,
+        name: str,
+        spoke_name: str,
+        args: WorkloadSecurityGroupsArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("forcelift:aws:WorkloadSecurityGroups", name, None, opts)
+        self.security_group_ids = {
+            spec.name: declare_security_group(
+                self,
+                spoke_name,
+                spec,
+                args.vpc_id,
+                args.tags,
+                args.endpoints_cidr,
+                args.s3_prefix_list_id,
+            )
+            for spec in args.security_groups
+        }
+        self.register_outputs({"security_group_ids": self.security_group_ids})
 
 
 def _ports(rule: FlowRule) -> tuple[str, int | None, int | None]:

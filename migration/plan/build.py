@@ -27,6 +27,7 @@ from forcelift.migration.inventory.model import (
 from forcelift.migration.plan import carbon, cost, network, onprem_cost, prices, sizing, waves
 from forcelift.migration.plan.batch import paused_collection
 from forcelift.migration.plan.clouds import DEFAULT_REGION, Cloud
+from forcelift.migration.plan.footprint import FOOTPRINTS, workload_resources
 from forcelift.migration.plan.planfile import (
     CloudPlan,
     CloudWavePlan,
@@ -65,13 +66,6 @@ _SECONDARY = {Cloud.AZURE: "ukwest", Cloud.AWS: ""}
 _REMOTE_ACCESS = {Cloud.AZURE: "azure-bastion", Cloud.AWS: "aws-verified-access"}
 _TAG_VALUE = re.compile(r"[^\w .:/=+\-@]")
 _FORCE_WORDS = re.compile(r"\b(police|constabulary|service|force|and|of|the)\b", re.I)
-
-# Rough resources each part adds to a stack, to keep stacks under the configured bound.
-_PER_VM = {Cloud.AZURE: 3, Cloud.AWS: 3}
-_PER_DISK = {Cloud.AZURE: 0, Cloud.AWS: 1}
-_PER_PAAS = 8
-_PER_WORKLOAD = 2
-_SPOKE_OVERHEAD = {Cloud.AZURE: 14, Cloud.AWS: 26}
 
 
 @dataclass(frozen=True)
@@ -203,16 +197,6 @@ def _paas_plan(p: sizing.PaasSizing) -> PaasPlan:
     )
 
 
-def _estimate(cloud: Cloud, workload: CloudWorkload) -> int:
-    disks = sum(len(vm.disks) for vm in workload.vms)
-    return (
-        _PER_WORKLOAD
-        + _PER_VM[cloud] * len(workload.vms)
-        + _PER_DISK[cloud] * disks
-        + _PER_PAAS * len(workload.paas)
-    )
-
-
 def _inbound_flows(
     app: str,
     incoming: Sequence[Dependency],
@@ -279,10 +263,10 @@ def _stacks_for_wave(
 ) -> list[tuple[StackPlan, list[CloudWorkload]]]:
     """Split a wave into stacks of at most `limit` estimated resources (in name order)."""
     parts: list[list[CloudWorkload]] = [[]]
-    budget = limit - _SPOKE_OVERHEAD[cloud]
+    budget = limit - FOOTPRINTS[cloud].spoke
     used = 0
     for workload in sorted(workloads, key=lambda w: w.application):
-        size = _estimate(cloud, workload)
+        size = workload_resources(cloud, workload)
         if size > budget:
             raise InputError(
                 f"workload {workload.application!r} alone needs about {size} resources, more "
@@ -298,7 +282,7 @@ def _stacks_for_wave(
     out = []
     for i, members in enumerate(parts, start=1):
         name = base if len(parts) == 1 else f"{base}-{i}"
-        estimate = _SPOKE_OVERHEAD[cloud] + sum(_estimate(cloud, w) for w in members)
+        estimate = FOOTPRINTS[cloud].spoke + sum(workload_resources(cloud, w) for w in members)
         out.append(
             (
                 StackPlan(

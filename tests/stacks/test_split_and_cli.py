@@ -79,12 +79,24 @@ def test_aws_later_part_uses_the_first_parts_spoke(split_docs: dict[str, Any]) -
     first = split_docs["exampleshire-aws-wave-2-1"]
     second = split_docs["exampleshire-aws-wave-2-2"]
     assert _by_type(second, "forcelift:aws:SpokeNetwork") == []
-    groups = first["outputs"]["spokeSecurityGroupIds"]
     subnets = first["outputs"]["spokeSubnetIds"]
+    # The later part holds its own workloads' security group, in the first part's VPC
+    assert "network-monitoring" not in first["outputs"]["spokeSecurityGroupIds"]
+    (own,) = [
+        g
+        for g in _by_type(second, "aws:ec2/securityGroup:SecurityGroup")
+        if g["name"] == "wave-2-sg-network-monitoring"
+    ]
+    assert own["parent"].endswith("forcelift:aws:WorkloadSecurityGroups::wave-2-2-groups")
+    assert own["inputs"]["vpcId"] == first["outputs"]["spokeVpcId"]
+    egress = _by_type(second, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+    assert {e["inputs"].get("prefixListId") for e in egress} >= {
+        first["outputs"]["spokeS3PrefixListId"]
+    }
     instances = _by_type(second, "aws:ec2/instance:Instance")
     assert len(instances) == 2
     for instance in instances:
-        assert instance["inputs"]["vpcSecurityGroupIds"] == [groups["network-monitoring"]]
+        assert own["urn"] in instance["dependencies"]
         assert instance["inputs"]["subnetId"] in subnets.values()
     assert {i["inputs"]["subnetId"] for i in instances} == {
         subnets["eu-west-2a"],

@@ -132,3 +132,51 @@ def test_open_ingress_is_refused_before_any_resource() -> None:
         SecurityGroupSpec("web", "web", ingress=(FlowRule("any6", "::/0", 443),))
     with pytest.raises(ValueError, match="port range"):
         FlowRule("bad", "10.0.0.0/8", 443, 80)
+
+
+def test_later_part_groups_live_in_the_first_parts_vpc(
+    tags: Tags, run_aws: Callable[..., MockRun]
+) -> None:
+    from forcelift.components.aws.spoke_network import (
+        WorkloadSecurityGroups,
+        WorkloadSecurityGroupsArgs,
+    )
+
+    spec = SecurityGroupSpec(
+        "custody", "Custody servers", ingress=(FlowRule("rdp-from-bastion", "10.0.4.0/26", 3389),)
+    )
+
+    def program() -> None:
+        first = pulumi.StackReference("organization/forcelift/exampleshire-aws-wave-2-1")
+        WorkloadSecurityGroups(
+            "wave-2-2-groups",
+            "wave-2",
+            WorkloadSecurityGroupsArgs(
+                tags=tags,
+                vpc_id=first.get_output("spokeVpcId"),
+                security_groups=(spec,),
+                endpoints_cidr="10.0.0.0/22",
+                s3_prefix_list_id=first.get_output("spokeS3PrefixListId"),
+            ),
+        )
+
+    run = run_aws(
+        program,
+        stack_outputs={
+            "organization/forcelift/exampleshire-aws-wave-2-1": {
+                "spokeVpcId": "vpc-0wave2",
+                "spokeS3PrefixListId": "pl-0s3",
+            }
+        },
+    )
+    (group,) = run.of_type("aws:ec2/securityGroup:SecurityGroup")
+    assert group.name == "wave-2-sg-custody" and group.inputs["vpcId"] == "vpc-0wave2"
+    (ingress,) = run.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+    assert (ingress.inputs["cidrIpv4"], ingress.inputs["fromPort"]) == ("10.0.4.0/26", 3389)
+    egress = run.of_type("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+    assert sorted(e.inputs.get("prefixListId") or e.inputs["cidrIpv4"] for e in egress) == [
+        "10.0.0.0/22",
+        "pl-0s3",
+    ]
+    with pytest.raises(ValueError, match="unique"):
+        WorkloadSecurityGroupsArgs(tags=tags, vpc_id="vpc-1", security_groups=(spec, spec))
