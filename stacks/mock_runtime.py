@@ -18,6 +18,7 @@ from typing import Any
 import pulumi
 import pulumi.resource as pulumi_resource
 import pulumi.runtime
+import pulumi.runtime.resource as pulumi_runtime_resource
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import settings as pulumi_settings
 
@@ -61,7 +62,7 @@ class RecordedResource:
     dependencies: tuple[str, ...]
     inputs: Mapping[str, Any]
     provider: str = ""
-    aliases: int = 0  # alias specs sent with the registration (not part of the preview file)
+    aliases: int = 0  # aliases sent with the registration (none: see _aliases_skipped)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -193,8 +194,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         self._seen: set[str] = set()
 
     def SupportsFeature(self, request: Any) -> Any:
-        # Alias specs are what `_alias_urns_skipped` relies on: the SDK then sends aliases as
-        # specs and never reads the alias URNs it would otherwise build in Resource.__init__.
+        # With alias specs the SDK never reads the alias URNs Resource.__init__ would build
+        # (`_aliases_skipped` relies on it).
         if request.id == "aliasSpecs":
             return type("SupportsFeatureResponse", (object,), {"hasSupport": True})
         return super().SupportsFeature(request)
@@ -231,21 +232,28 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
 
 
 @contextlib.contextmanager
-def _alias_urns_skipped() -> Iterator[None]:
-    """Skip the alias URNs Resource.__init__ builds and nothing reads under alias specs.
+def _aliases_skipped() -> Iterator[None]:
+    """Leave out resource aliases: an offline preview has no earlier state for them to match.
 
-    Every azure-native resource carries one alias per API version (60 on a NIC); the SDK turns
-    each into a URN Output chain when the resource is constructed, and reads those URNs only
-    for engines without alias specs (`all_aliases`, a child inheriting its parent's aliases).
-    The recording monitor supports alias specs, so the aliases still reach RegisterResource
-    (as specs) and the URNs were pure cost: about half of a large stack's preview time.
+    Aliases only tell the engine that a resource in existing state is the same one under an
+    older name or type. Every azure-native resource carries one per API version (60 on a
+    NIC), and the SDK pays for each twice: Resource.__init__ builds a URN Output chain (read
+    only for engines without alias specs) and registration resolves it into an alias spec.
+    That was about two thirds of a large stack's preview time; nothing recorded depends on it.
     """
-    original = pulumi_resource.collapse_alias_to_urn
+    collapse = pulumi_resource.collapse_alias_to_urn
+    prepare = pulumi_runtime_resource.prepare_aliases
+
+    async def no_aliases(*_args: Any) -> list[Any]:
+        return []
+
     pulumi_resource.collapse_alias_to_urn = lambda alias, *_: alias  # type: ignore[assignment]
+    pulumi_runtime_resource.prepare_aliases = no_aliases  # type: ignore[assignment]
     try:
         yield
     finally:
-        pulumi_resource.collapse_alias_to_urn = original
+        pulumi_resource.collapse_alias_to_urn = collapse
+        pulumi_runtime_resource.prepare_aliases = prepare
 
 
 def run_mocked(
@@ -272,6 +280,6 @@ def run_mocked(
         # instead of dropping the whole set.
         return pulumi.Output.from_input(exports).apply(run.outputs.update, run_with_unknowns=True)
 
-    with _alias_urns_skipped():
+    with _aliases_skipped():
         pulumi.runtime.test(wrapped)()
     return run
