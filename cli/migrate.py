@@ -118,7 +118,7 @@ def migrate(
         clock.start("preview")
         stack_names = [s.name for c in planned.plan.clouds for s in c.stacks]
         previews_task = progress.add_task("previewing stacks offline", total=len(stack_names))
-        preview = _preview(out_dir, jobs, lambda _result: progress.advance(previews_task))
+        preview = _preview(out_dir, jobs, lambda _name: progress.advance(previews_task))
 
         clock.start("guardrails")
         from forcelift.migration.policy.check import blocking
@@ -166,10 +166,10 @@ def _generate(plan: Any, out_dir: Path, force: bool) -> list[Any]:
     return outcomes
 
 
-def _preview(out_dir: Path, jobs: int | None, on_result: Any) -> Any:
+def _preview(out_dir: Path, jobs: int | None, on_done: Any) -> Any:
     from forcelift.stacks.preview import preview_project
 
-    return preview_project(out_dir, jobs=jobs, on_result=on_result)
+    return preview_project(out_dir, jobs=jobs, on_done=on_done)
 
 
 def _summary(

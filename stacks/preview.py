@@ -21,7 +21,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -323,8 +323,13 @@ def preview_project(
     only: Iterable[str] = (),
     jobs: int | None = None,
     on_result: Callable[[StackResult], None] | None = None,
+    on_done: Callable[[str], None] | None = None,
 ) -> PreviewResult:
-    """Preview every stack (or `only` these, reusing earlier previews of what they read)."""
+    """Preview every stack (or `only` these, reusing earlier previews of what they read).
+
+    `on_result` gets each stack's result in a fixed order (phase by phase, by name);
+    `on_done` gets each stack's name the moment its worker finishes, for progress bars.
+    """
     project = read_project(directory)
     for stack in project.stacks:
         _plan_of(project, stack)  # load (and check) the plan once, before any worker starts
@@ -355,11 +360,18 @@ def preview_project(
     workers = max(1, jobs or default_jobs())
     for phase in phases(project, [n for n in names if n in needed]):
         if workers == 1:  # in this process (tests, debugging)
-            done = [run_stack(project, name, outputs) for name in phase]
+            done = []
+            for name in phase:
+                done.append(run_stack(project, name, outputs))
+                if on_done is not None:
+                    on_done(name)
         else:
             with _pool(min(workers, len(phase))) as pool:
-                futures = [pool.submit(run_stack, project, name, outputs) for name in phase]
-                done = [f.result() for f in futures]
+                futures = {pool.submit(run_stack, project, name, outputs): name for name in phase}
+                for future in as_completed(futures):
+                    if on_done is not None:
+                        on_done(futures[future])
+                done = [f.result() for f in futures]  # in submission order
         for item in done:
             if item.problems:
                 problems.extend(item.problems)

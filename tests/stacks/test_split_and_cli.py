@@ -147,3 +147,18 @@ def test_parallel_workers_write_byte_identical_previews(
     order = [line.split(" (")[0] for line in run.stdout.splitlines() if " resources)" in line]
     assert order.index("exampleshire-aws-landing-zone") == 0
     assert order.index("exampleshire-aws-wave-2-1") < order.index("exampleshire-aws-wave-2-2")
+
+
+def test_each_stack_is_reported_when_it_finishes(
+    split_projects: dict[str, Path], split_docs: dict[str, Any]
+) -> None:
+    finished: list[str] = []
+    results: list[str] = []
+    preview_project(
+        split_projects["azure"],
+        only=["exampleshire-azure-wave-2-2"],
+        jobs=1,
+        on_result=lambda r: results.append(r.stack),
+        on_done=finished.append,
+    )
+    assert finished == results == ["exampleshire-azure-wave-2-2"]
