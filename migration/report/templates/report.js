@@ -17,16 +17,22 @@
     var type = header.getAttribute("data-type") || "text";
     var ascending = header.getAttribute("aria-sort") !== "ascending";
     var body = table.tBodies[0];
-    var rows = Array.prototype.slice.call(body.rows);
-    rows.forEach(function (row, i) { row.setAttribute("data-order", String(i)); });
-    rows.sort(function (a, b) {
-      var x = cellValue(a, index, type);
-      var y = cellValue(b, index, type);
-      var result = x < y ? -1 : x > y ? 1 : 0;
-      if (result === 0) { result = Number(a.getAttribute("data-order")) - Number(b.getAttribute("data-order")); return result; }
+    // Each row's key is read once, not in every comparison. Ties keep their current order.
+    var keyed = Array.prototype.map.call(body.rows, function (row, i) {
+      return { key: cellValue(row, index, type), order: i, row: row };
+    });
+    keyed.sort(function (a, b) {
+      var result = a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+      if (result === 0) { return a.order - b.order; }
       return ascending ? result : -result;
     });
-    rows.forEach(function (row) { body.appendChild(row); });
+    // Reorder off the document: with zebra rows (nth-child) every move in place restyles all
+    // the rows after it, which made a 24,000-row table take over 30 s to sort.
+    var parent = body.parentNode;
+    var next = body.nextSibling;
+    parent.removeChild(body);
+    keyed.forEach(function (item) { body.appendChild(item.row); });
+    parent.insertBefore(body, next);
     Array.prototype.forEach.call(table.querySelectorAll("th.sortable"), function (th) {
       th.removeAttribute("aria-sort");
     });
