@@ -111,13 +111,47 @@ class SoftwareProduct(_Model):
     edition: str = ""
 
 
+class AssessedDisk(_Model):
+    """One disk as an assessment tool recommends it (Azure Migrate's per-disk columns)."""
+
+    name: str = ""
+    size_gib: Annotated[float, Field(ge=0)] | None = None
+    recommended_type: str = ""  # as the export writes it, e.g. "Premium SSD P10"
+    monthly_cost: Annotated[float, Field(ge=0)] | None = None
+
+
+class Assessment(_Model):
+    """A discovery/assessment tool's own view of one server (Azure Migrate, AWS).
+
+    Kept beside forcelift's own sizing so architects can see where the two agree and why not.
+    """
+
+    source: Annotated[str, Field(min_length=1)]  # "azure-migrate" | "aws-migration-hub"
+    sizing_criterion: str = ""  # "performance-based" | "as-is" | ""
+    recommended_size: str = ""  # "Standard_D4s_v5", "m5.xlarge" (as written)
+    readiness: str = ""  # "Ready" | "Ready with conditions" | "Not ready" | "Unknown" | ""
+    readiness_reasons: tuple[str, ...] = ()
+    disks: tuple[AssessedDisk, ...] = ()
+    monthly_compute_cost: Annotated[float, Field(ge=0)] | None = None
+    monthly_storage_cost: Annotated[float, Field(ge=0)] | None = None
+    currency: str = ""  # as the export says, e.g. "GBP", "USD"; "" unknown
+    data_collection_issues: tuple[str, ...] = ()
+    utilisation_missing: bool = False  # the tool says it had no performance data
+
+
 class Server(_Model):
     name: Annotated[str, Field(min_length=1)]
     fqdn: str = ""
     ip_addresses: tuple[str, ...] = ()
     os: OperatingSystem = OperatingSystem()
-    cores: Annotated[int, Field(ge=1)]
-    memory_mib: Annotated[int, Field(ge=1)]
+    #: None = unsized: the export's cell was blank or unreadable (see `unsized_reason`)
+    cores: Annotated[int, Field(ge=1)] | None = None
+    memory_mib: Annotated[int, Field(ge=1)] | None = None
+    unsized_reason: str = ""
+    #: the export's own machine id (VM UUID, BIOS UUID, machine id, …), when it has one
+    identity: str = ""
+    #: vCenter / Azure Migrate site / appliance the machine was discovered through
+    site: str = ""
     disks: tuple[Disk, ...] = ()
     power_state: PowerState = PowerState.UNKNOWN
     host: str = ""
@@ -128,6 +162,8 @@ class Server(_Model):
     utilisation: Utilisation | None = None
     software: tuple[SoftwareProduct, ...] = ()
     tags: dict[str, str] = Field(default_factory=dict)
+    #: the discovery/assessment tool's own recommendation, when the export has one
+    assessment: Assessment | None = None
 
     @field_validator("power_state", mode="before")
     @classmethod
@@ -144,8 +180,13 @@ class Server(_Model):
         return value
 
     @property
-    def memory_gib(self) -> float:
-        return self.memory_mib / 1024
+    def sized(self) -> bool:
+        """Both CPU and memory are known (an unsized server needs sizing from elsewhere)."""
+        return self.cores is not None and self.memory_mib is not None
+
+    @property
+    def memory_gib(self) -> float | None:
+        return None if self.memory_mib is None else self.memory_mib / 1024
 
     @property
     def provisioned_gib(self) -> float:
