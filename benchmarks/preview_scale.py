@@ -64,7 +64,7 @@ def build_plan(servers: int, seed: int, wave_max: int, supernet: str, limit: int
 
 def write_project(work: Path, plan_text: str | None) -> Any:
     """plan.yaml, Pulumi.yaml and a Pulumi.<stack>.yaml per stack (as `generate` writes)."""
-    from forcelift.stacks.program import cached_plan
+    from forcelift.stacks.plan_slice import cached_plan
 
     work.mkdir(parents=True, exist_ok=True)
     if plan_text is not None:
@@ -99,8 +99,9 @@ def peak_rss_mib() -> float:
 
 def child_ours(work: Path, stack: str) -> dict[str, Any]:
     from forcelift.stacks.mock_runtime import run_mocked
+    from forcelift.stacks.plan_slice import stack_view
     from forcelift.stacks.preview import read_project, run_config
-    from forcelift.stacks.program import main, stack_view
+    from forcelift.stacks.program import main
 
     project = read_project(work)
     started = time.perf_counter()
@@ -194,7 +195,7 @@ def child_floor(work: Path, stack: str, kind: str) -> dict[str, Any]:
 
 def _dependencies(project: Any, stack: str) -> list[str]:
     """Stacks this one reads (from the plan's stack list; no full plan load needed)."""
-    from forcelift.stacks.program import stack_view
+    from forcelift.stacks.plan_slice import stack_view
 
     me = project.stack(stack)
     view = stack_view(project.directory / "plan.yaml", me.cloud, stack)

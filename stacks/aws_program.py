@@ -60,7 +60,7 @@ from forcelift.components.aws.spoke_network import (
 from forcelift.components.aws.tags import Tags
 from forcelift.migration.naming import make_name
 from forcelift.migration.plan.planfile import CloudWorkload, PaasPlan
-from forcelift.stacks.program import (
+from forcelift.stacks.context import (
     StackContext,
     component_name,
     entry,

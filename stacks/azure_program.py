@@ -67,8 +67,9 @@ from forcelift.components.azure.spoke import (
     SpokeSubnet,
     SubnetPurpose,
 )
+from forcelift.migration.clouds.azure import FACTS as AZURE
 from forcelift.migration.plan.planfile import CloudWorkload, PaasPlan, VmPlan
-from forcelift.stacks.program import (
+from forcelift.stacks.context import (
     StackContext,
     component_name,
     entry,
@@ -495,7 +496,7 @@ def _paas_args(
                     admin_password=ctx.secret("adminPassword"),
                     sku=part.tier,
                     max_size_gib=max(32, math.ceil(part.storage_gib)),
-                    zone_redundant=workload.critical and ctx.cloud.region == "uksouth",
+                    zone_redundant=workload.critical and _zone_redundant(ctx),
                 )
             elif part.kind == "postgresql" and "postgres" not in parts:
                 storage = next((s for s in POSTGRES_STORAGE_GIB if s >= part.storage_gib), None)
@@ -509,12 +510,12 @@ def _paas_args(
                     sku=part.tier,
                     tier=_postgres_tier(ctx, part.tier, f"{path}.tier"),
                     storage_gib=storage,
-                    high_availability=workload.critical and ctx.cloud.region == "uksouth",
+                    high_availability=workload.critical and _zone_redundant(ctx),
                 )
             elif part.kind in ("object_storage", "file_storage") and "storage" not in parts:
                 parts["storage"] = StorageSpec(
                     redundancy=StorageRedundancy.STANDARD_ZRS
-                    if ctx.cloud.region == "uksouth"
+                    if _zone_redundant(ctx)
                     else StorageRedundancy.STANDARD_GRS
                 )
             else:
@@ -683,3 +684,8 @@ def build(ctx: StackContext) -> None:
         declare_landing_zone(ctx, landing_zone_spec(ctx))
     else:
         declare_wave(ctx, wave_spec(ctx))
+
+
+def _zone_redundant(ctx: StackContext) -> bool:
+    """Zone-redundant tiers exist only where the region has availability zones."""
+    return ctx.cloud.region in AZURE.zone_redundant_regions

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 import yaml
 
+from forcelift.migration.clouds import PROVIDER_CONFIG_KEY
 from forcelift.migration.errors import InputError, Location, Problem
 from forcelift.migration.plan.planfile import CloudPlan, Plan, StackPlan
 from forcelift.migration.plan.planio import HEADER as PLAN_HEADER
@@ -32,7 +33,7 @@ DEFAULT_ORGANIZATION = "organization"
 PYTHON_VERSION = "3.11"
 GITHUB_MATRIX_LIMIT = 256
 
-PROVIDER_KEY = {"azure": "azure-native:location", "aws": "aws:region"}
+PROVIDER_KEY = PROVIDER_CONFIG_KEY
 CLOUD_TITLE = {"azure": "Azure", "aws": "AWS"}
 # Keys generate owns in Pulumi.<stack>.yaml; everything else there belongs to the engineer.
 MANAGED_KEYS = frozenset(

@@ -29,13 +29,9 @@ from typing import Any
 import yaml
 
 from forcelift.migration.errors import InputError, Location, Problem
-from forcelift.stacks.program import (
-    ENGINEER_VALUES,
-    NAMESPACE,
-    context_from,
-    read_config,
-    stack_view,
-)
+from forcelift.stacks.config import ENGINEER_VALUES, NAMESPACE, read_config
+from forcelift.stacks.plan_slice import stack_view
+from forcelift.stacks.program import context_from
 
 PREVIEW_SCHEMA_VERSION = "1.0"
 PREVIEW_DIR = "preview"

@@ -17,6 +17,7 @@ import pulumi_aws as aws
 from forcelift.components.aws import documents
 from forcelift.components.aws.common import child
 from forcelift.components.aws.tags import Tags
+from forcelift.migration.clouds.aws import FACTS as AWS_FACTS
 from forcelift.migration.naming import make_name
 
 OUS = ("Security", "Infrastructure", "Workloads", "Sandbox", "Suspended")
@@ -54,7 +55,7 @@ class OrganizationArgs:
     log_archive_account: AccountSpec
     audit_account: AccountSpec
     shared_network_account: AccountSpec
-    allowed_regions: tuple[str, ...] = ("eu-west-2",)
+    allowed_regions: tuple[str, ...] = AWS_FACTS.regions
     workload_accounts: tuple[AccountSpec, ...] = ()
     root_id: str | None = None  # an existing organization's root; None creates the organization
     scp_exempt_roles: tuple[str, ...] = ()  # role names (e.g. the pipeline's) the SCPs exempt

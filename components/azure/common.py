@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from forcelift.migration.clouds.azure import FACTS as AZURE_FACTS
 from forcelift.migration.naming import make_name
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ class AzureRegion(StrEnum):
     UKWEST = "ukwest"
 
 
-ALLOWED_LOCATIONS: tuple[AzureRegion, ...] = (AzureRegion.UKSOUTH, AzureRegion.UKWEST)
+ALLOWED_LOCATIONS: tuple[AzureRegion, ...] = tuple(AzureRegion(r) for r in AZURE_FACTS.regions)
 
 
 class DataClassification(StrEnum):
@@ -166,7 +167,7 @@ def as_secret(value: pulumi.Output[str]) -> pulumi.Output[str]:
 
 def zones_for(location: AzureRegion) -> list[str] | None:
     """Availability zones where the region has them (UK West has none)."""
-    return ["1", "2", "3"] if location is AzureRegion.UKSOUTH else None
+    return list(AZURE_FACTS.zones.get(location.value, ())) or None
 
 
 def resource_name(max_len: int, *parts: str) -> str:

@@ -22,10 +22,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from forcelift.migration.clouds import aws
 from forcelift.migration.errors import InputError, Location
 from forcelift.migration.policy.rules.regions import UK_AWS_REGIONS
 
-DEFAULT_REGION = "eu-west-2"
+DEFAULT_REGION = aws.FACTS.default_region
 DEFAULT_KMS_ALIAS = "alias/forcelift-state"
 
 CREATED = "created"

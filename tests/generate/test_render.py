@@ -277,7 +277,7 @@ def test_every_value_the_program_asks_for_is_in_the_readme(
     files: dict[str, GeneratedFile],
 ) -> None:
     """The program's list of engineer-set values and generate's must not drift apart."""
-    from forcelift.stacks.program import ENGINEER_VALUES
+    from forcelift.stacks.config import ENGINEER_VALUES
 
     readme = files["README.md"].content
     for key in ENGINEER_VALUES:

@@ -228,25 +228,25 @@ def test_per_wave_cache_gives_the_same_plan_paths(
 ) -> None:
     """A stack reading its wave from the cache (big plans) reports problems at their places
     in the whole plan, as a full load does."""
-    from forcelift.stacks import program
+    from forcelift.stacks import config as stack_config
+    from forcelift.stacks import plan_slice, program
 
     app = "Digital Interview Recording"
     c, w = index_of(reduced_plan, "azure", app)
     workload = reduced_plan.clouds[c].workloads[w]
     vms = (*workload.vms[:-1], workload.vms[-1].model_copy(update={"size": "tiny"}))
     directory = helpers.write_project(tmp_path, edit_workload(reduced_plan, "azure", app, vms=vms))
-    program.cached_plan(directory / "plan.yaml")  # the full load writes the cache
+    plan_slice.cached_plan(directory / "plan.yaml")  # the full load writes the cache
     assert list((directory / ".plan.yaml.cache").glob("*/cloud-0-wave-3.json"))
-    program._PLAN_CACHE.clear()
-    program._VIEW_CACHE.clear()
+    plan_slice.PLAN_CACHE.clear()
 
-    view = program.stack_view(directory / "plan.yaml", "azure", AZ_WAVE)
+    view = plan_slice.stack_view(directory / "plan.yaml", "azure", AZ_WAVE)
     assert view.indices is not None and w in view.indices
     assert {x.wave for x in view.plan.clouds[c].workloads} == {3}
     assert view.applications == tuple(x.application for x in reduced_plan.clouds[c].workloads)
     project = read_project(directory)
     config = run_config(project, project.stack(AZ_WAVE))
     with pytest.raises(InputError) as caught:
-        program.context_from(program.read_config(config.get, AZ_WAVE), AZ_WAVE, "forcelift")
+        program.context_from(stack_config.read_config(config.get, AZ_WAVE), AZ_WAVE, "forcelift")
     path = f"clouds[{c}].workloads[{w}].vms[{len(vms) - 1}].size"
     assert f"|{path}|" in problem_text(caught.value)

@@ -11,7 +11,7 @@ import pytest
 from forcelift.migration.plan.clouds import Cloud
 from forcelift.migration.plan.footprint import FOOTPRINTS, workload_resources
 from forcelift.migration.plan.planfile import Plan
-from forcelift.stacks.program import component_name
+from forcelift.stacks.context import component_name
 
 PARTS = {"IaasWorkload": "iaas", "PaasWorkload": "paas", "SaasWorkload": "saas"}
 

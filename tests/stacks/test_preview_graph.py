@@ -246,7 +246,7 @@ def test_every_workload_has_its_components(
         for stack, r in resources(docs)
         if r["type"].startswith(f"forcelift:{cloud}:")
     }
-    from forcelift.stacks.program import component_name
+    from forcelift.stacks.context import component_name
 
     for workload in planned.workloads:
         name = component_name(workload.application)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from forcelift.migration.clouds import aws, azure
 from forcelift.migration.policy.graph import ResourceGraph
 from forcelift.migration.policy.model import Guardrail, Resource, Severity, Violation
 
-UK_AZURE_LOCATIONS = frozenset({"uksouth", "ukwest", "global"})
-UK_AWS_REGIONS = frozenset({"eu-west-2"})
+UK_AZURE_LOCATIONS = frozenset(azure.FACTS.policy_locations)
+UK_AWS_REGIONS = frozenset(aws.FACTS.policy_locations)
 
 
 def _azure_location(resource: Resource) -> list[str]:
