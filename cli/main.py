@@ -38,6 +38,14 @@ class LazyGroup(click.Group):
         command: click.Command = getattr(module, attr)
         return command
 
+    def invoke(self, ctx: click.Context) -> object:
+        """Every command runs at the CLI edge: one message and exit 2 for a bad path,
+        130/143 for an interrupt, never a traceback (cli/output.py)."""
+        from forcelift.cli.output import cli_edge
+
+        with cli_edge():
+            return super().invoke(ctx)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
         with formatter.section("Commands"):

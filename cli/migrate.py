@@ -11,7 +11,13 @@ from typing import Any
 import click
 
 from forcelift.cli.options import inventory_inputs
-from forcelift.cli.output import EXIT_FINDINGS, echo_json, handle_input_errors, print_problems
+from forcelift.cli.output import (
+    EXIT_FINDINGS,
+    echo_json,
+    handle_input_errors,
+    note_finished,
+    print_problems,
+)
 from forcelift.cli.plan import build_from_options, plan_options
 
 STAGES = ("read", "classify", "plan", "generate", "preview", "guardrails", "report")
@@ -42,6 +48,7 @@ class _StageClock:
         if self._current is not None:
             self.seconds[self._current] = round(now - self._since, 1)
             self.progress.advance(self.task)
+            note_finished("finished " + ", ".join(self.seconds))
         self._current, self._since = stage, now
         self.progress.update(self.task, description=DESCRIPTIONS[stage])
 
@@ -169,7 +176,8 @@ def _generate(plan: Any, out_dir: Path, force: bool) -> list[Any]:
 def _preview(out_dir: Path, jobs: int | None, on_done: Any) -> Any:
     from forcelift.stacks.preview import preview_project
 
-    return preview_project(out_dir, jobs=jobs, on_done=on_done)
+    # resume: a re-run after an interrupt keeps the previews that are still current
+    return preview_project(out_dir, jobs=jobs, on_done=on_done, resume=True)
 
 
 def _summary(

@@ -1,11 +1,20 @@
-"""Printing problems and turning user-input errors into exit code 2, never a traceback."""
+"""Printing problems, and the CLI edge: user-input errors, OS errors on the paths a user gave
+and interrupts become one clear message and an exit code, never a traceback.
+
+Exit codes: 0 ok, 1 real findings (guardrails, drift), 2 usage, input or path errors,
+130 interrupted (Ctrl-C, SIGINT), 143 terminated (SIGTERM).
+"""
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
+import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -28,20 +37,91 @@ def print_problems(problems: Sequence[Problem], *, limit: int = 200) -> None:
         click.secho(f"... and {len(problems) - limit} more", err=True)
 
 
+_PROGRESS_KEY = "forcelift.finished"
+_REASONS = {
+    errno.ENOTDIR: "a part of this path is a file, not a folder",
+    errno.EEXIST: "something already exists there",
+    errno.ENOENT: "no such file or folder (is the drive or mount there?)",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EROFS: "the file system is read-only",
+    errno.ENOSPC: "no space left on the device",
+    errno.EISDIR: "it is a folder, a file was expected",
+}
+_TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.[A-Za-z0-9_]{8}$")  # write_atomic's mkstemp names
+
+
+def note_finished(what: str) -> None:
+    """Record what is complete so far; an interrupt's one line says it."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta[_PROGRESS_KEY] = what
+
+
+def user_path(exc: OSError) -> str:
+    """The path an OS error is about, as the user knows it (not write_atomic's temp name)."""
+    raw = exc.filename if exc.filename is not None else exc.filename2
+    if raw is None:
+        return ""
+    path = Path(str(raw))
+    match = _TEMP_NAME.match(path.name)
+    return str(path.parent / match["name"]) if match else str(path)
+
+
+def os_error_line(exc: OSError) -> str:
+    path = user_path(exc)
+    reason = _REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+    where = f"cannot write or read {path}" if path else "file system error"
+    return f"error: {where}: {reason}. Nothing was written there; fix the path and re-run."
+
+
+def interrupt_line(exc: KeyboardInterrupt) -> tuple[str, int]:
+    from forcelift.stacks.interrupts import Interrupted
+
+    signum = exc.signum if isinstance(exc, Interrupted) else 2
+    name = "SIGTERM" if signum == 15 else "Ctrl-C" if signum == 2 else f"signal {signum}"
+    ctx = click.get_current_context(silent=True)
+    parts = [ctx.meta.get(_PROGRESS_KEY, "") if ctx is not None else ""]
+    if isinstance(exc, Interrupted) and exc.finished:
+        parts.append(exc.finished)
+    done = "; ".join(p for p in parts if p) or "nothing finished"
+    line = (
+        f"interrupted ({name}): {done}. Nothing is left half-written; "
+        "re-run the same command to resume."
+    )
+    return line, 128 + signum
+
+
+@contextmanager
+def cli_edge() -> Iterator[None]:
+    """The one place a command's errors become messages and exit codes (see module doc)."""
+    from forcelift.stacks.interrupts import signals_raise
+
+    try:
+        with signals_raise():
+            yield
+    except InputError as exc:
+        print_problems(exc.problems)
+        n = len(exc.problems)
+        click.secho(f"{n} error{'s' if n != 1 else ''}; nothing was written.", fg="red", err=True)
+        sys.exit(EXIT_INPUT)
+    except KeyboardInterrupt as exc:
+        line, code = interrupt_line(exc)
+        click.secho(line, fg="yellow", err=True)
+        sys.exit(code)
+    except OSError as exc:
+        click.secho(os_error_line(exc), fg="red", err=True)
+        sys.exit(EXIT_INPUT)
+
+
 def handle_input_errors(func: F) -> F:
-    """Report :class:`InputError` with locations and exit 2."""
+    """Run a command at the CLI edge (:func:`cli_edge`): input and path errors exit 2,
+    interrupts 130/143, each with one message and no traceback."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
+        with cli_edge():
             return func(*args, **kwargs)
-        except InputError as exc:
-            print_problems(exc.problems)
-            n = len(exc.problems)
-            click.secho(
-                f"{n} error{'s' if n != 1 else ''}; nothing was written.", fg="red", err=True
-            )
-            sys.exit(EXIT_INPUT)
 
     return wrapper  # type: ignore[return-value]
 

@@ -14,6 +14,7 @@ run in separate processes (forked after the plan is loaded, so each inherits it)
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
 import os
@@ -30,6 +31,7 @@ import yaml
 
 from forcelift.migration.errors import InputError, Location, Problem
 from forcelift.stacks.config import ENGINEER_VALUES, NAMESPACE, read_config
+from forcelift.stacks.interrupts import Interrupted, signals_raise, worker_signals
 from forcelift.stacks.plan_slice import stack_view
 from forcelift.stacks.program import context_from
 
@@ -250,6 +252,93 @@ def _reference_outputs(
     }
 
 
+STAMP_SUFFIX = ".stamp"
+_DIGESTS: dict[tuple[str, int, int], str] = {}
+
+
+def _digest(path: Path) -> str:
+    """sha256 of a file, cached by (path, size, mtime): a large plan is hashed once per process."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return ""
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _DIGESTS:
+        sha = hashlib.sha256()
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                sha.update(block)
+        _DIGESTS[key] = sha.hexdigest()
+    return _DIGESTS[key]
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("forcelift")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def preview_inputs(project: Project, stack: StackFile) -> dict[str, str]:
+    """What a stack's preview was computed from, by content: its plan, its stack config and
+    the forcelift version. Content hashes, not mtimes: an unchanged preview keeps its old
+    timestamp (re-runs change no file), so a timestamp cannot say whether it is current."""
+    plan = run_config(project, stack).get(f"{NAMESPACE}:plan", "")
+    return {
+        "config": _digest(project.directory / f"Pulumi.{stack.name}.yaml"),
+        "forcelift": _version(),
+        "plan": _digest(Path(plan)) if plan else "",
+    }
+
+
+def stamp_path(directory: Path, name: str) -> Path:
+    return directory / PREVIEW_DIR / f"{name}{STAMP_SUFFIX}"
+
+
+def preview_state(project: Project, name: str) -> str:
+    """'current', or why the stack's preview cannot be trusted (missing, changed inputs)."""
+    doc = project.directory / PREVIEW_DIR / f"{name}.json"
+    if not doc.is_file():
+        return "not previewed"
+    try:
+        recorded = json.loads(stamp_path(project.directory, name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "preview incomplete (no record of its inputs)"
+    now = preview_inputs(project, project.stack(name))
+    if not isinstance(recorded, Mapping):
+        return "preview incomplete (no record of its inputs)"
+    if recorded.get("plan") != now["plan"]:
+        return "plan changed since its preview"
+    if recorded.get("config") != now["config"]:
+        return f"Pulumi.{name}.yaml changed since its preview"
+    if recorded.get("forcelift") != now["forcelift"]:
+        return f"previewed by forcelift {recorded.get('forcelift')}, this is {now['forcelift']}"
+    return "current"
+
+
+def stale_stacks(directory: Path, names: Iterable[str] = ()) -> dict[str, str]:
+    """Stacks (all, or these) whose preview is missing or older than its inputs, and why."""
+    project = read_project(directory)
+    wanted = list(names) or [s.name for s in project.stacks]
+    states = {name: preview_state(project, name) for name in wanted}
+    return {name: state for name, state in states.items() if state != "current"}
+
+
+def _result_from_document(name: str, path: Path) -> StackResult:
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    return StackResult(
+        stack=name,
+        resources=len(doc["resources"]),
+        counts=doc["counts"],
+        outputs=doc["outputs"],
+        tree=tree(doc),
+        duplicate_urns=tuple(doc["duplicate_urns"]),
+        seconds=0.0,
+    )
+
+
 def run_stack(project: Project, name: str, outputs: Mapping[str, Mapping[str, Any]]) -> StackResult:
     """One stack under the mock runtime; writes DIR/preview/<stack>.json (a worker's task)."""
     from forcelift.stacks.mock_runtime import run_mocked, sanitise
@@ -273,6 +362,9 @@ def run_stack(project: Project, name: str, outputs: Mapping[str, Mapping[str, An
     from forcelift.migration.inventory.writer import write_atomic
 
     write_atomic(target, dumps(doc), force=True)  # unchanged previews keep their timestamps
+    # The stamp last: a preview without a current stamp is never taken as complete.
+    stamp = json.dumps(preview_inputs(project, stack), indent=1, sort_keys=True) + "\n"
+    write_atomic(stamp_path(project.directory, name), stamp, force=True)
     return StackResult(
         stack=name,
         resources=len(doc["resources"]),
@@ -306,8 +398,56 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     # Fork so workers inherit the loaded plan - but only while this process has not loaded
     # Pulumi: forking after its gRPC threads exist can deadlock a worker. Otherwise spawn.
     if sys.platform.startswith("linux") and "pulumi.runtime" not in sys.modules:
-        return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
-    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+        context = multiprocessing.get_context("fork")
+    else:
+        context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(jobs, mp_context=context, initializer=worker_signals)
+
+
+def _stop(pool: ProcessPoolExecutor, directory: Path) -> None:
+    """Terminate the workers now (running tasks too: `cancel_futures` only drops queued
+    ones), then remove the temporary files a killed worker may have left."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    deadline = time.monotonic() + 1.0
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join(0.5)
+    pool.shutdown(wait=False, cancel_futures=True)
+    for leftover in (directory / PREVIEW_DIR).glob(".*.*"):
+        leftover.unlink(missing_ok=True)
+
+
+def _run_phase(
+    project: Project,
+    phase: Sequence[str],
+    outputs: Mapping[str, Mapping[str, Any]],
+    workers: int,
+    on_done: Callable[[str], None] | None,
+) -> list[StackResult]:
+    if workers == 1:  # in this process (tests, debugging)
+        done = []
+        for name in phase:
+            done.append(run_stack(project, name, outputs))
+            if on_done is not None:
+                on_done(name)
+        return done
+    pool = _pool(min(workers, len(phase)))
+    try:
+        futures = {pool.submit(run_stack, project, name, outputs): name for name in phase}
+        for future in as_completed(futures):
+            if on_done is not None:
+                on_done(futures[future])
+        results = [f.result() for f in futures]  # in submission order
+    except BaseException:
+        _stop(pool, project.directory)
+        raise
+    pool.shutdown()
+    return results
 
 
 def default_jobs() -> int:
@@ -320,11 +460,16 @@ def preview_project(
     jobs: int | None = None,
     on_result: Callable[[StackResult], None] | None = None,
     on_done: Callable[[str], None] | None = None,
+    resume: bool = False,
 ) -> PreviewResult:
     """Preview every stack (or `only` these, reusing earlier previews of what they read).
 
     `on_result` gets each stack's result in a fixed order (phase by phase, by name);
     `on_done` gets each stack's name the moment its worker finishes, for progress bars.
+    With `resume`, stacks whose preview is current (same plan, config and forcelift version,
+    see :func:`preview_inputs`) are read back instead of run again: a re-run after an
+    interrupt finishes the rest. Ctrl-C or SIGTERM terminates the workers and raises
+    :class:`Interrupted` saying how many previews are complete.
     """
     project = read_project(directory)
     for stack in project.stacks:
@@ -354,30 +499,42 @@ def preview_project(
         raise InputError(problems)
     result = PreviewResult()
     workers = max(1, jobs or default_jobs())
-    for phase in phases(project, [n for n in names if n in needed]):
-        if workers == 1:  # in this process (tests, debugging)
-            done = []
-            for name in phase:
-                done.append(run_stack(project, name, outputs))
-                if on_done is not None:
-                    on_done(name)
-        else:
-            with _pool(min(workers, len(phase))) as pool:
-                futures = {pool.submit(run_stack, project, name, outputs): name for name in phase}
-                for future in as_completed(futures):
-                    if on_done is not None:
-                        on_done(futures[future])
-                done = [f.result() for f in futures]  # in submission order
-        for item in done:
-            if item.problems:
-                problems.extend(item.problems)
-                continue
-            outputs[item.stack] = item.outputs
-            result.stacks.append(item)
-            if on_result is not None:
-                on_result(item)
-        if problems:
-            raise InputError(problems)
+    order = [n for n in names if n in needed]
+    try:
+        with signals_raise():
+            for phase in phases(project, order):
+                todo = phase
+                reused: list[StackResult] = []
+                if resume:
+                    current = [n for n in phase if preview_state(project, n) == "current"]
+                    reused = [
+                        _result_from_document(n, project.directory / PREVIEW_DIR / f"{n}.json")
+                        for n in current
+                    ]
+                    todo = [n for n in phase if n not in current]
+                    for name in current:
+                        if on_done is not None:
+                            on_done(name)
+                ran = _run_phase(project, todo, outputs, workers, on_done) if todo else []
+                by_name = {r.stack: r for r in [*reused, *ran]}
+                for item in (by_name[n] for n in phase):
+                    if item.problems:
+                        problems.extend(item.problems)
+                        continue
+                    outputs[item.stack] = item.outputs
+                    result.stacks.append(item)
+                    if on_result is not None:
+                        on_result(item)
+                if problems:
+                    raise InputError(problems)
+    except KeyboardInterrupt as exc:
+        signum = exc.signum if isinstance(exc, Interrupted) else 2
+        finished = [n for n in order if preview_state(project, n) == "current"]
+        raise Interrupted(
+            signum,
+            f"{len(finished)} of {len(order)} stack preview(s) complete in "
+            f"{project.directory / PREVIEW_DIR}",
+        ) from None
     return result
 
 

@@ -1,0 +1,59 @@
+"""Ctrl-C and SIGTERM as one exception, so a long run stops its workers and exits cleanly.
+
+The parent process decides what an interrupt means: worker processes ignore SIGINT (a
+terminal's Ctrl-C reaches the whole process group) and are terminated by the parent, which
+then raises :class:`Interrupted` up to the CLI edge (exit 128 + signal number, one line).
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class Interrupted(KeyboardInterrupt):
+    """An interrupt (SIGINT) or termination request (SIGTERM) seen by the main process."""
+
+    def __init__(self, signum: int = signal.SIGINT, finished: str = "") -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.finished = finished  # what was complete when it came, for the one-line message
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
+
+    @property
+    def signal_name(self) -> str:
+        return signal.Signals(self.signum).name
+
+
+def _raise(signum: int, _frame: FrameType | None) -> None:
+    for sig in SIGNALS:  # one is enough: a second Ctrl-C must not break the clean-up
+        signal.signal(sig, signal.SIG_IGN)
+    raise Interrupted(signum)
+
+
+@contextmanager
+def signals_raise() -> Iterator[None]:
+    """While inside, SIGINT and SIGTERM raise :class:`Interrupted` in the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, _raise) for sig in SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+
+
+def worker_signals() -> None:
+    """Pool initializer: Ctrl-C is the parent's to handle; SIGTERM ends a worker at once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
