@@ -9,7 +9,7 @@ from click.testing import CliRunner, Result
 
 from forcelift.cli.main import cli
 from forcelift.migration.live.aws_backend import AwsClients
-from forcelift.migration.live.aws_verify import INSTANCE, LiveScan, _Reader, verify
+from forcelift.migration.live.aws_verify import INSTANCE, AccountReader, LiveScan, verify
 from forcelift.migration.policy.model import Resource
 
 AMI = "ami-12c6146b"  # any id: the test server runs without its AMI catalogue
@@ -367,7 +367,7 @@ def test_backup_selection_covers_critical_instance() -> None:
             },
             {"BackupPlanId": "plan-1", "SelectionId": "sel-1"},
         )
-        selections = _Reader(clients, "eu-west-2", "123456789012", None).backup_selections()
+        selections = AccountReader(clients, "eu-west-2", "123456789012", None).backup_selections()
     assert [s.inputs["selectionTags"] for s in selections] == [
         [{"type": "STRINGEQUALS", "key": "criticality", "value": "critical"}]
     ]
