@@ -45,6 +45,10 @@ class WaveOptions(Frozen):
     pilot: bool = True
     pilot_max_applications: Annotated[int, Field(ge=1)] = 3
     pilot_criticalities: tuple[Criticality, ...] = (Criticality.LOW,)
+    # When no low-criticality workload of a kind the pilot must prove exists, the least
+    # critical of these stands in (and the plan says so); never high or critical systems.
+    pilot_fallback_criticalities: tuple[Criticality, ...] = (Criticality.MEDIUM,)
+    pilot_proves: tuple[str, ...] = ("IAAS", "PAAS")
     critical_late: bool = True
     critical_categories: tuple[str, ...] = ("command and control", "custody")
     critical_criticalities: tuple[Criticality, ...] = (Criticality.CRITICAL,)
@@ -90,6 +94,8 @@ class MoveGroup(Frozen):
     applications: tuple[str, ...]
     server_count: int
     reasons: tuple[str, ...]
+    part: int | None = None  # part k of `parts` when the group was too large for one wave
+    parts: int | None = None
 
 
 class Exclusion(Frozen):
@@ -210,17 +216,34 @@ class _UnionFind:
 
 
 class _Group:
-    __slots__ = ("apps", "critical", "criticalities", "level", "reasons", "servers")
+    __slots__ = (
+        "apps",
+        "critical",
+        "criticalities",
+        "decisions",
+        "level",
+        "level_reason",
+        "part",
+        "parts",
+        "pilot_reason",
+        "reasons",
+        "servers",
+    )
 
     apps: list[str]
 
     def __init__(self, apps: list[str]) -> None:
         self.apps = sorted(apps)
         self.criticalities: set[Criticality] = set()
+        self.decisions: set[str] = set()
         self.servers: set[str] = set()
         self.reasons: list[str] = []
         self.critical = False
         self.level = 1
+        self.level_reason = ""
+        self.pilot_reason = ""
+        self.part = 0  # k of `parts` for a split group, 0 when whole
+        self.parts = 0
 
 
 @dataclass
@@ -237,6 +260,8 @@ class _Graph:
     why: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     bound: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     hybrid: list[tuple[str, str, str, int | None, str]] = field(default_factory=list)
+    tight: list[tuple[str, str]] = field(default_factory=list)  # (source, target) bound pairs
+    split: dict[str, str] = field(default_factory=dict)  # application -> why its group split
     notes: list[str] = field(default_factory=list)
 
 
@@ -299,6 +324,7 @@ def _build(
             g.hard.append((source, target))
             if tight:
                 uf.union(source, target)
+                g.tight.append((source, target))
                 port = f" on port {dep.port}" if dep.port is not None else ""
                 protocol = f" ({dep.protocol})" if dep.protocol else ""
                 reason = f"tight link {source} -> {target}{port}{protocol}"
@@ -352,14 +378,22 @@ def _build(
         g.groups[g.group_of[app]].reasons.append(reason)
         g.bound[app].append(reason)
     for group in g.groups:
-        group.servers = {s.lower() for a in group.apps for s in apps[a].servers}
-        group.criticalities = {apps[a].criticality for a in group.apps}
-        group.critical = options.critical_late and any(
-            is_critical(apps[a], options) for a in group.apps
-        )
-        group.level = 2 if group.critical else 1
+        _describe(group, g, options)
         group.reasons = _cap(sorted(set(group.reasons)))
     return g
+
+
+def _describe(group: _Group, g: _Graph, options: WaveOptions) -> None:
+    """Servers, criticalities, decisions and lateness of a group from its applications."""
+    apps = g.apps
+    group.servers = {s.lower() for a in group.apps for s in apps[a].servers}
+    group.criticalities = {apps[a].criticality for a in group.apps}
+    group.decisions = {g.decided[a] for a in group.apps}
+    critical = [a for a in group.apps if is_critical(apps[a], options)]
+    group.critical = options.critical_late and bool(critical)
+    group.level = 2 if group.critical else 1
+    if group.critical:
+        group.level_reason = f"late: critical system(s) {_sample(critical)} move late"
 
 
 def move_groups(
@@ -398,9 +432,9 @@ def plan_waves(
     """
     options = options or WaveOptions()
     g = _build(applications, dependencies, decisions, options)
+    _split_oversized(g, options)
     groups, apps, decided = g.groups, g.apps, g.decided
-    _check_limits(groups, options)
-    _choose_pilot(groups, g.indegree, options, g.notes)
+    _choose_pilot(g, options)
     _propagate_late(g)
     waves, assigned = _schedule(groups, g.dag, g.indegree, options)
 
@@ -421,13 +455,31 @@ def plan_waves(
         for i in group_ids:
             group = groups[i]
             cycle = [r for r in group.reasons if r.startswith("dependency cycle")]
+            lead = _placement(kind, group)
             for app in group.apps:
-                reasons = cycle + _cap(sorted(set(g.bound.get(app, ()))))
+                reasons = [lead] if lead else []
+                if app in g.split:
+                    reasons.append(g.split[app])
+                reasons += cycle + _cap(sorted(set(g.bound.get(app, ()))))
                 if depends_on.get(app):
+                    targets = sorted(depends_on[app])
                     placed = [
-                        f"{t} (wave {assigned[g.group_of[t]]})" for t in sorted(depends_on[app])
+                        f"{t} (wave {assigned[g.group_of[t]]})"
+                        for t in targets
+                        if assigned[g.group_of[t]] <= number
                     ]
-                    reasons.append(f"after what it depends on: {_sample(placed)}")
+                    ahead = [
+                        f"{t} (wave {assigned[g.group_of[t]]})"
+                        for t in targets
+                        if assigned[g.group_of[t]] > number
+                    ]
+                    if placed:
+                        reasons.append(f"after what it depends on: {_sample(placed)}")
+                    if ahead:
+                        reasons.append(
+                            f"before what it depends on, reached on premise until it moves: "
+                            f"{_sample(ahead)}"
+                        )
                 reasons.extend(_cap(sorted(set(g.why.get(app, ())))))
                 if not reasons:
                     reasons.append("no dependencies on other migrating applications")
@@ -476,6 +528,8 @@ def plan_waves(
                 applications=tuple(groups[i].apps),
                 server_count=len(groups[i].servers),
                 reasons=tuple(groups[i].reasons) or ("single application",),
+                part=groups[i].part or None,
+                parts=groups[i].parts or None,
             )
             for i in order
         ),
@@ -487,6 +541,15 @@ def plan_waves(
     )
 
 
+def _placement(kind: WaveKind, group: _Group) -> str:
+    """Why the application's group sits in this kind of wave (the first reason shown)."""
+    if kind is WaveKind.PILOT:
+        return group.pilot_reason
+    if kind is WaveKind.LATE:
+        return group.level_reason
+    return "in dependency order, within the wave limits"
+
+
 def _propagate_late(g: _Graph) -> None:
     """What depends on a late (critical) group is late too: critical systems stay last."""
     remaining = list(g.indegree)
@@ -496,81 +559,318 @@ def _propagate_late(g: _Graph) -> None:
         for j in g.dag.get(i, ()):
             if g.groups[i].level == 2 and g.groups[j].level < 2:
                 g.groups[j].level = 2
-                g.groups[j].reasons.append(
-                    f"late: depends on critical system(s) {_sample(g.groups[i].apps)}"
-                )
+                why = g.groups[i].level_reason.removeprefix("late: ")
+                if why.startswith("critical system"):
+                    why = f"depends on critical system(s) {_sample(g.groups[i].apps)}"
+                g.groups[j].level_reason = f"late: {why}"
+                g.groups[j].reasons.append(g.groups[j].level_reason)
             remaining[j] -= 1
             if remaining[j] == 0:
                 ready.append(j)
 
 
-def _check_limits(groups: list[_Group], options: WaveOptions) -> None:
-    problems = []
-    for group in groups:
-        limits = []
-        if options.max_servers_per_wave and len(group.servers) > options.max_servers_per_wave:
-            limits.append(f"{len(group.servers)} servers > {options.max_servers_per_wave} per wave")
-        if (
-            options.max_applications_per_wave
-            and len(group.apps) > options.max_applications_per_wave
-        ):
-            limits.append(
-                f"{len(group.apps)} applications > {options.max_applications_per_wave} per wave"
-            )
-        if limits:
-            bound = "; ".join(group.reasons[:3]) or "shared servers"
-            problems.append(
-                Problem(
-                    f"move group of {_sample(group.apps)} cannot fit one wave "
-                    f"({', '.join(limits)}); it is bound by: {bound}",
-                    hint=(
-                        f"raise the limits to at least {len(group.servers)} servers and "
-                        f"{len(group.apps)} applications per wave, or break the binding links "
-                        "(mark a dependency as not latency-sensitive, untangle shared servers, "
-                        "or change a decision)"
-                    ),
-                    code="wave-limit",
+def _limits_text(options: WaveOptions) -> str:
+    limits = []
+    if options.max_applications_per_wave:
+        limits.append(f"{options.max_applications_per_wave} applications")
+    if options.max_servers_per_wave:
+        limits.append(f"{options.max_servers_per_wave} servers")
+    return " / ".join(limits) + " per wave"
+
+
+def _too_big(apps: int, servers: int, options: WaveOptions) -> bool:
+    return bool(
+        (options.max_applications_per_wave and apps > options.max_applications_per_wave)
+        or (options.max_servers_per_wave and servers > options.max_servers_per_wave)
+    )
+
+
+def _units(group: _Group, g: _Graph, options: WaveOptions) -> list[list[str]]:
+    """A group's applications in the smallest pieces worth keeping whole, dependencies first.
+
+    Applications sharing a server stay together (the server moves once) unless that piece alone
+    is over the limits; then each application is its own piece. Pieces are ordered so what
+    another piece depends on comes first; a dependency cycle cannot be, so it is cut in name order.
+    """
+    members = set(group.apps)
+    uf = _UnionFind(group.apps)
+    for app in group.apps:
+        for other in group.apps:
+            if other > app and _shares(g, app, other):
+                uf.union(app, other)
+    pieces: dict[str, list[str]] = defaultdict(list)
+    for app in group.apps:
+        pieces[uf.find(app)].append(app)
+    units: list[list[str]] = []
+    for names in pieces.values():
+        servers = {s.lower() for a in names for s in g.apps[a].servers}
+        if len(names) > 1 and _too_big(len(names), len(servers), options):
+            for a in names:
+                others = sorted(set(names) - {a})
+                g.split[a] = (
+                    f"shares servers with {_sample(others)}: too many for one wave together"
+                )
+            units.extend([a] for a in names)
+        else:
+            units.append(sorted(names))
+    index = {a: i for i, unit in enumerate(units) for a in unit}
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(len(units)))
+    for source, target in g.hard:
+        if source in members and target in members and index[source] != index[target]:
+            graph.add_edge(index[target], index[source])  # lands first -> waits for it
+    condensed = nx.condensation(graph)
+    order = nx.lexicographical_topological_sort(
+        condensed, key=lambda n: min(units[u][0] for u in condensed.nodes[n]["members"])
+    )
+    return [
+        units[u]
+        for node in order
+        for u in sorted(condensed.nodes[node]["members"], key=lambda u: units[u][0])
+    ]
+
+
+def _shares(g: _Graph, a: str, b: str) -> bool:
+    mine = {s.lower() for s in g.apps[a].servers}
+    return any(s.lower() in mine for s in g.apps[b].servers)
+
+
+def _split_oversized(g: _Graph, options: WaveOptions) -> None:
+    """Cut groups larger than a wave into parts that fit, in dependency order (and say so).
+
+    Parts are chained (part k+1 waits for part k); what the group waited for, its first part
+    waits for; what waited for the group, waits for its last part. A single application larger
+    than the limits cannot be cut: its wave goes over them and the notes say so.
+    """
+    if not (options.max_servers_per_wave or options.max_applications_per_wave):
+        return
+    limits = _limits_text(options)
+    new_groups: list[_Group] = []
+    span: list[tuple[int, int]] = []  # old group -> (first part, last part) in new_groups
+    chains: list[tuple[int, int]] = []
+    for group in g.groups:
+        first = len(new_groups)
+        if not _too_big(len(group.apps), len(group.servers), options):
+            new_groups.append(group)
+            span.append((first, first))
+            continue
+        parts: list[list[str]] = [[]]
+        servers: set[str] = set()
+        for unit in _units(group, g, options):
+            unit_servers = {s.lower() for a in unit for s in g.apps[a].servers}
+            if parts[-1] and _too_big(
+                len(parts[-1]) + len(unit), len(servers | unit_servers), options
+            ):
+                parts.append([])
+                servers = set()
+            parts[-1].extend(unit)
+            servers |= unit_servers
+        whole = f"{len(group.apps)} applications, {len(group.servers)} servers"
+        crossing = _crossing(g, parts)
+        g.notes.append(
+            f"dependency group of {_sample(group.apps)} ({whole}) is larger than one wave "
+            f"({limits}): split into {len(parts)} parts moved in dependency order"
+            + (f"; links that now cross waves: {_sample(crossing)}" if crossing else "")
+        )
+        for k, names in enumerate(parts, start=1):
+            part = _Group(names)
+            _describe(part, g, options)
+            part.part, part.parts = k, len(parts)
+            part.reasons = _cap(
+                sorted(
+                    {r for r in group.reasons if any(a in r for a in names)}
+                    | {f"part {k} of {len(parts)} of a dependency group too large for one wave"}
                 )
             )
-    if problems:
-        raise InputError(problems)
+            for a in names:
+                g.split.setdefault(
+                    a,
+                    f"part {k} of {len(parts)} of its dependency group ({whole}), which is "
+                    f"larger than one wave ({limits})",
+                )
+            if k > 1:
+                chains.append((len(new_groups) - 1, len(new_groups)))
+            new_groups.append(part)
+        span.append((first, len(new_groups) - 1))
+    for group in new_groups:
+        if _too_big(len(group.apps), len(group.servers), options):
+            g.notes.append(
+                f"{_sample(group.apps)} alone needs {len(group.servers)} servers and "
+                f"{len(group.apps)} application(s), more than one wave holds ({limits}): "
+                "its wave goes over the limit"
+            )
+    if len(new_groups) == len(g.groups):
+        return
+    dag: dict[int, set[int]] = defaultdict(set)
+    for a, targets in g.dag.items():
+        for b in targets:
+            dag[span[a][1]].add(span[b][0])
+    for a, b in chains:
+        dag[a].add(b)
+    g.groups = new_groups
+    g.dag = dict(dag)
+    g.indegree = [0] * len(new_groups)
+    for targets in g.dag.values():
+        for b in targets:
+            g.indegree[b] += 1
+    g.group_of = {app: i for i, grp in enumerate(new_groups) for app in grp.apps}
 
 
-def _choose_pilot(
-    groups: list[_Group], indegree: list[int], options: WaveOptions, notes: list[str]
-) -> None:
-    """Mark the smallest dependency-free, low-criticality groups as the pilot (level 0)."""
+def _crossing(g: _Graph, parts: list[list[str]]) -> list[str]:
+    """Tight links and shared servers whose ends now sit in different parts."""
+    part_of = {a: k for k, names in enumerate(parts) for a in names}
+    found = {
+        f"{s} -> {t}"
+        for s, t in g.tight
+        if s in part_of and t in part_of and part_of[s] != part_of[t]
+    }
+    owners: dict[str, set[int]] = defaultdict(set)
+    shown: dict[str, str] = {}
+    for a, k in part_of.items():
+        for server in g.apps[a].servers:
+            owners[server.lower()].add(k)
+            shown.setdefault(server.lower(), server)
+    found |= {f"server {shown[s]}" for s, ks in owners.items() if len(ks) > 1}
+    return sorted(found)
+
+
+_RANK = {Criticality.LOW: 0, Criticality.MEDIUM: 1, Criticality.HIGH: 2, Criticality.CRITICAL: 3}
+
+
+def _choose_pilot(g_: _Graph, options: WaveOptions) -> None:
+    """Mark the pilot (level 0): a real IaaS and a real PaaS workload first, least critical.
+
+    The pilot proves the landing zone end to end, so it must hold a workload of each kind the
+    landing zone builds (`pilot_proves`). Each comes from the low-criticality groups with
+    nothing to wait for; failing that, the least critical fallback group (the notes say so).
+    If every such workload waits for another migrating application, the least entangled one
+    goes first anyway and reaches what it needs on premise over the hybrid link until that
+    moves (a "transition" hybrid link, also in the notes): proving that path is the pilot's
+    job too. Remaining room goes to the smallest low-criticality groups.
+    """
     if not options.pilot:
         return
-    allowed = set(options.pilot_criticalities)
-    eligible = sorted(
-        (
-            i
-            for i, g in enumerate(groups)
-            if indegree[i] == 0 and not g.critical and g.criticalities <= allowed
-        ),
-        key=lambda i: (len(groups[i].servers), len(groups[i].apps), groups[i].apps[0]),
-    )
-    apps = servers = 0
-    for i in eligible:
+    groups, indegree, notes = g_.groups, g_.indegree, g_.notes
+    needs: dict[int, set[int]] = defaultdict(set)
+    for a, targets in g_.dag.items():
+        for b in targets:
+            needs[b].add(a)
+    low = set(options.pilot_criticalities)
+    wider = low | set(options.pilot_fallback_criticalities)
+    chosen: list[int] = []
+
+    def size(i: int) -> tuple[int, int, int, str]:
         g = groups[i]
-        if apps + len(g.apps) > options.pilot_max_applications:
+        worst = max((_RANK[c] for c in g.criticalities), default=0)
+        return (worst, len(g.servers), len(g.apps), g.apps[0])
+
+    def room(i: int) -> bool:
+        apps = sum(len(groups[j].apps) for j in chosen) + len(groups[i].apps)
+        servers = len(set().union(*(groups[j].servers for j in chosen), groups[i].servers))
+        caps = [options.pilot_max_applications, options.max_applications_per_wave]
+        if any(c is not None and apps > c for c in caps):
+            return False
+        return not (options.max_servers_per_wave and servers > options.max_servers_per_wave)
+
+    def candidates(allowed: set[Criticality], waiting: bool = False) -> list[int]:
+        return sorted(
+            (
+                i
+                for i, g in enumerate(groups)
+                if (indegree[i] > 0 if waiting else indegree[i] == 0)
+                and not g.critical
+                and g.criticalities <= allowed
+                and i not in chosen
+                and room(i)
+            ),
+            key=lambda i: (len(needs[i]), *size(i)) if waiting else size(i),
+        )
+
+    for kind in options.pilot_proves:
+        if any(kind in groups[j].decisions for j in chosen):
             continue
-        if options.max_servers_per_wave and servers + len(g.servers) > options.max_servers_per_wave:
+        pick = next((i for i in candidates(low) if kind in groups[i].decisions), None)
+        fallback = False
+        if pick is None:
+            pick = next((i for i in candidates(wider) if kind in groups[i].decisions), None)
+            fallback = pick is not None
+        bridged: list[str] = []
+        if pick is None:
+            pick = next(
+                (i for i in candidates(wider, waiting=True) if kind in groups[i].decisions), None
+            )
+            if pick is not None:
+                fallback = True
+                bridged = _bridge(g_, pick, needs)
+        if pick is None:
+            notes.append(
+                f"the pilot holds no {kind} workload: none of criticality "
+                f"{'/'.join(c.value for c in sorted(wider, key=_RANK.get))} is free of "
+                "dependencies on other migrating applications and fits the wave limits"
+            )
             continue
-        if (
-            options.max_applications_per_wave
-            and apps + len(g.apps) > options.max_applications_per_wave
-        ):
+        g = groups[pick]
+        level = "/".join(sorted({c.value for c in g.criticalities}, key=lambda v: _ORDER[v]))
+        g.pilot_reason = (
+            f"pilot: the least critical {kind} workload "
+            + ("" if bridged else "with nothing to wait for ")
+            + f"(criticality {level}), to prove the landing zone's {kind} path first"
+        )
+        if bridged:
+            g.pilot_reason += (
+                f"; it reaches {_sample(bridged)} on premise over the hybrid link until that moves"
+            )
+        if fallback:
+            notes.append(
+                f"no low-criticality {kind} workload free of dependencies can lead the pilot: "
+                f"{_sample(g.apps)} (criticality {level}) proves the {kind} path instead"
+                + (
+                    f", reaching {_sample(bridged)} on premise over the hybrid link until they move"
+                    if bridged
+                    else ""
+                )
+            )
+        chosen.append(pick)
+    for i in candidates(low):
+        if not room(i):
             continue
-        g.level = 0
-        apps += len(g.apps)
-        servers += len(g.servers)
-    if apps == 0:
+        chosen.append(i)
+        groups[
+            i
+        ].pilot_reason = "pilot: low-criticality, nothing to wait for, and room left in the pilot"
+    for i in chosen:
+        groups[i].level = 0
+    if not chosen:
         notes.append(
             "no pilot wave: no low-criticality application is free of dependencies on other "
             "migrating applications"
         )
+
+
+_ORDER = {c.value: r for c, r in _RANK.items()}
+
+
+def _bridge(g: _Graph, pick: int, needs: Mapping[int, set[int]]) -> list[str]:
+    """Let a pilot group go before what it depends on: those links become hybrid links."""
+    members = set(g.groups[pick].apps)
+    targets = []
+    for source, target in g.hard:
+        if source in members and g.group_of[target] in needs[pick]:
+            targets.append(target)
+            g.hybrid.append(
+                (
+                    source,
+                    target,
+                    "transition",
+                    None,
+                    f"pilot {source} reaches {target} on premise over the hybrid link until "
+                    f"{target} moves",
+                )
+            )
+    for a in needs[pick]:
+        g.dag[a].discard(pick)
+    g.indegree[pick] = 0
+    return sorted(set(targets))
 
 
 def _schedule(
@@ -624,6 +924,8 @@ def _schedule(
                 chosen = item
                 break
             popped.append(item)
+        if chosen is None and not current and popped:
+            chosen = popped.pop(0)  # larger than a wave on its own: it gets a wave to itself
         for item in popped:
             heapq.heappush(heap, item)
         if chosen is None:
