@@ -6,7 +6,7 @@ pass instead of one error per run. The CLI turns :class:`InputError` into a mess
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 
@@ -18,12 +18,17 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """Where in the user's input something was found (all parts optional)."""
+    """Where in the user's input something was found (all parts optional).
+
+    `row` is a spreadsheet/CSV row; `line` a line of a text file such as YAML, where "row"
+    would mislead.
+    """
 
     file: str | None = None
     sheet: str | None = None
     row: int | None = None
     column: str | None = None
+    line: int | None = None
 
     def __str__(self) -> str:
         parts: list[str] = []
@@ -33,6 +38,8 @@ class Location:
             parts.append(f"sheet {self.sheet}")
         if self.row is not None:
             parts.append(f"row {self.row}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
         if self.column:
             parts.append(f"column {self.column!r}")
         return ", ".join(parts) if parts else "inventory"
@@ -62,6 +69,7 @@ class Problem:
                 ("sheet", self.location.sheet),
                 ("row", self.location.row),
                 ("column", self.location.column),
+                ("line", self.location.line),
             )
             if v is not None
         }
@@ -119,6 +127,15 @@ class ProblemCollector:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity is not Severity.ERROR]
+
+    def promote(self, codes: frozenset[str], hint: str) -> None:
+        """Turn the warnings with these codes into errors (`--strict`)."""
+        self.problems = [
+            replace(p, severity=Severity.ERROR, hint=f"{p.hint}; {hint}" if p.hint else hint)
+            if p.severity is Severity.WARNING and p.code in codes
+            else p
+            for p in self.problems
+        ]
 
     def raise_if_errors(self) -> None:
         if self.errors:

@@ -18,6 +18,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from forcelift.migration.errors import InputError, Location, Problem, ProblemCollector
+from forcelift.migration.inventory.gaps import STRICT_CODES
 from forcelift.migration.inventory.merge import merge, server_key
 from forcelift.migration.inventory.model import Inventory
 from forcelift.migration.inventory.readers import BY_NAME, READERS, Fragment, ReaderSpec, Source
@@ -32,11 +33,23 @@ from forcelift.migration.inventory.workloads import GroupBy, derive_applications
 _DIRECTORY_SUFFIXES = {".yaml", ".yml", ".csv", ".xlsx", ".xlsm"}
 
 
+@dataclass(frozen=True)
+class SourceCount:
+    """What one source held, so the summary's counts add up to the export's rows."""
+
+    file: str
+    format: str
+    rows: int  # machine rows in the source (0: not a server list, e.g. applications.csv)
+    servers: int
+    skipped: dict[str, int]  # reason -> rows
+
+
 @dataclass
 class LoadResult:
     inventory: Inventory
     warnings: list[Problem] = field(default_factory=list)
     sources: list[tuple[str, str]] = field(default_factory=list)  # (file, format)
+    counts: list[SourceCount] = field(default_factory=list)
 
 
 def expand_paths(paths: Sequence[Path], problems: ProblemCollector) -> list[tuple[Source, bool]]:
@@ -118,7 +131,9 @@ def _choose_readers(
 
 def _read_one(source: Source, spec: ReaderSpec, problems: ProblemCollector) -> Fragment:
     try:
-        return spec.read(source, problems)
+        fragment = spec.read(source, problems)
+        fragment.disambiguate(problems)  # every reader alike; a no-op if the reader did it
+        return fragment
     except InputError as exc:
         problems.problems.extend(exc.problems)
     except (ValidationError, ValueError, KeyError, IndexError, TypeError, OSError) as exc:
@@ -136,8 +151,14 @@ def load_inventory(
     forced_format: str | None = None,
     group_by: GroupBy = GroupBy.VM,
     as_of: dt.date | None = None,
+    strict: bool = False,
 ) -> LoadResult:
-    """Read, merge and validate; raise :class:`InputError` carrying every error found."""
+    """Read, merge and validate; raise :class:`InputError` carrying every error found.
+
+    `strict` turns the warnings about gaps in the export (unsized rows, told-apart duplicate
+    names, missing required values: gaps.STRICT_CODES) into errors, for pipelines that want
+    a clean estate.
+    """
     problems = ProblemCollector()
     if forced_format and forced_format not in BY_NAME:
         raise InputError(f"unknown format {forced_format!r}", hint="one of: " + ", ".join(BY_NAME))
@@ -146,6 +167,8 @@ def load_inventory(
     fragments = [_read_one(source, spec, problems) for source, spec in chosen]
     for fragment in fragments:
         problems.problems.extend(fragment.problems)
+    if strict:
+        problems.promote(STRICT_CODES, "--strict is on")
     if not problems.errors and not chosen:
         problems.error("no inventory sources given", Location())
     problems.raise_if_errors()
@@ -205,6 +228,13 @@ def _assemble(
         raise InputError(f"merged inventory is invalid: {exc}") from exc
     report_cycles(inventory, problems)
     advisory_warnings(inventory, as_of or dt.date.today(), problems)
+    counts = [
+        SourceCount(f.source, f.format, f.rows, len(f.servers), dict(sorted(f.skipped.items())))
+        for f in fragments
+    ]
     return LoadResult(
-        inventory, problems.warnings, [(source.display, spec.name) for source, spec in chosen]
+        inventory,
+        problems.warnings,
+        [(source.display, spec.name) for source, spec in chosen],
+        counts,
     )

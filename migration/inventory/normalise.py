@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from forcelift.migration.inventory.model import (
     Criticality,
@@ -19,6 +20,7 @@ from forcelift.migration.inventory.model import (
 )
 
 Cell = str | int | float | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
+T = TypeVar("T")
 
 _SPACE = re.compile(r"[\s_]+")
 _NON_WORD = re.compile(r"[^a-z0-9#%]+")
@@ -33,6 +35,70 @@ def normalise_header(header: object) -> str:
 
 def is_blank(value: Cell) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+#: What discovery and assessment tools write in a cell instead of a value. Compared after
+#: casefolding and removing all whitespace, so `Not  Applicable`, ` n/a ` and `NOT READY` match.
+#: Listed in docs/inventory.md; keep the two in step.
+SENTINELS: frozenset[str] = frozenset(
+    {
+        "",
+        "-",
+        "--",
+        "---",
+        "\u2013",  # en dash
+        "\u2014",  # em dash
+        "?",
+        "na",
+        "n/a",
+        "n.a.",
+        "n.a",
+        "#n/a",
+        "none",
+        "null",
+        "nil",
+        "nan",
+        "unknown",
+        "notapplicable",
+        "notavailable",
+        "notready",
+        "notcollected",
+        "notfound",
+        "notset",
+        "nodata",
+        "(blank)",
+        "(none)",
+        "(null)",
+        "<none>",
+        "<null>",
+    }
+)
+
+
+def sentinel_key(value: str) -> str:
+    """How a text cell is compared with :data:`SENTINELS`."""
+    return "".join(value.split()).casefold()
+
+
+def is_missing(value: Cell) -> bool:
+    """Blank, NaN, or a sentinel such as `Not applicable`: the cell holds no value.
+
+    The one test every reader applies before parsing a cell; a frozenset lookup, not a regex,
+    because it runs on every text cell of 100k-row exports.
+    """
+    if value is None:
+        return True
+    if type(value) is str:
+        return value in SENTINELS or sentinel_key(value) in SENTINELS
+    return type(value) is float and value != value
+
+
+def parse_cell(value: Cell, parse: Callable[[Cell], T]) -> T | None:
+    """The shared cell parser: None for a missing value (see :func:`is_missing`), else
+    `parse(value)`, which raises :class:`ValueError` for an unreadable one."""
+    if is_missing(value):
+        return None
+    return parse(value)
 
 
 def text(value: Cell) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from forcelift.migration.errors import Location, ProblemCollector
+from forcelift.migration.inventory.gaps import MISSING_VALUE, STRICT_HINT, zero_utilisation
 from forcelift.migration.inventory.model import (
     Application,
     Disk,
@@ -25,7 +26,7 @@ from forcelift.migration.inventory.model import (
 )
 from forcelift.migration.inventory.normalise import (
     Cell,
-    is_blank,
+    is_missing,
     parse_float,
     parse_int,
     parse_percent,
@@ -64,17 +65,14 @@ BUSINESS_OWNER = "Business owner"
 
 # -- helpers shared with the other vendor readers ------------------------------------------
 
-_NOT_AVAILABLE = {"na", "n/a", "-", "--", "none", "null", "notavailable", "unknown"}
 _RATE_UNIT = re.compile(
     r"\s*(mb/s|mbps|mb per second|kb/s|kbps|iops|ops/s|ops|/s|per second)\s*$", re.I
 )
 
 
 def not_available(value: Cell) -> bool:
-    """Blank, or one of the placeholders exports use for a missing measurement ("N/A")."""
-    return is_blank(value) or (
-        isinstance(value, str) and value.strip().lower().replace(" ", "") in _NOT_AVAILABLE
-    )
+    """Blank, or one of the sentinels exports write for a missing value ("N/A")."""
+    return is_missing(value)
 
 
 def optional(parse: Callable[[Cell], Any]) -> Callable[[Cell], Any]:
@@ -183,9 +181,30 @@ def build_server(
         return None
 
 
-def utilisation(**values: float | None) -> Utilisation | None:
+def utilisation(
+    where: Location | None = None, problems: ProblemCollector | None = None, **values: float | None
+) -> Utilisation | None:
+    """Utilisation from the values given; CPU and memory both exactly 0 % are dropped as
+    missing data (noted at `where`), since no running machine uses nothing."""
     given = {k: v for k, v in values.items() if v is not None}
+    if (
+        where is not None
+        and problems is not None
+        and zero_utilisation(given.get("cpu_percent"), given.get("memory_percent"), where, problems)
+    ):
+        given.pop("cpu_percent")
+        given.pop("memory_percent")
     return Utilisation(**given) if given else None
+
+
+IDENTITY_ALIASES = (
+    "Machine ID", "MachineId", "VM ID", "VM UUID", "BIOS GUID", "BIOS UUID", "SMBIOS UUID",
+    "SMBIOSID", "Hypervisor VM identifier", "Instance UUID", "Server ID", "Machine identifier",
+)  # fmt: skip
+SITE_ALIASES = (
+    "Site", "Site name", "Discovery site", "Discovery site name", "Appliance", "Appliance name",
+    "vCenter", "vCenter server", "vCenter Server name", "VI SDK Server",
+)  # fmt: skip
 
 
 @dataclass
@@ -193,6 +212,7 @@ class ApplicationGroups:
     """Applications named on server rows, gathered in first-seen order."""
 
     servers: dict[str, list[str]] = field(default_factory=dict)
+    member_origins: dict[str, list[Location]] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)
     origins: dict[str, Location] = field(default_factory=dict)
@@ -205,6 +225,7 @@ class ApplicationGroups:
         members = self.servers.setdefault(key, [])
         if server not in members:
             members.append(server)
+            self.member_origins.setdefault(key, []).append(where)
 
     def set_owner(self, name: str, owner: str, where: Location, problems: ProblemCollector) -> None:
         key = name.strip().lower()
@@ -220,11 +241,18 @@ class ApplicationGroups:
             )
 
     def add_to(self, fragment: Fragment) -> None:
+        """Add the applications, naming servers as the fragment finally calls them (after
+        duplicate names were told apart)."""
         for key, name in self.names.items():
+            origins = self.member_origins.get(key, [])
+            members = [
+                fragment.name_at(server, origins[i]) if i < len(origins) else server
+                for i, server in enumerate(self.servers[key])
+            ]
             app = Application(
                 name=name,
                 owner=self.owners.get(key, ""),
-                servers=tuple(self.servers[key]),
+                servers=tuple(dict.fromkeys(members)),
                 notes=self.notes.get(key, ""),
             )
             fragment.add_application(app, self.origins[key])
@@ -237,13 +265,15 @@ _OS_ALIASES = (OS_NAME, "operating system", "os")
 STATIC_COLUMNS = (
     Column(NAME, (NAME, "server", "machine name", "host name", "hostname"), required=True),
     Column(IPS, (IPS, "ip address", "ips"), parse_addresses),
-    Column(CORES, (CORES, "number of cores", "cpu cores", "vcpus"), parse_count, required=True),
+    Column(CORES, (CORES, "number of cores", "cpu cores", "vcpus"), parse_count, size="cores"),
     Column(
         MEMORY,
         (MEMORY, "memory (mb)", "memory in mb", "memory", "ram (mb)"),
         parse_memory_mib,
-        required=True,
+        size="memory_mib",
     ),
+    Column("identity", IDENTITY_ALIASES),
+    Column("site", SITE_ALIASES),
     Column(OS_NAME, _OS_ALIASES),  # mandatory, but a blank cell only warns: see read()
     Column(OS_VERSION, (OS_VERSION,)),
     Column(OS_ARCH, (OS_ARCH,)),
@@ -347,7 +377,9 @@ def _sum_present(values: Iterable[float | None]) -> float | None:
     return sum(given) if given else None
 
 
-def server_values(values: dict[str, Any], layout: Layout) -> dict[str, Any]:
+def server_values(
+    values: dict[str, Any], layout: Layout, where: Location, problems: ProblemCollector
+) -> dict[str, Any]:
     """Template fields -> Server fields."""
     disks = tuple(
         Disk(name=f"Disk {n}", provisioned_gib=round(values[field], 3))
@@ -382,9 +414,14 @@ def server_values(values: dict[str, Any], layout: Layout) -> dict[str, Any]:
         "os": {"name": values.get(OS_NAME, ""), "version": values.get(OS_VERSION, "")},
         "cores": values.get(CORES),
         "memory_mib": values.get(MEMORY),
+        "unsized_reason": values.get("unsized_reason", ""),
+        "identity": values.get("identity", ""),
+        "site": values.get("site", ""),
         "disks": disks,
         "datacentre": values.get(LOCATION, ""),
         "utilisation": utilisation(
+            where,
+            problems,
             cpu_percent=values.get(CPU_UTIL),
             memory_percent=values.get(MEM_UTIL),
             iops=iops,
@@ -432,9 +469,15 @@ def read(source: Source, problems: ProblemCollector) -> Fragment:
             problems.warning(
                 "OS name is empty: the OS is recorded as unknown (Azure Migrate rejects the row)",
                 table.location(row=row, column=columns.table.column(*_OS_ALIASES)),
+                hint=STRICT_HINT,
+                code=MISSING_VALUE,
             )
         server = build_server(
-            server_values(values, layout), columns, row, problems, SERVER_FIELD_COLUMNS
+            server_values(values, layout, where, problems),
+            columns,
+            row,
+            problems,
+            SERVER_FIELD_COLUMNS,
         )
         if server is None:
             continue
@@ -449,6 +492,8 @@ def read(source: Source, problems: ProblemCollector) -> Fragment:
             Location(file=source.display),
             hint="forcelift reads it all; split the file before uploading it to Azure Migrate",
         )
+    fragment.rows = count
+    fragment.disambiguate(problems)
     apps.add_to(fragment)
     return fragment
 

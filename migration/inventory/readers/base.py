@@ -91,6 +91,32 @@ class Fragment:
     software_origins: dict[str, Location] = field(default_factory=dict)
     force: str = ""
     has_application_data: bool = False
+    #: rows read but not turned into servers, by reason ("template", "no identity", …), so
+    #: the summary's counts add up to the export's rows
+    skipped: dict[str, int] = field(default_factory=dict)
+    #: machine rows the source holds (servers read + rows skipped); 0 when not counted
+    rows: int = 0
+    #: where a renamed duplicate came from -> its new name (see gaps.disambiguate)
+    renamed: dict[Location, str] = field(default_factory=dict)
+
+    def skip(self, reason: str, count: int = 1) -> None:
+        if count:
+            self.skipped[reason] = self.skipped.get(reason, 0) + count
+
+    def disambiguate(self, problems: ProblemCollector) -> dict[Location, str]:
+        """Keep same-named, differently identified machines apart (idempotent)."""
+        from forcelift.migration.inventory.gaps import disambiguate
+        from forcelift.migration.inventory.merge import server_key  # merge imports readers
+
+        renames = disambiguate(self.servers, self.server_origins, server_key, problems)
+        for index, name in renames.items():
+            self.servers[index] = self.servers[index].model_copy(update={"name": name})
+            self.renamed[self.server_origins[index]] = name
+        return self.renamed
+
+    def name_at(self, name: str, where: Location) -> str:
+        """The server's name after disambiguation, for records that named it by row."""
+        return self.renamed.get(where, name)
 
     def add_server(self, server: Server, where: Location) -> None:
         self.servers.append(server)

@@ -11,31 +11,55 @@ from dataclasses import dataclass
 from typing import Any
 
 from forcelift.migration.errors import ProblemCollector
-from forcelift.migration.inventory.normalise import Cell, is_blank, text
+from forcelift.migration.inventory.gaps import Gap, gap_detail, report_gaps
+from forcelift.migration.inventory.normalise import Cell, is_blank, is_missing, text
 from forcelift.migration.inventory.tabular import Table
 
 
 @dataclass(frozen=True)
 class Column:
+    """One field's header spellings and parser.
+
+    `required`: the row's identity (blank is an error). `size` (a model field, "cores" or
+    "memory_mib"): needed for sizing; a blank, sentinel or unreadable cell leaves the server
+    unsized with a warning (see gaps.py). `literal`: sentinel words are real values here
+    (a Readiness column's `Not ready`), only blank cells are missing.
+    """
+
     field: str
     aliases: tuple[str, ...]
     parse: Callable[[Cell], Any] = text
     required: bool = False
+    size: str = ""
+    literal: bool = False
 
 
 class ColumnMap:
     """The columns of one table resolved to indices, with the problems found on the way."""
 
-    def __init__(self, table: Table, columns: Sequence[Column], problems: ProblemCollector) -> None:
+    def __init__(
+        self,
+        table: Table,
+        columns: Sequence[Column],
+        problems: ProblemCollector,
+        *,
+        report_gaps: bool = True,
+        size_headers: bool = True,
+    ) -> None:
         self.table = table
         self.problems = problems
+        #: size cells of the last extracted row that gave no value
+        self.gaps: list[Gap] = []
+        #: warn about gaps as rows are read; readers that fill gaps from elsewhere say False
+        #: and call gaps.report_gaps themselves
+        self.report_gaps = report_gaps
         self.resolved: list[tuple[Column, int]] = []
         self.missing_required: list[Column] = []
         for column in columns:
             index = table.column(column.field, *column.aliases)
             if index is not None:
                 self.resolved.append((column, index))
-            elif column.required:
+            elif column.required or (column.size and size_headers):
                 self.missing_required.append(column)
         for column in self.missing_required:
             names = " / ".join(dict.fromkeys((column.aliases or (column.field,))[:3]))
@@ -53,24 +77,45 @@ class ColumnMap:
         return any(c.field == field for c, _ in self.resolved)
 
     def extract(self, row: int, cells: Sequence[Cell]) -> dict[str, Any] | None:
-        """Parsed values for the fields present in this row, or None if a cell was invalid."""
+        """Parsed values for the fields present in this row, or None if a cell was invalid.
+
+        Missing cells (blank or a sentinel, see normalise.is_missing) are left out; a missing
+        or unreadable size cell is a gap (`self.gaps`), not an error.
+        """
         values: dict[str, Any] = {}
         failed = False
         width = len(cells)
+        gaps: list[Gap] = []
         for column, index in self.resolved:
             cell = cells[index] if index < width else None
-            if is_blank(cell):
+            if is_blank(cell) if column.literal else is_missing(cell):
                 if column.required:
+                    shown = text(cell)
                     self.problems.error(
-                        f"{column.field} is empty", self.table.location(row=row, column=index)
+                        f"{column.field} is empty"
+                        if not shown
+                        else f"{column.field} is {shown!r}: no value",
+                        self.table.location(row=row, column=index),
                     )
                     failed = True
+                elif column.size:
+                    gaps.append(Gap(column.size, self.table.location(row, index), gap_detail(cell)))
                 continue
             try:
-                values[column.field] = column.parse(cell)
+                value = column.parse(cell)
+                if column.size and value < 1:
+                    raise ValueError(f"{text(cell)} is not a usable size")
+                values[column.field] = value
             except ValueError as exc:
+                if column.size and not column.required:
+                    where = self.table.location(row, index)
+                    gaps.append(Gap(column.size, where, gap_detail(cell, str(exc))))
+                    continue
                 self.problems.error(str(exc), self.table.location(row=row, column=index))
                 failed = True
+        self.gaps = gaps
+        if gaps and self.report_gaps and not failed:
+            values["unsized_reason"] = report_gaps(self.problems, gaps)
         return None if failed else values
 
     def index_of(self, field: str) -> int | None:
