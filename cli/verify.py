@@ -74,7 +74,7 @@ def verify(
     """
     if not aws:
         raise InputError("say which cloud to verify", Location(file="verify"), hint="pass --aws")
-    from forcelift.migration.live.aws_backend import AwsClients
+    from forcelift.migration.live.aws_clients import AwsClients
     from forcelift.migration.live.aws_verify import (
         resources_to_json,
         scan_account,

@@ -132,7 +132,7 @@ class Account:
     session: Any
 
     def client(self, service: str, region: str = "eu-west-2") -> Any:
-        from forcelift.migration.live.aws_backend import AwsClients
+        from forcelift.migration.live.aws_clients import AwsClients
 
         # The same factory as the code under test (it also fixes S3 Control's host prefix).
         return AwsClients(region, self.endpoint, self.session).client(service)

@@ -8,7 +8,7 @@ from typing import Any
 from click.testing import CliRunner, Result
 
 from forcelift.cli.main import cli
-from forcelift.migration.live.aws_backend import AwsClients
+from forcelift.migration.live.aws_clients import AwsClients
 from forcelift.migration.live.aws_verify import INSTANCE, AccountReader, LiveScan, verify
 from forcelift.migration.policy.model import Resource
 
