@@ -9,10 +9,7 @@ identity on every request, instead of a network VPN.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Sequence
-from dataclasses import dataclass
-from enum import StrEnum
 
 import pulumi
 import pulumi_aws as aws
@@ -28,16 +25,29 @@ from pulumi_aws.verifiedaccess import (
 
 from forcelift.components.aws.common import account_facts, child, encryption_key
 from forcelift.components.aws.flow_logs import FlowLogs, FlowLogsArgs
-from forcelift.components.aws.network_specs import (
-    FlowLogDestination,
-    SubnetSpec,
-    check_cidr,
-    check_private_ingress,
-    unique_zones,
-    within,
+from forcelift.components.aws.hub_specs import (
+    HubNetworkArgs,
+    OidcSpec,
+    PublishedAppSpec,
+    RemoteAccessSpec,
+    TrustProviderKind,
+    VpnSpec,
+    required_secret_output,
+    secret_output,
 )
 from forcelift.components.aws.tags import Tags
 from forcelift.migration.naming import make_name
+
+__all__ = [
+    "SSM_ENDPOINT_SERVICES",
+    "HubNetwork",
+    "HubNetworkArgs",
+    "OidcSpec",
+    "PublishedAppSpec",
+    "RemoteAccessSpec",
+    "TrustProviderKind",
+    "VpnSpec",
+]
 
 SSM_ENDPOINT_SERVICES = ("ec2messages", "ssm", "ssmmessages")
 # IPsec proposals: IKEv2 only, AES-256, SHA-2, DH groups 14+ (NCSC IPsec guidance).
@@ -47,147 +57,11 @@ INTEGRITY = ["SHA2-256", "SHA2-384", "SHA2-512"]
 DH_GROUPS = [14, 19, 20, 21]
 
 
-def _secret(value: pulumi.Output[str] | None, what: str) -> pulumi.Output[str] | None:
-    """Secrets must arrive as Outputs (config.require_secret), never as literals in code."""
-    return None if value is None else _required_secret(value, what)
-
-
-def _required_secret(value: pulumi.Output[str], what: str) -> pulumi.Output[str]:
-    if not isinstance(value, pulumi.Output):
-        raise TypeError(f"{what} must be a pulumi secret Output (config.require_secret)")
-    return pulumi.Output.secret(value)
-
-
 def _first_entry(entries: Sequence[VpcEndpointDnsEntry] | None) -> tuple[str, str]:
     """DNS name and zone of an interface endpoint's regional entry (the first one)."""
     if not entries:
         return "", ""
     return entries[0].dns_name or "", entries[0].hosted_zone_id or ""
-
-
-@dataclass(frozen=True)
-class VpnSpec:
-    """A Site-to-Site VPN to an on-premise or PSN for Policing (PSNP) edge device.
-
-    Pre-shared keys come from stack secrets; when None, AWS generates them."""
-
-    name: str
-    customer_gateway_ip: str
-    bgp_asn: int
-    tunnel1_preshared_key: pulumi.Output[str] | None = None
-    tunnel2_preshared_key: pulumi.Output[str] | None = None
-    static_routes: tuple[str, ...] = ()  # when given, static routing instead of BGP
-
-    def __post_init__(self) -> None:
-        try:
-            ipaddress.IPv4Address(self.customer_gateway_ip)
-        except ValueError:
-            raise ValueError(
-                f"VPN {self.name!r}: {self.customer_gateway_ip!r} is not an IPv4 address"
-            ) from None
-        if not 1 <= self.bgp_asn <= 4294967294:
-            raise ValueError(f"VPN {self.name!r}: BGP ASN {self.bgp_asn} is out of range")
-        for cidr in self.static_routes:
-            check_cidr(cidr, f"VPN {self.name!r} static route")
-        _secret(self.tunnel1_preshared_key, f"VPN {self.name!r} tunnel 1 key")
-        _secret(self.tunnel2_preshared_key, f"VPN {self.name!r} tunnel 2 key")
-
-
-class TrustProviderKind(StrEnum):
-    IAM_IDENTITY_CENTER = "iam-identity-center"
-    OIDC = "oidc"
-
-
-@dataclass(frozen=True)
-class OidcSpec:
-    """An OIDC identity provider (e.g. the force's Entra ID tenant)."""
-
-    issuer: str
-    authorization_endpoint: str
-    token_endpoint: str
-    user_info_endpoint: str
-    client_id: str
-    client_secret: pulumi.Output[str]
-    scope: str = "openid email profile"
-
-    def __post_init__(self) -> None:
-        _required_secret(self.client_secret, "OIDC client secret")
-        for url in (self.issuer, self.authorization_endpoint, self.token_endpoint):
-            if not url.startswith("https://"):
-                raise ValueError(f"OIDC endpoint {url!r} must use https://")
-
-
-@dataclass(frozen=True)
-class PublishedAppSpec:
-    """An internal application published to staff through Verified Access."""
-
-    name: str
-    application_domain: str
-    domain_certificate_arn: str
-    endpoint_domain_prefix: str
-    load_balancer_arn: pulumi.Input[str]
-    subnet_ids: tuple[pulumi.Input[str], ...]
-    security_group_ids: tuple[pulumi.Input[str], ...]
-    port: int = 443
-
-
-@dataclass(frozen=True)
-class RemoteAccessSpec:
-    trust_provider: TrustProviderKind = TrustProviderKind.IAM_IDENTITY_CENTER
-    oidc: OidcSpec | None = None
-    policy_reference_name: str = "idp"
-    # Cedar policy for the group. The default admits any user the identity provider signed in
-    # (with an email claim; a verified email for Identity Center), so every request is
-    # authenticated even before per-application policies exist. Entra ID sends no
-    # email_verified claim, hence "has email" for OIDC.
-    group_policy: str | None = None
-    applications: tuple[PublishedAppSpec, ...] = ()
-
-    def __post_init__(self) -> None:
-        if self.trust_provider is TrustProviderKind.OIDC and self.oidc is None:
-            raise ValueError("an OIDC trust provider needs oidc settings")
-
-    def policy(self) -> str:
-        if self.group_policy:
-            return self.group_policy
-        ref = self.policy_reference_name
-        if self.trust_provider is TrustProviderKind.OIDC:
-            return f"permit(principal, action, resource)\nwhen {{ context.{ref} has email }};"
-        return (
-            f"permit(principal, action, resource)\n"
-            f"when {{ context.{ref}.user.email.verified == true }};"
-        )
-
-
-@dataclass(frozen=True)
-class HubNetworkArgs:
-    tags: Tags
-    cidr: str
-    subnets: tuple[SubnetSpec, ...]
-    routed_cidrs: tuple[str, ...] = ()  # spokes and on-premise, reached through the TGW
-    endpoint_client_cidrs: tuple[str, ...] = ()  # may use the endpoints (the spokes' range)
-    amazon_side_asn: int = 64512
-    flow_logs: FlowLogDestination = FlowLogDestination.CLOUDWATCH
-    flow_log_bucket_arn: str | None = None
-    log_retention_days: int = 365
-    vpns: tuple[VpnSpec, ...] = ()
-    remote_access: RemoteAccessSpec | None = None
-    share_with_principals: tuple[str, ...] = ()  # org / OU ARNs or account ids (RAM share)
-    protect: bool = True
-
-    def __post_init__(self) -> None:
-        check_cidr(self.cidr, "hub VPC")
-        unique_zones(self.subnets, "hub")
-        for subnet in self.subnets:
-            if not within(subnet.cidr, self.cidr):
-                raise ValueError(f"hub subnet {subnet.cidr} is outside the hub VPC {self.cidr}")
-        for cidr in self.routed_cidrs:
-            check_cidr(cidr, "routed CIDR")
-        for cidr in self.endpoint_client_cidrs:
-            check_private_ingress(cidr, "endpoint client CIDR")
-        names = [v.name for v in self.vpns]
-        if len(names) != len(set(names)):
-            raise ValueError("VPN names must be unique")
 
 
 class HubNetwork(pulumi.ComponentResource):
@@ -510,8 +384,8 @@ class HubNetwork(pulumi.ComponentResource):
             transit_gateway_id=tgw_id,
             type="ipsec.1",
             static_routes_only=bool(spec.static_routes),
-            tunnel1_preshared_key=_secret(spec.tunnel1_preshared_key, "tunnel 1 key"),
-            tunnel2_preshared_key=_secret(spec.tunnel2_preshared_key, "tunnel 2 key"),
+            tunnel1_preshared_key=secret_output(spec.tunnel1_preshared_key, "tunnel 1 key"),
+            tunnel2_preshared_key=secret_output(spec.tunnel2_preshared_key, "tunnel 2 key"),
             tunnel1_ike_versions=IKE_VERSIONS,
             tunnel2_ike_versions=IKE_VERSIONS,
             tunnel1_phase1_encryption_algorithms=ENCRYPTION,
@@ -561,7 +435,7 @@ class HubNetwork(pulumi.ComponentResource):
                 token_endpoint=spec.oidc.token_endpoint,
                 user_info_endpoint=spec.oidc.user_info_endpoint,
                 client_id=spec.oidc.client_id,
-                client_secret=_required_secret(spec.oidc.client_secret, "OIDC client secret"),
+                client_secret=required_secret_output(spec.oidc.client_secret, "OIDC client secret"),
                 scope=spec.oidc.scope,
             )
         provider = aws.verifiedaccess.TrustProvider(
