@@ -14,6 +14,7 @@ from forcelift.cli.options import inventory_inputs
 from forcelift.cli.output import (
     EXIT_FINDINGS,
     echo_json,
+    ensure_writable,
     handle_input_errors,
     note_finished,
     print_problems,
@@ -98,6 +99,7 @@ def migrate(
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    ensure_writable(out_dir)  # before minutes of planning, not after
     console = Console(stderr=True, quiet=quiet or as_json)
     started = time.perf_counter()
     progress = Progress(

@@ -10,8 +10,10 @@ from __future__ import annotations
 import errno
 import functools
 import json
+import os
 import re
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -68,10 +70,26 @@ def user_path(exc: OSError) -> str:
     return str(path.parent / match["name"]) if match else str(path)
 
 
+def ensure_writable(path: Path) -> None:
+    """Fail before slow work (a network scan, a long run) when an output path cannot be
+    written: probe the nearest existing folder with a temporary file, create nothing else."""
+    probe = path if path.is_dir() else path.parent
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".forcelift-probe.", dir=probe)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+    os.close(fd)
+    os.unlink(tmp)
+
+
 def os_error_line(exc: OSError) -> str:
     path = user_path(exc)
     reason = _REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
-    where = f"cannot write or read {path}" if path else "file system error"
+    where = f"cannot use {path}" if path else "file system error"
     return f"error: {where}: {reason}. Nothing was written there; fix the path and re-run."
 
 

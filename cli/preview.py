@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from forcelift.cli.output import EXIT_FINDINGS, handle_input_errors
+from forcelift.cli.output import EXIT_FINDINGS, ensure_writable, handle_input_errors
 
 
 @click.command("preview")
@@ -47,7 +47,11 @@ def preview(work_dir: Path, stack: str | None, json_file: Path | None, jobs: int
 
         forcelift preview out/exampleshire --stack exampleshire-azure-wave-1
     """
+    from forcelift.migration.inventory.writer import write_atomic
     from forcelift.stacks.preview import counts_table, load_documents, preview_project
+
+    if json_file is not None:
+        ensure_writable(json_file)  # before the previews, not after them
 
     def show(result: Any) -> None:
         click.echo(result.tree)
@@ -62,7 +66,7 @@ def preview(work_dir: Path, stack: str | None, json_file: Path | None, jobs: int
     click.echo(f"wrote {len(names)} preview(s) to {work_dir / 'preview'}")
     if json_file is not None:
         data = {"stacks": load_documents(work_dir, names)}
-        json_file.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        write_atomic(json_file, json.dumps(data, indent=1, sort_keys=True) + "\n", force=True)
         click.echo(f"wrote {json_file}")
     if any(r.duplicate_urns for r in outcome.stacks):
         sys.exit(EXIT_FINDINGS)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from forcelift.cli.output import handle_input_errors
+from forcelift.cli.output import ensure_writable, handle_input_errors
 
 
 @click.group()
@@ -48,6 +48,7 @@ def refresh(aws: bool, azure: bool, output: Path, force: bool) -> None:
         click.echo(price_data.AZURE_RETAIL_PRICES_HELP)
         if not aws:
             return
+    ensure_writable(output)  # before the Price List API calls
     from forcelift.migration.inventory.writer import write_atomic
     from forcelift.migration.plan.clouds import Cloud
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from forcelift.cli.output import EXIT_FINDINGS, echo_json, handle_input_errors
+from forcelift.cli.output import EXIT_FINDINGS, echo_json, ensure_writable, handle_input_errors
 from forcelift.migration.errors import InputError, Location
 
 
@@ -74,6 +74,8 @@ def verify(
     """
     if not aws:
         raise InputError("say which cloud to verify", Location(file="verify"), hint="pass --aws")
+    if dump_graph is not None:
+        ensure_writable(dump_graph)  # before the account scan
     from forcelift.migration.live.aws_clients import AwsClients
     from forcelift.migration.live.aws_verify import (
         resources_to_json,
