@@ -41,6 +41,16 @@ def _load_previews(target: Path, stack: str | None) -> list[dict[str, Any]]:
     return previews
 
 
+def _refuse_stale(project: Path, stack: str | None) -> None:
+    """Every stack of the project (or the one --stack names) needs a current preview: a
+    half-finished or out-of-date run must not pass as "no findings"."""
+    from forcelift.stacks.deploy import stale_preview_problems
+
+    problems = stale_preview_problems(project, [stack] if stack else [])
+    if problems:
+        raise InputError(problems)
+
+
 def _waivers(target: Path) -> list[Any]:
     import yaml
 
@@ -94,6 +104,8 @@ def check_command(
     from forcelift.migration.policy.sarif import to_sarif
 
     today = as_of.date() if as_of else dt.date.today()
+    if target.is_dir() and (target / "Pulumi.yaml").is_file():
+        _refuse_stale(target, stack)
     graphs = [ResourceGraph.from_preview(p) for p in _load_previews(target, stack)]
     waivers = _waivers(target)
     findings = check(graphs, waivers, today)

@@ -101,15 +101,33 @@ def check_project(work_dir: Path, stack: str, operation: str) -> None:
         problems.append(
             (f"preview/{stack}.json", "run `forcelift preview DIR` so the guardrails can check it")
         )
-    if problems:
-        from forcelift.migration.errors import Problem
+    from forcelift.migration.errors import Problem
 
-        raise InputError(
-            [
-                Problem(f"missing {name}", Location(file=str(work_dir / name)), hint=hint)
-                for name, hint in problems
-            ]
+    found = [
+        Problem(f"missing {name}", Location(file=str(work_dir / name)), hint=hint)
+        for name, hint in problems
+    ]
+    if operation in GUARDED and not problems:
+        found.extend(stale_preview_problems(work_dir, [stack]))
+    if found:
+        raise InputError(found)
+
+
+def stale_preview_problems(work_dir: Path, stacks: list[str]) -> list[Any]:
+    """A problem per stack whose preview is missing, incomplete or older than its plan or
+    config (content hashes, stacks/preview.py): guardrails on it would judge something else."""
+    from forcelift.migration.errors import Problem
+    from forcelift.stacks.preview import stale_stacks
+
+    return [
+        Problem(
+            f"the offline preview of {name} is not current: {reason}",
+            Location(file=str(work_dir / "preview" / f"{name}.json")),
+            hint=f"run `forcelift preview {work_dir} --stack {name}` (or `forcelift migrate` "
+            "again), then retry",
         )
+        for name, reason in stale_stacks(work_dir, stacks).items()
+    ]
 
 
 def load_stack_preview(work_dir: Path, stack: str) -> dict[str, Any]:
