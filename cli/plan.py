@@ -81,6 +81,53 @@ def plan_options(func):  # type: ignore[no-untyped-def]
                 help="Headroom over observed utilisation.",
             ),
             click.option(
+                "--sizing",
+                "sizing_source",
+                type=click.Choice(["forcelift", "azure-migrate", "aws-migration-hub"]),
+                default="forcelift",
+                show_default=True,
+                help="Whose VM size to take: forcelift's, or the assessment tool's where the "
+                "export gives one (forcelift's where not; the plan says which).",
+            ),
+            click.option(
+                "--sizing-mode",
+                type=click.Choice(["performance", "as-on-premise"]),
+                default="performance",
+                show_default=True,
+                help="Size on measured utilisation x comfort factor, or as allocated on premise.",
+            ),
+            click.option(
+                "--family-selection",
+                type=click.Choice(["cheapest", "ratio"]),
+                default="cheapest",
+                show_default=True,
+                help="Cheapest fitting size across the allowed families (as Azure Migrate), or "
+                "the family whose memory:vCPU ratio fits the need.",
+            ),
+            click.option(
+                "--azure-families",
+                default=None,
+                metavar="LIST",
+                help="Comma-separated Azure VM families allowed (e.g. Dsv5,Esv5,Fsv2,Bs).",
+            ),
+            click.option(
+                "--aws-families",
+                default=None,
+                metavar="LIST",
+                help="Comma-separated EC2 families allowed (e.g. m7i,r7i,c7i,t3).",
+            ),
+            click.option(
+                "--burstable/--no-burstable",
+                default=True,
+                show_default=True,
+                help="Allow burstable B-series / t3 for small low-utilisation servers.",
+            ),
+            click.option(
+                "--hdd-data-disks",
+                is_flag=True,
+                help="Put data disks on Standard HDD (Azure) / sc1 (AWS) when measured IOPS fit.",
+            ),
+            click.option(
                 "--as-of",
                 type=click.DateTime(["%Y-%m-%d"]),
                 default=None,
@@ -110,6 +157,13 @@ def build_from_options(
     comfort_factor,
     as_of,
     on_stage=None,
+    sizing_source="forcelift",
+    sizing_mode="performance",
+    family_selection="cheapest",
+    azure_families=None,
+    aws_families=None,
+    burstable=True,
+    hdd_data_disks=False,
 ):
     """Read, classify and plan from CLI options (shared with `migrate`)."""
     from forcelift.migration.inventory.workloads import GroupBy
@@ -128,6 +182,13 @@ def build_from_options(
         hybrid_benefit_sql=hybrid_benefit,
         max_resources_per_stack=max_resources_per_stack,
         comfort_factor=comfort_factor,
+        sizing=sizing_source,
+        sizing_mode=sizing_mode,
+        family_selection=family_selection,
+        azure_families=_families(azure_families),
+        aws_families=_families(aws_families),
+        burstable=burstable,
+        hdd_data_disks=hdd_data_disks,
     )
     inputs = Inputs(
         paths=tuple(paths),
@@ -142,6 +203,15 @@ def build_from_options(
     return make_plan(inputs, options, on_stage=on_stage)
 
 
+def _families(text: str | None) -> tuple[str, ...] | None:
+    if text is None:
+        return None
+    names = tuple(sorted({n.strip() for n in text.split(",") if n.strip()}))
+    if not names:
+        raise click.BadParameter("name at least one family", param_hint="--*-families")
+    return names
+
+
 @click.group(cls=DefaultGroup)
 def plan() -> None:
     """Plan the migration: waves, right-sized targets, address plan, cost and carbon.
@@ -149,6 +219,8 @@ def plan() -> None:
     Examples:
 
         forcelift plan inventories/exampleshire --cloud azure -o plan.yaml
+
+        forcelift plan assessment.xlsx --sizing azure-migrate -o plan.yaml
 
         forcelift plan show plan.yaml
 

@@ -25,6 +25,7 @@ from forcelift.migration.inventory.model import (
     Server,
 )
 from forcelift.migration.plan import carbon, cost, network, onprem_cost, prices, sizing, waves
+from forcelift.migration.plan.assessed import assessment_plan
 from forcelift.migration.plan.batch import paused_collection
 from forcelift.migration.plan.clouds import DEFAULT_REGION, Cloud
 from forcelift.migration.plan.footprint import FOOTPRINTS, workload_resources
@@ -53,6 +54,7 @@ from forcelift.migration.plan.planfile import (
     WorkloadDecision,
 )
 from forcelift.migration.plan.saas_egress import egress_fqdns
+from forcelift.migration.plan.unsized import Resolution, resolve_unsized
 
 MIGRATING = ("SAAS", "PAAS", "IAAS")
 _PSN_SERVICES = {
@@ -161,7 +163,10 @@ def _network_plan(net: network.Network) -> NetworkPlan:
     return NetworkPlan(name=net.name, cidr=net.cidr, subnets=net.subnets)
 
 
-def _vm_plan(vm: sizing.VmSizing) -> VmPlan:
+def _vm_plan(vm: sizing.VmSizing, server: Server | None, cloud: Cloud, estimated: bool) -> VmPlan:
+    reason = vm.reason
+    if estimated:
+        reason = f"estimated ({unsized_reason(server)}): {reason}"
     return VmPlan(
         server=vm.server,
         size=vm.size,
@@ -170,6 +175,16 @@ def _vm_plan(vm: sizing.VmSizing) -> VmPlan:
         os=vm.os,
         basis=vm.basis.value,
         sql_edition=vm.sql_edition,
+        reason=reason,
+        sized_by="estimated" if estimated else vm.source,
+        forcelift_size=vm.forcelift_size,
+        onprem_vcpus=None if server is None else server.cores,
+        onprem_memory_gib=None
+        if server is None or server.memory_mib is None
+        else round(server.memory_mib / 1024, 2),
+        assessment=None
+        if server is None
+        else assessment_plan(server, cloud, vm.forcelift_size or vm.size),
         disks=tuple(
             DiskPlan(
                 name=d.name,
@@ -180,6 +195,31 @@ def _vm_plan(vm: sizing.VmSizing) -> VmPlan:
             )
             for d in vm.disks
         ),
+    )
+
+
+def unsized_reason(server: Server | None) -> str:
+    return (
+        "sized from the application's other servers"
+        if server is None
+        else (
+            f"{server.unsized_reason or 'no size in the export'}; sized from the application's "
+            "other servers"
+        )
+    )
+
+
+def sizing_config(opts: PlanOptions) -> sizing.SizingConfig:
+    """The sizing settings a plan was made with (recorded in its options)."""
+    return sizing.SizingConfig(
+        comfort_factor=opts.comfort_factor,
+        mode=opts.sizing_mode,
+        family_selection=opts.family_selection,
+        azure_families=opts.azure_families,
+        aws_families=opts.aws_families,
+        burstable=opts.burstable,
+        hdd_data_disks=opts.hdd_data_disks,
+        source=opts.sizing,
     )
 
 
@@ -308,11 +348,13 @@ def _cloud_plan(
     decisions: Mapping[str, str],
     apps: Mapping[str, Application],
     coefficients: carbon.CarbonCoefficients,
+    resolution: Resolution,
 ) -> CloudPlan:
     opts = req.options
     region = DEFAULT_REGION[cloud]
     snapshot = prices.load_prices(cloud, region)
-    sizer = sizing.Sizer(cloud, snapshot, sizing.SizingConfig(comfort_factor=opts.comfort_factor))
+    sizer = sizing.Sizer(cloud, snapshot, sizing_config(opts))
+    planned = {s.name.lower(): s for ss in owned.servers.values() for s in ss}
     pricer = cost.Pricer(
         snapshot,
         cost.CostConfig(
@@ -380,7 +422,15 @@ def _cloud_plan(
                 fqdns=fqdns,
                 note="" if fqdns else "ask the supplier for its egress FQDNs",
             )
-        vms = tuple(_vm_plan(v) for v in target.vms)
+        vms = tuple(
+            _vm_plan(
+                v,
+                planned.get(v.server.lower()),
+                cloud,
+                v.server.lower() in resolution.replacements,
+            )
+            for v in target.vms
+        )
         workloads[number].append(
             CloudWorkload(
                 application=name,
@@ -504,19 +554,27 @@ def build_plan(req: PlanRequest) -> Plan:
             ),
         )
         owned = sizing.assign_servers(inventory)
+        resolution, sized_owned = _resolve(inventory, owned)
         coefficients = carbon.carbon_coefficients(None)
         assumptions = onprem_cost.onprem_assumptions(None)
         clouds = tuple(
-            _cloud_plan(Cloud(c), req, slug, plan, owned, decisions, apps, coefficients)
+            _cloud_plan(
+                Cloud(c), req, slug, plan, sized_owned, decisions, apps, coefficients, resolution
+            )
             for c in opts.clouds
         )
-        servers: list[Server] = list(inventory.servers)
+        servers: list[Server] = [
+            resolution.replacements.get(s.name.lower(), s)
+            for s in inventory.servers
+            if s.name.lower() not in resolution.left_out
+        ]
+        servers = [s for s in servers if s.sized]
         onprem = OnPremSummary(
             cost=onprem_cost.onprem_cost(servers, assumptions, coefficients),
             carbon=carbon.onprem_footprint(servers, coefficients),
-            servers=len(servers),
-            cores=sum(s.cores for s in servers),
-            memory_gib=round(sum(s.memory_mib for s in servers) / 1024, 1),
+            servers=len(inventory.servers),
+            cores=sum(s.cores or 0 for s in servers),
+            memory_gib=round(sum(s.memory_mib or 0 for s in servers) / 1024, 1),
         )
     return Plan(
         force=ForceInfo(name=inventory.force or slug, slug=slug),
@@ -539,4 +597,38 @@ def build_plan(req: PlanRequest) -> Plan:
         clouds=clouds,
         waivers=req.waivers,
         notes=plan.notes,
+        sizing=resolution.counts,
+    )
+
+
+def _resolve(
+    inventory: Inventory, owned: sizing.Assignment
+) -> tuple[Resolution, sizing.Assignment]:
+    """Estimate or leave out unsized servers; the assignment the engines size and cost."""
+    owners = {
+        s.name.lower(): (app, members) for app, members in owned.servers.items() for s in members
+    }
+    resolution = resolve_unsized(inventory.servers, owners)
+    if not resolution.counts.estimated and not resolution.counts.unsized:
+        return resolution, owned
+    by_server = {e.server.lower(): e for e in resolution.counts.unsized_servers}
+    servers: dict[str, tuple[Server, ...]] = {}
+    notes = {app: list(n) for app, n in owned.notes.items()}
+    for app, members in owned.servers.items():
+        kept = []
+        for server in members:
+            key = server.name.lower()
+            if key in resolution.left_out:
+                notes.setdefault(app, []).append(f"{server.name}: {by_server[key].reason}")
+                continue
+            if key in resolution.replacements:
+                entry = by_server[key]
+                notes.setdefault(app, []).append(
+                    f"{server.name}: {entry.vcpus} vCPU, {entry.memory_gib} GiB "
+                    f"{entry.reason.split('; ', 1)[-1]}"
+                )
+            kept.append(resolution.replacements.get(key, server))
+        servers[app] = tuple(kept)
+    return resolution, sizing.Assignment(
+        servers=servers, notes={app: tuple(n) for app, n in notes.items()}
     )

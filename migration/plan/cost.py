@@ -228,6 +228,9 @@ class Pricer:
     def _disk_price(self, d: DiskSizing) -> float:
         if self.cloud is Cloud.AZURE:
             return self.prices.require("disk", f"{d.disk_type}/{d.tier}")
+        per_gib = self.prices.price("disk", f"{d.disk_type}/gib_month")
+        if d.disk_type != "gp3" and per_gib is not None:  # EBS HDD (sc1/st1): per GiB only
+            return d.size_gib * per_gib
         gib = self.prices.require("disk", "gib_month")
         iops = self.prices.require("disk", "iops_month")
         mbps = self.prices.require("disk", "mbps_month")

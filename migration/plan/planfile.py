@@ -48,6 +48,14 @@ class PlanOptions(_Model):
     hybrid_benefit_sql: bool = False
     max_resources_per_stack: int = 1500
     comfort_factor: float = 1.3
+    #: sizing settings (docs/sizing.md); defaults reproduce plans made before they existed
+    sizing: Literal["forcelift", "azure-migrate", "aws-migration-hub"] = "forcelift"
+    sizing_mode: Literal["performance", "as-on-premise"] = "performance"
+    family_selection: Literal["ratio", "cheapest"] = "cheapest"
+    azure_families: tuple[str, ...] | None = None
+    aws_families: tuple[str, ...] | None = None
+    burstable: bool = True
+    hdd_data_disks: bool = False
 
 
 class WorkloadDecision(_Model):
@@ -104,6 +112,29 @@ class DiskPlan(_Model):
     iops: int | None = None
 
 
+class AssessedDiskPlan(_Model):
+    name: str = ""
+    size_gib: float | None = None
+    type: str = ""  # as the tool writes it ("Premium SSD P10")
+    monthly_cost: float | None = None
+
+
+class AssessmentPlan(_Model):
+    """The assessment tool's own answer for one machine, shown beside forcelift's choice."""
+
+    source: str
+    sizing_criterion: str = ""
+    size: str = ""
+    readiness: str = ""
+    readiness_reasons: tuple[str, ...] = ()
+    disks: tuple[AssessedDiskPlan, ...] = ()
+    monthly_compute_cost: float | None = None
+    monthly_storage_cost: float | None = None
+    currency: str = ""
+    utilisation_missing: bool = False
+    agrees: Literal["same size", "same family", "different", "no size"] = "no size"
+
+
 class VmPlan(_Model):
     server: str
     size: str
@@ -113,6 +144,16 @@ class VmPlan(_Model):
     basis: str
     disks: tuple[DiskPlan, ...]
     sql_edition: str = ""
+    #: evidence → need → size, and how far below the on-premise allocation (docs/sizing.md)
+    reason: str = ""
+    #: whose size: "forcelift", an assessment tool's ("azure-migrate"), or "estimated"
+    sized_by: str = "forcelift"
+    #: forcelift's own size when the assessment tool's was taken (`--sizing azure-migrate`)
+    forcelift_size: str = ""
+    #: the on-premise allocation the size is compared with
+    onprem_vcpus: int | None = None
+    onprem_memory_gib: float | None = None
+    assessment: AssessmentPlan | None = None
 
 
 class PaasPlan(_Model):
@@ -226,6 +267,27 @@ class OnPremSummary(_Model):
     memory_gib: float
 
 
+class UnsizedPlan(_Model):
+    """A server the export gave no size for: estimated, or left out of sizing and cost."""
+
+    server: str
+    application: str = ""
+    action: Literal["estimated", "left out"]
+    reason: str
+    vcpus: int | None = None
+    memory_gib: float | None = None
+
+
+class SizingCounts(_Model):
+    """Every server of the inventory counted once: sized + estimated + unsized = servers."""
+
+    servers: int = 0
+    sized: int = 0
+    estimated: int = 0
+    unsized: int = 0
+    unsized_servers: tuple[UnsizedPlan, ...] = ()
+
+
 class WaiverPlan(_Model):
     rule: str
     resource: str
@@ -247,6 +309,7 @@ class Plan(_Model):
     clouds: tuple[CloudPlan, ...]
     waivers: tuple[WaiverPlan, ...] = ()
     notes: tuple[str, ...] = ()
+    sizing: SizingCounts = SizingCounts()
 
     def cloud(self, name: str) -> CloudPlan:
         return next(c for c in self.clouds if c.cloud == name)

@@ -1,11 +1,14 @@
 """Right-sizing: the target VM size, disks and PaaS tiers for each server.
 
-Performance-based sizing as cloud assessment tools do it: observed utilisation x a comfort
-factor (default 1.3) gives the vCPUs and memory a server needs; without utilisation the server
-is sized "as on-premise". The family follows the memory:vCPU ratio (compute ~2 GiB/vCPU,
-general ~4, memory ~8: the tightest family whose ratio covers the need), small low-utilisation
-servers may go burstable when the sustained demand stays under the size's baseline, and the
-cheapest fitting size wins (Linux pay-as-you-go price). See docs/sizing.md.
+Performance-based sizing as Azure Migrate documents it: observed utilisation x a comfort
+factor (default 1.3) gives the vCPUs and memory a server needs; without real utilisation (none
+at all, exactly 0 %, or the assessment saying it had no performance data) the server is sized
+"as on-premise", never down to almost nothing. The cheapest fitting size across the allowed
+families wins (Azure Migrate: "the one with the lowest cost"), or, with
+`family_selection="ratio"`, the cheapest in the family whose memory:vCPU ratio covers the need
+once vCPUs are rounded to real sizes; small low-utilisation servers may go burstable when the
+sustained demand stays under the size's baseline. Every result says why in one line. See
+docs/sizing.md.
 """
 
 from __future__ import annotations
@@ -66,13 +69,18 @@ class SizingConfig(Frozen):
 
     mode: Literal["performance", "as-on-premise"] = "performance"
     comfort_factor: Annotated[float, Field(ge=1.0, le=5.0)] = 1.3
-    family_selection: Literal["ratio", "cheapest"] = "ratio"
+    family_selection: Literal["ratio", "cheapest"] = "cheapest"
+    #: whose size a server gets: forcelift's, or the assessment tool's where it has one
+    source: Literal["forcelift", "azure-migrate", "aws-migration-hub"] = "forcelift"
     azure_families: tuple[str, ...] | None = None  # None: every family in the catalogue
     aws_families: tuple[str, ...] | None = None
     burstable: bool = True
     burstable_max_cores: Annotated[int, Field(ge=1)] = 4
     burstable_max_memory_gib: Annotated[float, Field(gt=0)] = 16
-    azure_disk_type: Literal["auto", "PremiumSSD", "StandardSSD"] = "auto"
+    azure_disk_type: Literal["auto", "PremiumSSD", "StandardSSD", "StandardHDD"] = "auto"
+    #: data disks (not the first, OS, disk) on Standard HDD (Azure) / sc1-st1 (AWS) when the
+    #: server's measured IOPS fit; off by default (HDD has a weaker single-VM SLA)
+    hdd_data_disks: bool = False
     os_disk_gib_windows: Annotated[float, Field(gt=0)] = 128
     os_disk_gib_linux: Annotated[float, Field(gt=0)] = 64
     min_memory_gib: Annotated[float, Field(gt=0)] = 0.5
@@ -109,6 +117,12 @@ class VmSizing(Frozen):
     fits: bool = True
     disks: tuple[DiskSizing, ...] = ()
     notes: tuple[str, ...] = ()
+    #: one line an architect can check: the evidence, the arithmetic and the size it gave
+    reason: str = ""
+    #: whose size this is: "forcelift" or the assessment tool's ("azure-migrate", …)
+    source: str = "forcelift"
+    #: forcelift's own choice when the tool's size was taken instead
+    forcelift_size: str = ""
 
 
 class PaasSizing(Frozen):
@@ -149,7 +163,42 @@ class Need(NamedTuple):
     memory_gib: float
     basis: SizingBasis
     demand: float | None  # busy vCPUs observed, None when unknown
+    reason: str = ""
 
+
+def _num(value: float) -> str:
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def usable_utilisation(server: Server) -> tuple[float | None, float | None, str]:
+    """CPU and memory percentages that are real measurements, and why any are not.
+
+    Exactly 0 % is what exports write when the appliance collected nothing: it is missing data,
+    not an idle machine, so it never sizes a server down (issue 17).
+    """
+    assessment = server.assessment
+    if assessment is not None and assessment.utilisation_missing:
+        said = "; ".join(assessment.data_collection_issues[:2])
+        return None, None, f"the assessment had no performance data ({said or 'no data'})"
+    util = server.utilisation
+    if util is None:
+        return None, None, "no utilisation data"
+    cpu = util.cpu_percent if util.cpu_percent else None
+    mem = util.memory_percent if util.memory_percent else None
+    if cpu is None and mem is None:
+        zero = util.cpu_percent == 0 or util.memory_percent == 0
+        return (
+            None,
+            None,
+            "CPU and memory utilisation 0 % (missing data, not idle)"
+            if zero
+            else ("no utilisation data"),
+        )
+    return cpu, mem, ""
+
+
+#: which cloud's plan each assessment tool's recommendation belongs to
+TOOL_CLOUD = {"azure-migrate": Cloud.AZURE, "aws-migration-hub": Cloud.AWS}
 
 _WEB_WORDS = (
     "iis",
@@ -271,16 +320,26 @@ class Sizer:
         self._cache: dict[tuple[object, ...], tuple[VmSize, bool, str]] = {}
         every = [s for sizes in self._candidates.values() for s in sizes]
         self._vcpu_steps = sorted({s.vcpus for s in every})
+        self._ratio_vcpu_steps = sorted({s.vcpus for s in self._everything})
+        self._by_name = {s.name.lower(): s for s in every}
         self._memory_steps = sorted({s.memory_gib for s in every})
         self._burst_steps = sorted({_capacity(s) for s in self._candidates[SkuCategory.BURSTABLE]})
         self._disk_cache: dict[tuple[object, ...], tuple[DiskSizing, ...]] = {}
+        names = {d.type for d in self.catalogue.disks}
         if cloud is Cloud.AZURE:
             self._standard_ssd = self.catalogue.disk_type("StandardSSD")
             self._premium_ssd = self.catalogue.disk_type("PremiumSSD")
-            steps = {t.iops for d in (self._standard_ssd, self._premium_ssd) for t in d.tiers}
+            self._standard_hdd = (
+                self.catalogue.disk_type("StandardHDD") if "StandardHDD" in names else None
+            )
+            kinds = (self._standard_ssd, self._premium_ssd, self._standard_hdd)
+            steps = {t.iops for d in kinds if d is not None for t in d.tiers}
         else:
             self._gp3 = self.catalogue.disk_type("gp3")
+            self._sc1 = self.catalogue.disk_type("sc1") if "sc1" in names else None
             steps = {self._gp3.baseline_iops or 3000}  # above the baseline IOPS are priced
+            if self._sc1 is not None and self._sc1.max_iops:
+                steps.add(self._sc1.max_iops)
         self._iops_steps = sorted(steps)
 
     def _index_sizes(self) -> dict[SkuCategory, list[VmSize]]:
@@ -296,9 +355,12 @@ class Sizer:
                     hint=f"choose from {', '.join(sorted(known))}",
                 )
         by_category: dict[SkuCategory, list[VmSize]] = {c: [] for c in SkuCategory}
+        region = self.prices.snapshot.region
         for size in self.catalogue.sizes():
             if allowed is not None and size.family not in allowed:
                 continue
+            if size.regions and region not in size.regions:
+                continue  # the series is not offered in the region being planned
             if self.prices.price("vm", size.name) is None:
                 continue  # unpriced sizes cannot be compared on cost
             by_category[size.category].append(size)
@@ -319,29 +381,67 @@ class Sizer:
     def need(self, server: Server) -> Need:
         """vCPUs and memory the server needs in the cloud, and on what evidence."""
         cfg = self.config
-        memory = server.memory_mib / 1024
-        util = server.utilisation if self._performance else None
-        if util is None or (util.cpu_percent is None and util.memory_percent is None):
+        if server.cores is None or server.memory_mib is None:
+            raise InputError(
+                f"server {server.name!r} has no size ({server.unsized_reason or 'unsized'})",
+                hint="estimate it first (plan.unsized) or leave it out of sizing",
+            )
+        cores, allocated = server.cores, server.memory_mib / 1024
+        allocated_text = f"{cores} vCPU, {_num(allocated)} GiB as on premise"
+        if not self._performance:
             return Need(
-                server.cores,
-                round(max(cfg.min_memory_gib, memory), 2),
+                cores,
+                round(max(cfg.min_memory_gib, allocated), 2),
                 SizingBasis.AS_ON_PREMISE,
                 None,
+                f"as-is (sizing mode as-on-premise): {allocated_text}",
             )
-        cpu, mem = util.cpu_percent, util.memory_percent
-        demand = server.cores * cpu / 100 if cpu is not None else None
-        vcpus = server.cores if demand is None else max(1, math.ceil(demand * cfg.comfort_factor))
-        if mem is not None:
-            memory = memory * mem / 100 * cfg.comfort_factor
+        cpu, mem, missing = usable_utilisation(server)
+        if cpu is None and mem is None:
+            return Need(
+                cores,
+                round(max(cfg.min_memory_gib, allocated), 2),
+                SizingBasis.AS_ON_PREMISE,
+                None,
+                f"as-is: {missing} → {allocated_text}",
+            )
+        k = _num(cfg.comfort_factor)
+        demand = cores * cpu / 100 if cpu is not None else None
+        if demand is None:
+            vcpus = cores
+            cpu_text = f"CPU not measured → {cores} vCPU as on premise"
+        else:
+            vcpus = max(1, math.ceil(demand * cfg.comfort_factor))
+            cpu_text = f"CPU {_num(cpu)} % × {k} comfort → {vcpus} of {cores} vCPU"  # type: ignore[arg-type]
+        memory = allocated
+        if mem is None:
+            mem_text = f"memory not measured → {_num(allocated)} GiB as on premise"
+        else:
+            memory = max(cfg.min_memory_gib, allocated * mem / 100 * cfg.comfort_factor)
+            mem_text = (
+                f"memory {_num(mem)} % × {k} comfort → {_num(round(memory, 1))} of "
+                f"{_num(allocated)} GiB"
+            )
         return Need(
-            vcpus, round(max(cfg.min_memory_gib, memory), 2), SizingBasis.PERFORMANCE, demand
+            vcpus,
+            round(max(cfg.min_memory_gib, memory), 2),
+            SizingBasis.PERFORMANCE,
+            demand,
+            f"{cpu_text}; {mem_text}",
         )
 
     # --- VM choice -----------------------------------------------------------------------
 
     def _ratio_category(self, need: Need) -> SkuCategory:
-        """The family with the smallest memory:vCPU ratio that still covers the need's."""
-        ratio = need.memory_gib / need.vcpus
+        """The family with the smallest memory:vCPU ratio that still covers the need's.
+
+        The ratio is taken after rounding the vCPUs up to a real size (1 vCPU and 3 GiB is a
+        2-vCPU size's 1.5 GiB/vCPU: compute, not general), so shapes are not inflated.
+        """
+        steps = self._ratio_vcpu_steps
+        at = bisect.bisect_left(steps, need.vcpus)
+        rounded = steps[at] if at < len(steps) else need.vcpus
+        ratio = need.memory_gib / rounded
         for limit, category in self._ratio_limits:
             if ratio <= limit:
                 return category
@@ -392,7 +492,7 @@ class Sizer:
         if best is None and pool is not everything:
             best = next((s for s in everything if fits(s)), None)
             why = "no fitting size in the ratio family; cheapest fitting size elsewhere"
-        if burst_demand is not None:
+        if burst_demand is not None and self._candidates[SkuCategory.BURSTABLE]:
             burst = next(
                 (
                     s
@@ -412,11 +512,35 @@ class Sizer:
         )
         return largest, False, "larger than any size in the catalogue"
 
+    def _assessed_size(self, server: Server) -> tuple[VmSize | None, str]:
+        """The assessment tool's size when the config takes it, and a note when it cannot."""
+        wanted = self.config.source
+        assessment = server.assessment
+        if wanted == "forcelift" or assessment is None or assessment.source != wanted:
+            return None, ""
+        if TOOL_CLOUD.get(wanted) is not self.cloud:
+            return None, ""
+        name = assessment.recommended_size.strip()
+        if not name:
+            return None, f"{wanted} gives no size for {server.name}: forcelift's size taken"
+        size = self._by_name.get(name.lower())
+        if size is None:
+            return None, (
+                f"{wanted}'s {name} is not in forcelift's priced catalogue: forcelift's size taken"
+            )
+        return size, ""
+
     def server(self, server: Server, *, premium_disks: bool = False) -> VmSizing:
         """The target VM and disks for one server."""
         need = self.need(server)
-        size, fits, why = self.choose(need, self._burst_demand(server, need))
-        notes = [why]
+        assessed, fallback = self._assessed_size(server)
+        own, own_fits, own_why = self.choose(need, self._burst_demand(server, need))
+        if assessed is not None:
+            size, fits, why = assessed, True, f"{self.config.source}'s recommended size"
+            source = self.config.source
+        else:
+            size, fits, why, source = own, own_fits, own_why, "forcelift"
+        notes = [why] if not fallback else [why, fallback]
         if not fits:
             notes.append(
                 f"needs {need.vcpus} vCPUs / {need.memory_gib} GiB: larger than {size.name}; "
@@ -445,6 +569,9 @@ class Sizer:
             fits=fits,
             disks=self.disks(server, premium=premium_disks),
             notes=tuple(notes),
+            reason=_reason(server, need, size, why),
+            source=source,
+            forcelift_size="" if source == "forcelift" else own.name,
         )
 
     # --- disks ---------------------------------------------------------------------------
@@ -464,21 +591,24 @@ class Sizer:
             sources = [("os disk (assumed: no disk data)", default)]
         total = sum(size for _, size in sources) or 1.0
         iops_total = 0.0
-        if self._performance and server.utilisation and server.utilisation.iops:
-            iops_total = server.utilisation.iops * cfg.comfort_factor
+        measured = bool(self._performance and server.utilisation and server.utilisation.iops)
+        if measured:
+            iops_total = server.utilisation.iops * cfg.comfort_factor  # type: ignore[union-attr]
         out: list[DiskSizing] = []
-        for name, size in sources:
+        for index, (name, size) in enumerate(sources):
             iops = iops_total * size / total
+            # HDD only for data disks, only on measured IOPS, only when the setting allows it.
+            hdd = cfg.hdd_data_disks and measured and index > 0 and not premium
             # A disk's result depends on its IOPS only through which tier thresholds it
             # passes, so the key uses that position and identical disks are sized once.
             step = bisect.bisect_left(self._iops_steps, iops) if iops else 0
-            key = (name, size, premium, step)
+            key = (name, size, premium, step, hdd)
             found = self._disk_cache.get(key)
             if found is None:
                 if self.cloud is Cloud.AZURE:
-                    found = self._azure_disk(name, size, iops, premium)
+                    found = self._azure_disk(name, size, iops, premium, hdd)
                 else:
-                    found = self._aws_disk(name, size, iops)
+                    found = self._aws_disk(name, size, iops, hdd)
                 if iops <= self._iops_steps[-1] and len(found) == 1:  # split disks: exact
                     self._disk_cache[key] = found
             out.extend(found)
@@ -491,7 +621,7 @@ class Sizer:
         return [(f"{name} (part {n + 1}/{parts})", size, size / parts) for n in range(parts)]
 
     def _azure_disk(
-        self, name: str, size: float, iops: float, premium: bool
+        self, name: str, size: float, iops: float, premium: bool, hdd: bool = False
     ) -> tuple[DiskSizing, ...]:
         choice = self.config.azure_disk_type
         standard = self._standard_ssd
@@ -504,6 +634,15 @@ class Sizer:
                 std_tier = _smallest_tier(standard, part, 0)
                 use_premium = premium or (std_tier is not None and part_iops > std_tier.iops)
                 disk_type = premium_type if use_premium else standard
+                hdd_tier = (
+                    _smallest_tier(self._standard_hdd, part, part_iops)
+                    if hdd and self._standard_hdd is not None and not use_premium
+                    else None
+                )
+                if hdd_tier is not None and self._standard_hdd is not None:
+                    disk_type = self._standard_hdd
+            elif choice == "StandardHDD" and self._standard_hdd is not None:
+                disk_type = self._standard_hdd
             else:
                 disk_type = premium_type if choice == "PremiumSSD" else standard
             tier = _smallest_tier(disk_type, part, part_iops) or _smallest_tier(disk_type, part, 0)
@@ -521,9 +660,26 @@ class Sizer:
             )
         return tuple(out)
 
-    def _aws_disk(self, name: str, size: float, iops: float) -> tuple[DiskSizing, ...]:
+    def _aws_disk(
+        self, name: str, size: float, iops: float, hdd: bool = False
+    ) -> tuple[DiskSizing, ...]:
         gp3 = self._gp3
         limit = gp3.max_gib or 16384
+        sc1 = self._sc1
+        if hdd and sc1 is not None and size >= (sc1.min_gib or 125) and iops <= (sc1.max_iops or 0):
+            # Cold HDD: large, quiet data volumes (at least 125 GiB; never a boot volume).
+            return tuple(
+                DiskSizing(
+                    name=part_name,
+                    source_gib=source,
+                    disk_type=sc1.type,
+                    tier="",
+                    size_gib=float(max(sc1.min_gib or 125, math.ceil(part))),
+                    iops=sc1.max_iops or 0,
+                    mbps=sc1.baseline_mbps or 0,
+                )
+                for part_name, source, part in self._split(name, size, sc1.max_gib or 16384)
+            )
         out = []
         for part_name, source, part in self._split(name, size, limit):
             gib = max(gp3.min_gib or 1, math.ceil(part))
@@ -724,6 +880,14 @@ class Sizer:
             }[decision]
             return trusted(WorkloadTarget, **base, notes=(*notes, note))
         said = list(notes)
+        unsized = [s for s in servers if not s.sized]
+        if unsized:
+            said.extend(
+                f"{s.name}: not sized ({s.unsized_reason or 'no CPU or memory size'}): "
+                "left out of sizing and cost"
+                for s in unsized
+            )
+            servers = [s for s in servers if s.sized]
         vm_servers: list[Server] = list(servers)
         groups: dict[PaasKind, list[Server]] = {}
         if decision == "PAAS":
@@ -755,6 +919,22 @@ class Sizer:
             paas=tuple(self.paas(kind, members) for kind, members in sorted(groups.items())),
             notes=tuple(said),
         )
+
+
+def _reason(server: Server, need: Need, size: VmSize, why: str) -> str:
+    """Evidence → need → size, and how far below the on-premise allocation it goes."""
+    text = f"{need.reason} → {size.name} ({why})"
+    cores, memory = server.cores or 0, (server.memory_mib or 0) / 1024
+    less = []
+    if size.vcpus < cores:
+        less.append(f"{cores - size.vcpus} vCPU ({(cores - size.vcpus) / cores:.0%})")
+    if size.memory_gib < memory - 1e-9:
+        cut = memory - size.memory_gib
+        less.append(f"{_num(round(cut, 1))} GiB ({cut / memory:.0%})")
+    if less:
+        basis = "measured utilisation" if need.basis is SizingBasis.PERFORMANCE else why
+        text += f"; {' and '.join(less)} below the on-premise allocation, on {basis}"
+    return text
 
 
 def _capacity(size: VmSize) -> float:

@@ -39,6 +39,8 @@ class VmFamily(Frozen):
     family: str
     category: SkuCategory
     sizes: tuple[VmSizeSpec, ...]
+    #: regions that offer the family (empty: every region the catalogue is used for)
+    regions: tuple[str, ...] = ()
 
 
 class VmSize(Frozen):
@@ -50,6 +52,7 @@ class VmSize(Frozen):
     vcpus: int
     memory_gib: float
     baseline_percent: float | None = None
+    regions: tuple[str, ...] = ()
 
 
 class DiskTier(Frozen):
@@ -100,6 +103,7 @@ class CloudCatalogue(Frozen):
                 vcpus=s.vcpus,
                 memory_gib=s.memory_gib,
                 baseline_percent=s.baseline_percent,
+                regions=f.regions,
             )
             for f in self.families
             for s in f.sizes

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from forcelift.migration.plan.planfile import Plan
+from forcelift.migration.plan.planfile import CloudPlan, Plan
 
 DECISIONS = ("SAAS", "PAAS", "IAAS", "RETAIN", "RETIRE")
 
@@ -33,6 +33,7 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
                     }
                     for w in c.cost.waves
                 ],
+                "assessment_agreement": _agreement(c),
                 "carbon_kgco2e": round(c.carbon.cloud.total_kgco2e, 1),
                 "carbon_onprem_kgco2e": round(c.carbon.onprem.total_kgco2e, 1),
                 "energy_kwh": round(c.carbon.cloud.energy_kwh, 1),
@@ -53,6 +54,13 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
             for w in plan.waves
         ],
         "excluded": len(plan.excluded),
+        "sizing": {
+            "servers": plan.sizing.servers,
+            "sized": plan.sizing.sized,
+            "estimated": plan.sizing.estimated,
+            "unsized": plan.sizing.unsized,
+            "unsized_servers": [u.model_dump(mode="json") for u in plan.sizing.unsized_servers],
+        },
         "onprem": {
             "servers": plan.onprem.servers,
             "cores": plan.onprem.cores,
@@ -63,6 +71,31 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
         },
         "clouds": clouds,
     }
+
+
+def _agreement(cloud: CloudPlan) -> dict[str, int]:
+    """How many VMs the assessment tool sized, and how often it agrees with the plan."""
+    counts = Counter(
+        vm.assessment.agrees for w in cloud.workloads for vm in w.vms if vm.assessment is not None
+    )
+    taken = sum(
+        1 for w in cloud.workloads for vm in w.vms if vm.sized_by not in ("forcelift", "estimated")
+    )
+    return {
+        "assessed": sum(counts.values()),
+        "same_size": counts.get("same size", 0),
+        "same_family": counts.get("same family", 0),
+        "different": counts.get("different", 0),
+        "tool_size_taken": taken,
+    }
+
+
+def _sizing_line(s: dict[str, Any]) -> str:
+    z = s["sizing"]
+    return (
+        f"Servers: {z['servers']} ({z['sized']} sized, {z['estimated']} estimated from their "
+        f"application, {z['unsized']} unsized and left out of sizing and cost)"
+    )
 
 
 def _money(value: float) -> str:
@@ -106,6 +139,9 @@ def plan_markdown(plan: Plan) -> str:
         )
     currency = plan.clouds[0].cost.currency if plan.clouds else "USD"
     lines += ["", f"Costs in {currency}; cloud figures cover the workloads that migrate."]
+    lines += ["", _sizing_line(s) + "."]
+    for u in s["sizing"]["unsized_servers"]:
+        lines.append(f"- `{u['server']}` ({u['application'] or 'no application'}): {u['action']}")
     return "\n".join(lines) + "\n"
 
 
@@ -122,6 +158,11 @@ def plan_text(plan: Plan) -> str:
             f"  wave {w['number']} ({w['kind']}): {w['applications']} applications, "
             f"{w['servers']} servers — {w['reasons'][0] if w['reasons'] else ''}"
         )
+    out.append(_sizing_line(s))
+    for u in s["sizing"]["unsized_servers"][:10]:
+        out.append(f"  {u['server']}: {u['action']} — {u['reason']}")
+    if len(s["sizing"]["unsized_servers"]) > 10:
+        out.append(f"  … and {len(s['sizing']['unsized_servers']) - 10} more (plan.yaml: sizing)")
     o = s["onprem"]
     out.append(
         f"On-premise today: {o['servers']} servers, {o['cores']} cores; "
@@ -136,6 +177,13 @@ def plan_text(plan: Plan) -> str:
             f"(these workloads on-premise: {c['carbon_onprem_kgco2e'] / 1000:,.1f}); "
             f"{len(c['stacks'])} stacks, ~{c['resources_estimated']} resources"
         )
+        agree = c["assessment_agreement"]
+        if agree["assessed"]:
+            out.append(
+                f"    assessment sizes: {agree['assessed']} VMs, {agree['same_size']} same size, "
+                f"{agree['same_family']} same family, {agree['different']} different; "
+                f"tool's size taken for {agree['tool_size_taken']}"
+            )
         for w in c["per_wave"]:
             out.append(
                 f"    wave {w['wave']}: {w['applications']} apps, {_money(w['monthly_payg'])}/month"

@@ -45,7 +45,7 @@ def test_performance_sizing_uses_utilisation_times_comfort(azure_prices: PriceSn
     assert vm.basis is SizingBasis.PERFORMANCE
     assert vm.required_vcpus == 2  # ceil(4 x 0.30 x 1.3 = 1.56)
     assert vm.required_memory_gib == pytest.approx(12.48)  # 16 x 0.60 x 1.3
-    assert vm.size == "Standard_E2s_v5"  # 6.24 GiB/vCPU: the memory family
+    assert vm.size == "Standard_E2as_v5"  # 6.24 GiB/vCPU: the cheapest fit is a memory size
     assert vm.cpu_demand_vcpus == pytest.approx(1.2)
 
 
@@ -60,7 +60,7 @@ def test_comfort_factor_is_configurable(azure_prices: PriceSnapshot) -> None:
 def test_as_on_premise_without_utilisation(azure_prices: PriceSnapshot) -> None:
     vm = size_server(_server(cores=8, memory_gib=64), Cloud.AZURE, azure_prices)
     assert vm.basis is SizingBasis.AS_ON_PREMISE
-    assert (vm.size, vm.vcpus, vm.memory_gib) == ("Standard_E8s_v5", 8, 64)
+    assert (vm.size, vm.vcpus, vm.memory_gib) == ("Standard_E8as_v5", 8, 64)
     forced = size_server(
         _server(utilisation=Utilisation(cpu_percent=5)),
         Cloud.AZURE,
@@ -74,10 +74,10 @@ def test_as_on_premise_without_utilisation(azure_prices: PriceSnapshot) -> None:
     ("cores", "memory", "azure", "aws"),
     [
         (4, 8, "Standard_F4s_v2", "c6i.xlarge"),  # 2 GiB per vCPU: compute
-        (4, 16, "Standard_D4s_v5", "m6i.xlarge"),  # 4: general
-        (4, 32, "Standard_E4s_v5", "r6i.xlarge"),  # 8: memory
-        (2, 5, "Standard_D2s_v5", "m6i.large"),  # 2.5: the tightest family that covers it
-        (4, 64, "Standard_E8s_v5", "r6i.2xlarge"),  # 16: memory family, larger size
+        (4, 16, "Standard_D4as_v5", "m6i.xlarge"),  # 4: general
+        (4, 32, "Standard_E4as_v5", "r6i.xlarge"),  # 8: memory
+        (2, 5, "Standard_D2as_v5", "m6i.large"),  # 2.5: the tightest family that covers it
+        (4, 64, "Standard_E8as_v5", "r6i.2xlarge"),  # 16: memory family, larger size
     ],
 )
 def test_family_follows_memory_per_vcpu(
