@@ -108,13 +108,17 @@ def _as_of(value: dt.datetime | None, fallback: dt.date | None = None) -> dt.dat
 
 
 def _load(
-    paths: tuple[Path, ...], forced_format: str | None, group_by: str, as_of: dt.date
+    paths: tuple[Path, ...],
+    forced_format: str | None,
+    group_by: str,
+    as_of: dt.date,
+    strict: bool = False,
 ) -> LoadResult:
     from forcelift.migration.inventory.load import load_inventory
     from forcelift.migration.inventory.workloads import GroupBy
 
     return load_inventory(
-        paths, forced_format=forced_format, group_by=GroupBy(group_by), as_of=as_of
+        paths, forced_format=forced_format, group_by=GroupBy(group_by), as_of=as_of, strict=strict
     )
 
 
@@ -171,6 +175,7 @@ def run(
     paths: tuple[Path, ...],
     forced_format: str | None,
     group_by: str,
+    strict: bool,
     overrides: Path | None,
     catalogue_file: Path | None,
     as_of: dt.datetime | None,
@@ -204,12 +209,13 @@ def run(
             output_format,
             quiet,
             min_agreement,
+            strict=strict,
         )
         return
     if not paths:
         raise click.UsageError("give at least one INVENTORY path (or --evaluate LABELS)")
     date = _as_of(as_of)
-    loaded = _load(paths, forced_format, group_by, date)
+    loaded = _load(paths, forced_format, group_by, date, strict)
     if not quiet:
         print_problems(loaded.warnings)
     inventory = loaded.inventory
@@ -246,6 +252,7 @@ def _evaluate(
     output_format: str,
     quiet: bool,
     min_agreement: float | None,
+    strict: bool = False,
 ) -> None:
     from forcelift.migration.classify.evaluate import evaluate, load_labels
     from forcelift.migration.classify.render import evaluation_text
@@ -254,7 +261,7 @@ def _evaluate(
     date = _as_of(as_of, labelled_as_of)
     inventory = None
     if paths:
-        loaded = _load(paths, forced_format, group_by, date)
+        loaded = _load(paths, forced_format, group_by, date, strict)
         if not quiet:
             print_problems(loaded.warnings)
         inventory = loaded.inventory
@@ -358,6 +365,7 @@ def explain(
     paths: tuple[Path, ...],
     forced_format: str | None,
     group_by: str,
+    strict: bool,
     overrides: Path | None,
     catalogue_file: Path | None,
     as_of: dt.datetime | None,
@@ -377,7 +385,7 @@ def explain(
 
     catalogue = load_catalogue(catalogue_file)
     date = _as_of(as_of)
-    inventory = _load(paths, forced_format, group_by, date).inventory
+    inventory = _load(paths, forced_format, group_by, date, strict).inventory
     pinned = (
         load_overrides(overrides, [a.name for a in inventory.applications]) if overrides else None
     )

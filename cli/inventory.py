@@ -14,8 +14,12 @@ from forcelift.migration.inventory.load import LoadResult, load_inventory
 from forcelift.migration.inventory.workloads import GroupBy
 
 
-def _load(paths: tuple[Path, ...], forced_format: str | None, group_by: str) -> LoadResult:
-    return load_inventory(paths, forced_format=forced_format, group_by=GroupBy(group_by))
+def _load(
+    paths: tuple[Path, ...], forced_format: str | None, group_by: str, strict: bool
+) -> LoadResult:
+    return load_inventory(
+        paths, forced_format=forced_format, group_by=GroupBy(group_by), strict=strict
+    )
 
 
 @click.group()
@@ -33,7 +37,7 @@ def inventory() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only, not warnings.")
 @handle_input_errors
 def validate(
-    paths: tuple[Path, ...], forced_format: str | None, group_by: str, quiet: bool
+    paths: tuple[Path, ...], forced_format: str | None, group_by: str, strict: bool, quiet: bool
 ) -> None:
     """Check that PATH… read cleanly; list every error with file, sheet, row and column.
 
@@ -43,7 +47,7 @@ def validate(
 
         forcelift inventory validate rvtools.xlsx cmdb.csv dependencies.csv
     """
-    result = _load(paths, forced_format, group_by)
+    result = _load(paths, forced_format, group_by, strict)
     if not quiet:
         print_problems(result.warnings)
     inv = result.inventory
@@ -95,7 +99,9 @@ def _show_table(summary: dict[str, Any], sources: list[tuple[str, str]]) -> None
 @inventory_inputs
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @handle_input_errors
-def show(paths: tuple[Path, ...], forced_format: str | None, group_by: str, as_json: bool) -> None:
+def show(
+    paths: tuple[Path, ...], forced_format: str | None, group_by: str, strict: bool, as_json: bool
+) -> None:
     """Summarise an estate: servers, cores, RAM, storage, OS mix, applications, dependencies.
 
     Example:
@@ -104,7 +110,7 @@ def show(paths: tuple[Path, ...], forced_format: str | None, group_by: str, as_j
     """
     from forcelift.migration.inventory.summary import summarise
 
-    result = _load(paths, forced_format, group_by)
+    result = _load(paths, forced_format, group_by, strict)
     summary = summarise(result.inventory)
     if as_json:
         summary["sources"] = [{"file": f, "format": fmt} for f, fmt in result.sources]
@@ -127,7 +133,12 @@ def show(paths: tuple[Path, ...], forced_format: str | None, group_by: str, as_j
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @handle_input_errors
 def convert(
-    paths: tuple[Path, ...], forced_format: str | None, group_by: str, output: Path, force: bool
+    paths: tuple[Path, ...],
+    forced_format: str | None,
+    group_by: str,
+    strict: bool,
+    output: Path,
+    force: bool,
 ) -> None:
     """Normalise PATH… into one native YAML inventory (written atomically).
 
@@ -137,7 +148,7 @@ def convert(
     """
     from forcelift.migration.inventory.writer import inventory_to_yaml, write_atomic
 
-    result = _load(paths, forced_format, group_by)
+    result = _load(paths, forced_format, group_by, strict)
     print_problems(result.warnings)
     write_atomic(output, inventory_to_yaml(result.inventory), force=force)
     inv = result.inventory

@@ -14,7 +14,14 @@ FORMAT_NAMES = tuple(BY_NAME)
 
 
 def inventory_inputs(func: Callable[..., Any]) -> Callable[..., Any]:
-    """PATH… plus --format and --group-by, the inputs of every command that reads inventory."""
+    """PATH… plus --format, --group-by and --strict, the inputs of every command that reads
+    inventory (the command receives `strict` and passes it to the loader)."""
+    func = click.option(
+        "--strict",
+        is_flag=True,
+        help="Treat gaps in the export as errors (exit 2): rows read unsized because CPU or "
+        "memory is blank or unreadable, duplicate names told apart, missing required values.",
+    )(func)
     func = click.option(
         "--group-by",
         type=click.Choice(["vm", "folder", "annotation"]),

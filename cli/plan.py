@@ -164,6 +164,7 @@ def build_from_options(
     aws_families=None,
     burstable=True,
     hdd_data_disks=False,
+    strict=False,
 ):
     """Read, classify and plan from CLI options (shared with `migrate`)."""
     from forcelift.migration.inventory.workloads import GroupBy
@@ -197,6 +198,7 @@ def build_from_options(
         overrides=overrides,
         catalogue=catalogue_file,
         as_of=as_of.date() if as_of else dt.date.today(),
+        strict=strict,
     )
     if on_stage is None:
         return make_plan(inputs, options)

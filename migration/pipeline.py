@@ -26,6 +26,7 @@ class Inputs:
     overrides: Path | None = None
     catalogue: Path | None = None
     as_of: dt.date | None = None
+    strict: bool = False  # gaps in the export are errors (--strict)
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,11 @@ def read_and_classify(
     as_of = inputs.as_of or dt.date.today()
     on_stage("read")
     loaded = load_inventory(
-        inputs.paths, forced_format=inputs.forced_format, group_by=inputs.group_by, as_of=as_of
+        inputs.paths,
+        forced_format=inputs.forced_format,
+        group_by=inputs.group_by,
+        as_of=as_of,
+        strict=inputs.strict,
     )
     inventory = loaded.inventory
     catalogue = load_catalogue(inputs.catalogue)

@@ -149,15 +149,22 @@ def test_row_without_identifier_is_an_error(write) -> None:
     assert all(p.location.file and p.location.file.endswith("aws.csv") for p in problems)
 
 
-def test_row_without_memory_is_an_error_with_row_and_column(write) -> None:
+def test_row_without_memory_is_unsized_with_a_warning_and_strict_makes_it_an_error(
+    write,
+) -> None:
     content = "HostName,RAM.TotalSizeInMB,CPU.NumberOfCores\nweb01,,2\nweb02,lots,2\nweb03,2048,2\n"
+    path = write("aws.csv", content)
+    result = load_inventory([path])
+    web01, web02, web03 = result.inventory.servers
+    assert (web01.memory_mib, web02.memory_mib, web03.memory_mib) == (None, None, 2048)
+    assert web01.unsized_reason == "RAM.TotalSizeInMB is blank in aws.csv row 2"
+    found = [(p.location.row, p.location.column) for p in result.warnings if p.code == "unsized"]
+    assert found == [(2, "RAM.TotalSizeInMB"), (3, "RAM.TotalSizeInMB")]
     with pytest.raises(InputError) as err:
-        load_inventory([write("aws.csv", content)])
-    found = [(p.location.row, p.location.column, p.message) for p in err.value.problems]
-    assert found == [
-        (2, "RAM.TotalSizeInMB", "RAM.TotalSizeInMB is empty"),
-        (3, "RAM.TotalSizeInMB", "expected a number, got 'lots'"),
-    ]
+        load_inventory([path], strict=True)
+    found = [(p.location.row, p.location.column) for p in err.value.problems]
+    assert found == [(2, "RAM.TotalSizeInMB"), (3, "RAM.TotalSizeInMB")]
+    assert "expected a number, got 'lots'" in err.value.problems[1].message
 
 
 def test_missing_memory_column_is_named(write) -> None:
@@ -177,16 +184,24 @@ def test_bad_numbers_and_missing_cpu_count(write) -> None:
         "web04,1024,0,,\n"
         "web05,1024,1,,orphan\n"
     )
+    path = write("aws.csv", content)
     with pytest.raises(InputError) as err:
-        load_inventory([write("aws.csv", content)])
+        load_inventory([path])
+    # a bad percentage and a bad tag are still errors; CPU counts that give no value are not
+    assert [(p.location.row, p.location.column) for p in err.value.problems] == [
+        (3, "CPU.UsagePct.Max"),
+        (6, "Tags"),
+    ]
+    with pytest.raises(InputError) as err:
+        load_inventory([path], strict=True)
     assert [(p.location.row, p.location.column) for p in err.value.problems] == [
         (2, "CPU.NumberOfLogicalCores"),
         (3, "CPU.UsagePct.Max"),
-        (4, None),
+        (4, "CPU.NumberOfLogicalCores"),
         (5, "CPU.NumberOfLogicalCores"),
         (6, "Tags"),
     ]
-    assert "no CPU count" in err.value.problems[2].message
+    assert "CPU.NumberOfLogicalCores is blank" in err.value.problems[2].message
 
 
 # -- detection --------------------------------------------------------------------------------

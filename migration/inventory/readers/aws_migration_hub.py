@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from forcelift.migration.errors import Location, ProblemCollector
+from forcelift.migration.inventory.gaps import Gap, report_gaps
 from forcelift.migration.inventory.model import Server
 from forcelift.migration.inventory.normalise import (
     Cell,
@@ -74,6 +75,17 @@ APPLICATIONS = "Applications"
 WAVE = "ApplicationWave"
 TAGS = "Tags"
 
+SMBIOS_ID = "SMBIOSID"
+RECOMMENDED = "RecommendedInstanceType"
+#: AWS's own instance type match, where an export carries one (ADS exports with EC2
+#: recommendations, Migration Hub / Migration Evaluator reports): spellings seen in the field
+RECOMMENDED_ALIASES = (
+    RECOMMENDED, "Recommended instance type", "EC2RecommendationsInstanceType",
+    "EC2 Recommendations Instance Type", "Recommendation.EC2.InstanceType",
+    "RecommendedEC2InstanceType", "Recommended EC2 instance type", "EC2InstanceType",
+    "EC2 instance type", "Recommended.InstanceType",
+)  # fmt: skip
+
 IDENTIFIERS = (EXTERNAL_ID, IP_ADDRESS, MAC_ADDRESS, HOST_NAME)
 
 _TAG_SPLIT = re.compile(r"(\s*[,;|\n]\s*)")
@@ -126,12 +138,14 @@ COLUMNS = (
     Column(MOREF_ID, (MOREF_ID,)),
     Column(VCENTER_ID, (VCENTER_ID,)),
     Column(VM_NAME, (VM_NAME,)),
-    Column(PROCESSORS, (PROCESSORS,), optional(parse_count)),
-    Column(CORES, (CORES,), optional(parse_count)),
-    Column(LOGICAL_CORES, (LOGICAL_CORES,), optional(parse_count)),
+    Column(PROCESSORS, (PROCESSORS,), parse_count, size="cores"),
+    Column(CORES, (CORES,), parse_count, size="cores"),
+    Column(LOGICAL_CORES, (LOGICAL_CORES,), parse_count, size="cores"),
     Column(OS_NAME, (OS_NAME,)),
     Column(OS_VERSION, (OS_VERSION,)),
-    Column(RAM_TOTAL, (RAM_TOTAL,), parse_memory_mib, required=True),
+    Column(RAM_TOTAL, (RAM_TOTAL,), parse_memory_mib, size="memory_mib"),
+    Column(SMBIOS_ID, (SMBIOS_ID, "SMBIOS ID", "SMBIOS UUID", "BIOS UUID")),
+    Column(RECOMMENDED, RECOMMENDED_ALIASES),
     Column(RAM_USED_AVG, (RAM_USED_AVG,), optional(_used_mib)),
     Column(RAM_USED_MAX, (RAM_USED_MAX,), optional(_used_mib)),
     Column(CPU_AVG, (CPU_AVG,), optional(parse_pct)),
@@ -272,14 +286,22 @@ def _server_values(
     tags = dict(values.get(TAGS, {}))
     if values.get(WAVE):
         tags.setdefault("wave", values[WAVE])
+    moref = values.get(MOREF_ID, "")
+    identity = values.get(EXTERNAL_ID) or values.get(SMBIOS_ID) or moref
+    recommended = values.get(RECOMMENDED, "")
     return {
         "name": name,
         "fqdn": fqdn,
         "ip_addresses": values.get(IP_ADDRESS, ()),
         "os": {"name": values.get(OS_NAME, ""), "version": values.get(OS_VERSION, "")},
         "cores": values.get(_cores_column(values) or ""),
-        "memory_mib": values[RAM_TOTAL],
+        "memory_mib": values.get(RAM_TOTAL),
+        "identity": identity,
+        "site": values.get(VCENTER_ID, ""),
+        "assessment": {"source": FORMAT, "recommended_size": recommended} if recommended else None,
         "utilisation": utilisation(
+            columns.table.location(row=row),
+            problems,
             cpu_percent=_first(values, CPU_MAX, CPU_AVG),
             memory_percent=_memory_percent(values, columns, row, problems),
             iops=_sum(
@@ -308,10 +330,31 @@ def _wave_notes(apps: ApplicationGroups, waves: dict[str, str]) -> None:
             apps.notes[key] = f"{label}: {', '.join(found)}"
 
 
+def _size_gaps(
+    values: dict[str, Any], gaps: list[Gap], where: Location, problems: ProblemCollector
+) -> str:
+    """Warn about a missing RAM total or CPU count; the CPU count may come from any of three
+    columns, so only a row none of them sizes is unsized."""
+    relevant = [g for g in gaps if g.field == "memory_mib"]
+    if _cores_column(values) is None:
+        cpu_gaps = [g for g in gaps if g.field == "cores"]
+        relevant += cpu_gaps or [
+            Gap("cores", where, f"is not given ({LOGICAL_CORES}, {CORES}, {PROCESSORS})")
+        ]
+    return report_gaps(problems, relevant)
+
+
 def read(source: Source, problems: ProblemCollector) -> Fragment:
     fragment = Fragment(source.display, FORMAT)
     table = source.csv_table()
-    columns = ColumnMap(table, COLUMNS, problems)
+    columns = ColumnMap(table, COLUMNS, problems, report_gaps=False, size_headers=False)
+    if columns.ok and not columns.present(RAM_TOTAL):
+        problems.error(
+            f"required column {RAM_TOTAL!r} not found",
+            table.location(row=table.header_row),
+            hint=f"columns present: {', '.join(h for h in table.header if h)[:300]}",
+        )
+        return fragment
     if not columns.ok:
         return fragment
     apps = ApplicationGroups()
@@ -319,19 +362,16 @@ def read(source: Source, problems: ProblemCollector) -> Fragment:
     identifiers = {
         c.field: i for c, i in columns.resolved if c.field in (*IDENTIFIERS, MOREF_ID, VCENTER_ID)
     }
+    rows = 0
     for row, cells in table.rows:
+        rows += 1
         identified = _identify(columns, identifiers, cells, row, problems)
         values = columns.extract(row, cells)
         if values is None or not identified:
             continue
         values = present(values)
         data = _server_values(values, columns, row, problems)
-        if data["cores"] is None:
-            problems.error(
-                f"no CPU count: give {LOGICAL_CORES} (or {CORES}, or {PROCESSORS})",
-                table.location(row=row),
-            )
-            continue
+        data["unsized_reason"] = _size_gaps(values, columns.gaps, table.location(row=row), problems)
         field_columns = {**_FIELD_COLUMNS, "cores": _cores_column(values) or LOGICAL_CORES}
         server: Server | None = build_server(data, columns, row, problems, field_columns)
         if server is None:
@@ -342,6 +382,8 @@ def read(source: Source, problems: ProblemCollector) -> Fragment:
             waves[server.name] = values[WAVE]
         for app in values.get(APPLICATIONS, ()):
             apps.add(app, server.name, where)
+    fragment.rows = rows
+    fragment.disambiguate(problems)
     _wave_notes(apps, waves)
     apps.add_to(fragment)
     return fragment

@@ -25,9 +25,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from forcelift.migration.errors import InputError, Location, ProblemCollector
+from forcelift.migration.inventory.gaps import Gap, gap_detail, report_gaps
 from forcelift.migration.inventory.model import OperatingSystem, PowerState, Server
 from forcelift.migration.inventory.normalise import (
     Cell,
+    is_missing,
     normalise_header,
     parse_bool,
     parse_int,
@@ -67,6 +69,9 @@ IPV4 = ("IPv4 Address", "IP Address", "vNetworkIPv4Address", "vNetworkIpv4Addres
 VCPU_CPUS = ("CPUs", "# CPUs", "vCPUCPUs")
 VMEMORY_SIZE = ("Size MiB", "Size MB", "vMemorySizeMiB")
 HOST_CPU = ("# CPU", "# Cores", "Cores per CPU", "vHostNumCpu", "vHostNumCpuCores")
+VM_UUID = ("VM UUID", "vInfoUUID", "vInfoVMUUID", "Instance UUID")
+BIOS_UUID = ("SMBIOS UUID", "SMBios UUID", "BIOS UUID", "vInfoSMBIOSUUID", "vInfoSMBiosUUID")
+VCENTER = ("VI SDK Server", "vInfoVISDKServer", "vInfoSDKServer", "vCenter")
 
 #: Optional tabs read with vInfo (sheet names in the workbook, `RVTools_tab<name>.csv` files).
 COMPANION_TABS = ("vDisk", "vNetwork", "vHost", "vCPU", "vMemory")
@@ -423,6 +428,7 @@ _VINFO_FIELDS = (
     ("total_disk", TOTAL_DISK), ("provisioned", PROVISIONED), ("in_use", IN_USE),
     ("folder", FOLDER), ("annotation", ANNOTATION), ("datacenter", DATACENTER),
     ("cluster", CLUSTER), ("host", HOST), ("os_config", OS_CONFIG), ("os_tools", OS_TOOLS),
+    ("vm_uuid", VM_UUID), ("bios_uuid", BIOS_UUID), ("vcenter", VCENTER),
 )  # fmt: skip
 _N = len(_VINFO_FIELDS)
 
@@ -441,6 +447,9 @@ class _VInfo:
         self.templates = 0
         self.placeholders = 0
         self.bad = False
+        #: servers read without a size: (index in the fragment, the gaps), filled or reported
+        #: once the whole tab is read (see `_fill_gaps`)
+        self.pending: list[tuple[int, list[Gap]]] = []
 
     def missing_required(self, extras: _Extras) -> list[str]:
         missing = []
@@ -469,13 +478,50 @@ class _VInfo:
             os = self.os_cache[name] = OperatingSystem(name=name)
         return os
 
+    def _size(
+        self,
+        cell: Cell,
+        parse: Callable[[Cell], Any],
+        row: int,
+        field_name: str,
+        fallback: Any,
+        gaps: list[Gap],
+    ) -> Any:
+        """CPUs / Memory off the fast path: text, blanks, sentinels, zero and bad values.
+
+        A cell that gives no usable size is a gap (the server is kept unsized), not an error.
+        Without the column at all, the value comes from the vCPU / vMemory tab (`fallback`).
+        """
+        model_field = "cores" if field_name == "cpus" else "memory_mib"
+        index = self.at[field_name]
+        if index is None:
+            if fallback is None:
+                tab = "vCPU" if model_field == "cores" else "vMemory"
+                gaps.append(
+                    Gap(model_field, self.table.location(row), f"is not given (no {tab} row)")
+                )
+            return fallback
+        if is_missing(cell):
+            gaps.append(Gap(model_field, self.table.location(row, index), gap_detail(cell)))
+            return None
+        try:
+            value = parse(cell)
+            if value < 1:
+                raise ValueError(f"{_text(cell)} is not a usable size")
+        except ValueError as exc:
+            gaps.append(
+                Gap(model_field, self.table.location(row, index), gap_detail(cell, str(exc)))
+            )
+            return None
+        return value
+
     def _slow(
         self, cell: Cell, parse: Callable[[Cell], Any], row: int, field_name: str, fallback: Any
     ) -> Any:
-        """Text cells, blanks and bad values (the fast path takes typed numbers).
+        """Text cells, blanks, sentinels and bad values (the fast path takes typed numbers).
 
         A bad value is reported and sets `bad`, which makes `read` skip the row."""
-        if _blank(cell):
+        if is_missing(cell):
             return fallback
         try:
             return parse(cell)
@@ -504,7 +550,7 @@ class _VInfo:
             (
                 name, power, template, srm, fqdn, cpus, memory, primary_ip, total_disk,
                 provisioned, in_use, folder, annotation, datacenter, cluster, host, os_config,
-                os_tools,
+                os_tools, vm_uuid, bios_uuid, vcenter,
             ) = values[:n]  # fmt: skip
             if template not in _NOT_SET and self._flag(template, row, "template"):
                 self.templates += 1
@@ -515,18 +561,19 @@ class _VInfo:
             name = name.strip() if type(name) is str else text(name)
             if not name:
                 self._error("VM is empty", row, "name")
+            gaps: list[Gap] = []
             kind = type(cpus)
-            if kind is int:
+            if kind is int and cpus >= 1:
                 cores = cpus
-            elif kind is float and cpus.is_integer():
+            elif kind is float and cpus.is_integer() and cpus >= 1:
                 cores = int(cpus)
             else:
-                cores = self._slow(cpus, _count, row, "cpus", cpus_of(name))
+                cores = self._size(cpus, _count, row, "cpus", cpus_of(name), gaps)
             kind = type(memory)
-            if (kind is float or kind is int) and 0 <= memory < _HUGE:
+            if (kind is float or kind is int) and 1 <= memory < _HUGE:
                 memory_mib = memory
             else:
-                memory_mib = self._slow(memory, _mib, row, "memory", memory_of(name))
+                memory_mib = self._size(memory, _mib, row, "memory", memory_of(name), gaps)
             kind = type(total_disk)
             if (kind is float or kind is int) and 0 <= total_disk < _HUGE:
                 total_mib = float(total_disk)
@@ -545,11 +592,7 @@ class _VInfo:
             state = _FAST_POWER.get(power) if type(power) is str else None
             if state is None:
                 state = self._slow(power, parse_power_state, row, "power", PowerState.UNKNOWN)
-            if cores is None:
-                self._error("CPUs is empty", row, "cpus")
-            if memory_mib is None:
-                self._error("Memory is empty", row, "memory")
-            if self.bad or not name or cores is None or memory_mib is None:
+            if self.bad or not name:
                 self.bad = False
                 continue
             ips = ips_of(name)
@@ -574,6 +617,9 @@ class _VInfo:
             os_name = os_tools.strip() if type(os_tools) is str else _text(os_tools)
             if not os_name:
                 os_name = os_config.strip() if type(os_config) is str else _text(os_config)
+            identity = vm_uuid if type(vm_uuid) is str else _text(vm_uuid)
+            if not identity or is_missing(identity):
+                identity = _text(bios_uuid)
             try:
                 server = Server(
                     name=name,
@@ -581,7 +627,9 @@ class _VInfo:
                     ip_addresses=addresses,
                     os=os_of(os_name),
                     cores=cores,
-                    memory_mib=round(memory_mib),
+                    memory_mib=None if memory_mib is None else round(memory_mib),
+                    identity="" if is_missing(identity) else identity.strip(),
+                    site=_text(vcenter),
                     disks=_disks(disks_of(name), total_mib or provisioned_mib, in_use_mib),
                     power_state=state,
                     host=host,
@@ -594,6 +642,8 @@ class _VInfo:
             except ValidationError as exc:
                 self._invalid(exc, row)
                 continue
+            if gaps:
+                self.pending.append((len(fragment.servers), gaps))
             add(server, Location(file, sheet, row))
 
     def _invalid(self, exc: ValidationError, row: int) -> None:
@@ -604,6 +654,37 @@ class _VInfo:
                 f"{field_name}: {err['msg'].removeprefix('Value error, ')}",
                 self.table.location(row, self.at.get(columns.get(field_name, ""))),
             )
+
+
+def _fill_gaps(
+    tabs: _Tabs, extras: _Extras, vinfo: _VInfo, fragment: Fragment, problems: ProblemCollector
+) -> None:
+    """Fill unsized servers from the vCPU / vMemory tabs where they have the VM, then warn.
+
+    The tabs are read only when some vInfo row needs them (rare), not on every 100k-VM read.
+    """
+    if not vinfo.pending:
+        return
+    fields = {g.field for _, gaps in vinfo.pending for g in gaps}
+    vcpu = tabs.table("vCPU") if "cores" in fields and not extras.cpus else None
+    if vcpu is not None and vcpu.header:
+        extras.cpus = _numbers_by_vm(vcpu, "CPUs", VCPU_CPUS, _count, problems)
+    vmem = tabs.table("vMemory") if "memory_mib" in fields and not extras.memory else None
+    if vmem is not None and vmem.header:
+        extras.memory = _numbers_by_vm(vmem, "Size MiB", VMEMORY_SIZE, _mib, problems)
+    for index, gaps in vinfo.pending:
+        server = fragment.servers[index]
+        update: dict[str, Any] = {}
+        filled: dict[str, str] = {}
+        for gap in gaps:
+            if gap.field == "cores" and (value := extras.cpus.get(server.name)):
+                update["cores"] = value
+                filled["cores"] = f"the vCPU tab ({value})"
+            elif gap.field == "memory_mib" and (value := extras.memory.get(server.name)):
+                update["memory_mib"] = round(value)
+                filled["memory_mib"] = f"the vMemory tab ({round(value)} MiB)"
+        update["unsized_reason"] = report_gaps(problems, gaps, filled)
+        fragment.servers[index] = server.model_copy(update=update)
 
 
 def _read_fallbacks(
@@ -651,6 +732,10 @@ def _read_tabs(tabs: _Tabs, fragment: Fragment, problems: ProblemCollector) -> N
         )
         return
     vinfo.read(table.rows, extras, fragment)
+    _fill_gaps(tabs, extras, vinfo, fragment, problems)
+    fragment.skip("template", vinfo.templates)
+    fragment.skip("SRM placeholder", vinfo.placeholders)
+    fragment.rows = len(fragment.servers) + vinfo.templates + vinfo.placeholders
     skipped = [
         f"{count} {what}"
         for count, what in (
