@@ -197,6 +197,8 @@ class ReportContext:
     national_services: tuple[str, ...]
     log_retention_days: int
     remote_access: tuple[tuple[str, str], ...]  # cloud label -> remote access
+    #: servers the export gave no size for: server, application, estimated/left out, why
+    unsized: tuple[tuple[str, str, str, str], ...] = ()
 
     def decision(self, code: str) -> DecisionCount:
         return next(d for d in self.decisions if d.decision == code)
@@ -444,6 +446,9 @@ def build_context(inputs: ReportInputs) -> ReportContext:
         decisions=decisions,
         apps=tuple(_app_row(plan, w) for w in workloads),
         waves=tuple(waves),
+        unsized=tuple(
+            (u.server, u.application, u.action, u.reason) for u in plan.sizing.unsized_servers
+        ),
         excluded=tuple(
             (e.application, decision_label(e.decision), e.reason)
             for e in sorted(plan.excluded, key=lambda e: (e.decision, e.application.casefold()))

@@ -50,8 +50,8 @@ MACHINE_COLUMNS = (
     "Azure VM readiness",
     "Azure readiness issues",
     "Recommended size",
-    "Monthly estimated compute cost",
-    "Monthly estimated storage cost",
+    "Compute monthly cost estimate GBP",
+    "Storage monthly cost estimate GBP",
     "Data collection issues",
 )
 DISK_COLUMNS = (

@@ -284,3 +284,19 @@ def test_plan_counts_every_server_exactly_once(shapes) -> None:  # type: ignore[
     assert len(vms) == len(set(vms)) == c.sized + c.estimated
     summary = plan_summary(plan)["sizing"]
     assert summary["sized"] + summary["estimated"] + summary["unsized"] == summary["servers"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_workbooks_through_the_loader(kind, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from forcelift.migration.inventory.load import load_inventory
+
+    loaded = load_inventory((write_workbook(kind, tmp_path / f"{kind}.xlsx"),))
+    servers = loaded.inventory.servers
+    assert len(servers) == 24 and all(s.assessment is not None for s in servers)
+    rows, totals = compare(loaded.inventory)
+    assert totals.machines == 24 and totals.theirs_currency == "GBP"
+    if kind != "performance":
+        assert all(s.utilisation is None or not s.utilisation.cpu_percent for s in servers)
+        assert totals.ours_memory_gib >= totals.onprem_memory_gib
+        for row in rows:
+            assert row.ours_vcpus >= row.cores or "below the on-premise" in row.reason
