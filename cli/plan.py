@@ -10,6 +10,10 @@ import click
 
 from forcelift.cli.options import DefaultGroup, inventory_inputs
 from forcelift.cli.output import echo_json, handle_input_errors, print_problems
+from forcelift.migration.plan.planfile import (
+    DEFAULT_WAVE_MAX_APPLICATIONS,
+    DEFAULT_WAVE_MAX_SERVERS,
+)
 
 
 def plan_options(func):  # type: ignore[no-untyped-def]
@@ -37,14 +41,73 @@ def plan_options(func):  # type: ignore[no-untyped-def]
             click.option(
                 "--wave-max-servers",
                 type=click.IntRange(1),
-                default=None,
-                help="At most this many servers per wave.",
+                default=DEFAULT_WAVE_MAX_SERVERS,
+                show_default=True,
+                help="At most this many servers per wave (docs/waves.md).",
             ),
             click.option(
                 "--wave-max-apps",
                 type=click.IntRange(1),
-                default=None,
+                default=DEFAULT_WAVE_MAX_APPLICATIONS,
+                show_default=True,
                 help="At most this many applications per wave.",
+            ),
+            click.option(
+                "--start-date",
+                type=click.DateTime(["%Y-%m-%d"]),
+                default=None,
+                metavar="DATE",
+                help="Programme start (landing-zone build); default the --as-of date.",
+            ),
+            click.option(
+                "--weeks-per-wave",
+                type=click.IntRange(1, 52),
+                default=4,
+                show_default=True,
+                help="Wave cadence: build, test and cutover of one wave.",
+            ),
+            click.option(
+                "--landing-zone-weeks",
+                type=click.IntRange(0, 104),
+                default=6,
+                show_default=True,
+                help="Weeks to build the landing zone before the pilot wave.",
+            ),
+            click.option(
+                "--freeze",
+                "freezes",
+                multiple=True,
+                metavar="START..END[:NAME]",
+                help="A change freeze no wave may touch (repeatable); 'none' drops the default "
+                "Christmas and New Year freeze.",
+            ),
+            click.option(
+                "--currency",
+                type=click.Choice(["GBP", "USD", "EUR"], case_sensitive=False),
+                default="GBP",
+                show_default=True,
+                help="Currency of every cost figure (ex-VAT).",
+            ),
+            click.option(
+                "--fx-rate",
+                type=click.FloatRange(min=0, min_open=True),
+                default=None,
+                help="CURRENCY per USD for converting USD price lists (default: the dated rate "
+                "in data/exchange-rates.yaml).",
+            ),
+            click.option(
+                "--assumptions",
+                "assumptions_file",
+                type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                default=None,
+                help="Business-case assumptions overriding the defaults (docs/cost-and-carbon.md).",
+            ),
+            click.option(
+                "--prices",
+                "price_files",
+                type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                multiple=True,
+                help="Price snapshot from `forcelift prices refresh` (repeatable, one per cloud).",
             ),
             click.option("--no-pilot", is_flag=True, help="No pilot wave of low-criticality work."),
             click.option(
@@ -165,6 +228,14 @@ def build_from_options(
     burstable=True,
     hdd_data_disks=False,
     strict=False,
+    start_date=None,
+    weeks_per_wave=4,
+    landing_zone_weeks=6,
+    freezes=(),
+    currency="GBP",
+    fx_rate=None,
+    assumptions_file=None,
+    price_files=(),
 ):
     """Read, classify and plan from CLI options (shared with `migrate`)."""
     from forcelift.migration.inventory.workloads import GroupBy
@@ -190,6 +261,16 @@ def build_from_options(
         aws_families=_families(aws_families),
         burstable=burstable,
         hdd_data_disks=hdd_data_disks,
+        **_money_and_calendar(
+            start_date,
+            weeks_per_wave,
+            landing_zone_weeks,
+            freezes,
+            currency,
+            fx_rate,
+            assumptions_file,
+            price_files,
+        ),
     )
     inputs = Inputs(
         paths=tuple(paths),
@@ -203,6 +284,34 @@ def build_from_options(
     if on_stage is None:
         return make_plan(inputs, options)
     return make_plan(inputs, options, on_stage=on_stage)
+
+
+def _money_and_calendar(  # type: ignore[no-untyped-def]
+    start_date, weeks_per_wave, landing_zone_weeks, freezes, currency, fx_rate, assumptions, prices
+) -> dict[str, object]:
+    """PlanOptions fields for currency, business case and wave calendar (docs/waves.md)."""
+    from forcelift.migration.plan.planfile import DEFAULT_FREEZES
+    from forcelift.migration.plan.schedule import parse_freeze
+
+    chosen = list(DEFAULT_FREEZES)
+    for text in freezes:
+        if text.strip().lower() == "none":
+            chosen = [f for f in chosen if f not in DEFAULT_FREEZES]
+            continue
+        try:
+            chosen.append(parse_freeze(text))
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--freeze") from None
+    return {
+        "start_date": start_date.date() if start_date else None,
+        "weeks_per_wave": weeks_per_wave,
+        "landing_zone_weeks": landing_zone_weeks,
+        "freezes": tuple(chosen),
+        "currency": currency.upper(),
+        "fx_rate": fx_rate,
+        "assumptions": assumptions.as_posix() if assumptions else "",
+        "price_files": tuple(p.as_posix() for p in prices),
+    }
 
 
 def _families(text: str | None) -> tuple[str, ...] | None:

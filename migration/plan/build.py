@@ -29,6 +29,7 @@ from forcelift.migration.plan.assessed import assessment_plan
 from forcelift.migration.plan.batch import paused_collection
 from forcelift.migration.plan.clouds import DEFAULT_REGION, Cloud
 from forcelift.migration.plan.footprint import FOOTPRINTS, workload_resources
+from forcelift.migration.plan.money import Money, cloud_money, plan_money
 from forcelift.migration.plan.planfile import (
     CloudPlan,
     CloudWavePlan,
@@ -107,6 +108,8 @@ def _workload_decisions(
     apps = {a.name: a for a in inventory.applications}
     wave_of = plan.wave_of()
     group_of = {app: g.id for g in plan.move_groups for app in g.applications}
+    reason_of = {w.application: "; ".join(w.reasons) for v in plan.waves for w in v.workloads}
+    reason_of.update((e.application, e.reason) for e in plan.excluded)
     out = []
     for c in sorted(result.classifications, key=lambda c: c.application):
         app = apps[c.application]
@@ -137,6 +140,7 @@ def _workload_decisions(
                 servers=tuple(s.name for s in owned.servers.get(c.application, ())),
                 wave=wave_of.get(c.application),
                 move_group=group_of.get(c.application, ""),
+                wave_reason=reason_of.get(c.application, ""),
             )
         )
     return tuple(out)
@@ -349,10 +353,11 @@ def _cloud_plan(
     apps: Mapping[str, Application],
     coefficients: carbon.CarbonCoefficients,
     resolution: Resolution,
+    money: Money,
 ) -> CloudPlan:
     opts = req.options
     region = DEFAULT_REGION[cloud]
-    snapshot = prices.load_prices(cloud, region)
+    snapshot = prices.snapshot_for(cloud, region, opts.price_files)
     sizer = sizing.Sizer(cloud, snapshot, sizing_config(opts))
     planned = {s.name.lower(): s for ss in owned.servers.values() for s in ss}
     pricer = cost.Pricer(
@@ -360,6 +365,8 @@ def _cloud_plan(
         cost.CostConfig(
             hybrid_benefit_windows=opts.hybrid_benefit_windows,
             hybrid_benefit_sql=opts.hybrid_benefit_sql,
+            currency=money.conversion.currency,
+            exchange_rate=money.factor(snapshot),
         ),
     )
     wave_of = plan.wave_of()
@@ -525,13 +532,9 @@ def _cloud_plan(
         waves=tuple(cloud_waves),
         workloads=tuple(placed),
         stacks=tuple(stacks),
-        cost=cost.cost_summary(list(costs.values()), wave_of),
+        cost=cost.cost_summary(list(costs.values()), wave_of, money.conversion.currency),
         carbon=carbon.carbon_summary(footprints, wave_of),
-        price_snapshot=(
-            f"{snapshot.snapshot.region} list prices in {snapshot.snapshot.currency}, "
-            f"taken {snapshot.snapshot.taken} ({snapshot.snapshot.method}) from "
-            f"{snapshot.snapshot.source}"
-        ),
+        **cloud_money(money, cloud, snapshot, costs),
     )
 
 
@@ -557,9 +560,21 @@ def build_plan(req: PlanRequest) -> Plan:
         resolution, sized_owned = _resolve(inventory, owned)
         coefficients = carbon.carbon_coefficients(None)
         assumptions = onprem_cost.onprem_assumptions(None)
+        money = plan_money(
+            req, plan, sized_owned, decisions, assumptions, coefficients, resolution
+        )
         clouds = tuple(
             _cloud_plan(
-                Cloud(c), req, slug, plan, sized_owned, decisions, apps, coefficients, resolution
+                Cloud(c),
+                req,
+                slug,
+                plan,
+                sized_owned,
+                decisions,
+                apps,
+                coefficients,
+                resolution,
+                money,
             )
             for c in opts.clouds
         )
@@ -570,7 +585,9 @@ def build_plan(req: PlanRequest) -> Plan:
         ]
         servers = [s for s in servers if s.sized]
         onprem = OnPremSummary(
-            cost=onprem_cost.onprem_cost(servers, assumptions, coefficients),
+            cost=onprem_cost.onprem_cost(
+                servers, assumptions, coefficients, exchange_rate=money.conversion.rate
+            ),
             carbon=carbon.onprem_footprint(servers, coefficients),
             servers=len(inventory.servers),
             cores=sum(s.cores or 0 for s in servers),
@@ -589,6 +606,8 @@ def build_plan(req: PlanRequest) -> Plan:
                 applications=tuple(x.application for x in w.workloads),
                 server_count=w.server_count,
                 reasons=w.reasons,
+                start=money.dates[w.number][0],
+                end=money.dates[w.number][1],
             )
             for w in plan.waves
         ),
@@ -598,6 +617,8 @@ def build_plan(req: PlanRequest) -> Plan:
         waivers=req.waivers,
         notes=plan.notes,
         sizing=resolution.counts,
+        pricing=money.pricing,
+        schedule=money.schedule,
     )
 
 

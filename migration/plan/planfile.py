@@ -14,10 +14,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from forcelift.migration.plan.business_case import BusinessCase
 from forcelift.migration.plan.carbon import CarbonSummary, Footprint
 from forcelift.migration.plan.cost import CostSummary, Rates
 from forcelift.migration.plan.network import Subnet
 from forcelift.migration.plan.onprem_cost import OnPremCost
+from forcelift.migration.plan.schedule import Freeze, Schedule
 
 PLAN_SCHEMA_VERSION = "1.0"
 
@@ -34,12 +36,24 @@ class ForceInfo(_Model):
     slug: str = Field(pattern=r"^[a-z][a-z0-9-]{1,23}$")
 
 
+DEFAULT_WAVE_MAX_SERVERS = 40
+DEFAULT_WAVE_MAX_APPLICATIONS = 8
+DEFAULT_FREEZES = (
+    Freeze(
+        name="Christmas and New Year change freeze",
+        start=dt.date(2026, 12, 14),
+        end=dt.date(2027, 1, 4),
+        annual=True,
+    ),
+)
+
+
 class PlanOptions(_Model):
     """The options the plan was made with (recorded so a re-run reproduces it)."""
 
     clouds: tuple[Cloud, ...]
-    wave_max_servers: int | None = None
-    wave_max_applications: int | None = None
+    wave_max_servers: int | None = DEFAULT_WAVE_MAX_SERVERS  # docs/waves.md says why
+    wave_max_applications: int | None = DEFAULT_WAVE_MAX_APPLICATIONS
     pilot: bool = True
     critical_late: bool = True
     supernet: str = "10.100.0.0/14"
@@ -56,6 +70,15 @@ class PlanOptions(_Model):
     aws_families: tuple[str, ...] | None = None
     burstable: bool = True
     hdd_data_disks: bool = False
+    #: money and calendar (docs/cost-and-carbon.md, docs/waves.md)
+    currency: Literal["GBP", "USD", "EUR"] = "GBP"
+    fx_rate: float | None = None  # plan currency per USD; None: data/exchange-rates.yaml
+    assumptions: str = ""  # business-case assumptions file ("" = the shipped defaults)
+    price_files: tuple[str, ...] = ()  # price snapshots replacing the shipped ones
+    start_date: dt.date | None = None  # programme start; None = the plan's as_of date
+    landing_zone_weeks: int = 6
+    weeks_per_wave: int = 4
+    freezes: tuple[Freeze, ...] = DEFAULT_FREEZES
 
 
 class WorkloadDecision(_Model):
@@ -80,6 +103,7 @@ class WorkloadDecision(_Model):
     servers: tuple[str, ...] = ()
     wave: int | None = None
     move_group: str = ""
+    wave_reason: str = ""  # why the application is in its wave
 
 
 class WavePlanEntry(_Model):
@@ -88,6 +112,8 @@ class WavePlanEntry(_Model):
     applications: tuple[str, ...]
     server_count: int
     reasons: tuple[str, ...]
+    start: dt.date | None = None
+    end: dt.date | None = None  # cutover done
 
 
 class Exclusion(_Model):
@@ -246,6 +272,31 @@ class CloudWavePlan(_Model):
     stacks: tuple[str, ...]
 
 
+class PriceSource(_Model):
+    """Where one price table's figures come from (the report lists them)."""
+
+    table: str
+    unit: str
+    source: str
+    taken: dt.date
+    method: str
+    confidence: str = "list"
+
+
+class Pricing(_Model):
+    """The plan's money: currency, how USD lists were converted, and VAT."""
+
+    currency: str
+    conversion: str  # e.g. "converted from USD at 0.8202 GBP/USD, rate of 2023-03-31, source …"
+    rate: float  # plan currency per USD
+    rate_date: dt.date | None = None
+    rate_source: str = ""
+    vat_included: bool = False
+    vat_rate: float = 0.2
+    vat_note: str = ""
+    onprem_source: str = ""
+
+
 class CloudPlan(_Model):
     cloud: Cloud
     region: str
@@ -257,6 +308,8 @@ class CloudPlan(_Model):
     cost: CostSummary
     carbon: CarbonSummary
     price_snapshot: str
+    price_sources: tuple[PriceSource, ...] = ()
+    business_case: BusinessCase | None = None
 
 
 class OnPremSummary(_Model):
@@ -310,6 +363,8 @@ class Plan(_Model):
     waivers: tuple[WaiverPlan, ...] = ()
     notes: tuple[str, ...] = ()
     sizing: SizingCounts = SizingCounts()
+    pricing: Pricing | None = None
+    schedule: Schedule | None = None
 
     def cloud(self, name: str) -> CloudPlan:
         return next(c for c in self.clouds if c.cloud == name)

@@ -287,3 +287,21 @@ def refresh_aws_snapshot(
             }
         )
     return base.model_copy(update={"tables": tables})
+
+
+def snapshot_for(cloud: Cloud, region: str, files: Iterable[str]) -> PriceSnapshot:
+    """The user's snapshot for this cloud among `files` (by provider), else the shipped one."""
+    for name in files:
+        path = Path(name)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise InputError(
+                f"cannot read price snapshot: {exc}", Location(file=str(path))
+            ) from None
+        provider = (
+            (data or {}).get("snapshot", {}).get("provider") if isinstance(data, dict) else None
+        )
+        if provider == cloud.value:
+            return load_prices(cloud, region, path)
+    return load_prices(cloud, region)

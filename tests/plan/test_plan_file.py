@@ -89,7 +89,7 @@ def test_show_and_diff(tmp_path: Path) -> None:
         (["--supernet", "10.100.0.0/33"], "supernet"),
         (["--supernet", "10.100.0.0/28"], "supernet"),
         (["--reserve", "10.100.0.0/14", "--reserve", "10.101.0.0/16"], "overlap"),
-        (["--wave-max-servers", "5"], "cannot fit one wave"),
+        (["--freeze", "2027-02-01..2027-01-01"], "ends before it starts"),
         (["--cloud", "gcp"], "Invalid value for '--cloud'"),
     ],
 )
