@@ -22,11 +22,12 @@ class Cloud(StrEnum):
 
 FACTS: dict[Cloud, CloudFacts] = {Cloud.AZURE: azure.FACTS, Cloud.AWS: aws.FACTS}
 
-# Views of FACTS the callers use most (keys are Cloud members; plain "azure"/"aws" work too).
-ALLOWED_REGIONS: dict[Cloud, tuple[str, ...]] = {c: f.regions for c, f in FACTS.items()}
-DEFAULT_REGION: dict[Cloud, str] = {c: f.default_region for c, f in FACTS.items()}
-PROVIDER_CONFIG_KEY: dict[Cloud, str] = {c: f.provider_config_key for c, f in FACTS.items()}
-DISK_TYPES: dict[Cloud, frozenset[str]] = {c: f.disk_types for c, f in FACTS.items()}
+# Views of FACTS the callers use most. Keys are Cloud members, typed as str so the plan file's
+# plain "azure" / "aws" strings index them too (a StrEnum member hashes as its value).
+ALLOWED_REGIONS: dict[str, tuple[str, ...]] = {c: f.regions for c, f in FACTS.items()}
+DEFAULT_REGION: dict[str, str] = {c: f.default_region for c, f in FACTS.items()}
+PROVIDER_CONFIG_KEY: dict[str, str] = {c: f.provider_config_key for c, f in FACTS.items()}
+DISK_TYPES: dict[str, frozenset[str]] = {c: f.disk_types for c, f in FACTS.items()}
 AWS_ZONES: dict[str, tuple[str, ...]] = dict(aws.FACTS.zones)
 
 __all__ = [
