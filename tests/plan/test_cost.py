@@ -27,7 +27,13 @@ from forcelift.migration.plan.cost import (
     workload_cost,
 )
 from forcelift.migration.plan.prices import PriceSnapshot
-from forcelift.migration.plan.sizing import PaasKind, Sizer, assign_servers, size_paas
+from forcelift.migration.plan.sizing import (
+    PaasKind,
+    Sizer,
+    SizingConfig,
+    assign_servers,
+    size_paas,
+)
 from forcelift.migration.plan.waves import plan_waves
 
 from .conftest import check_golden
@@ -40,7 +46,8 @@ def _windows_dc(azure_prices: PriceSnapshot, config: CostConfig | None = None) -
     server = Server(
         name="DC01", os=WINDOWS, cores=2, memory_mib=8192, disks=(Disk(provisioned_gib=127),)
     )
-    target = Sizer(Cloud.AZURE, azure_prices).workload("Identity", [server], "IAAS")
+    intel = SizingConfig(azure_families=("Dsv5", "Esv5", "Fsv2", "Bs"))  # the list-price sizes
+    target = Sizer(Cloud.AZURE, azure_prices, intel).workload("Identity", [server], "IAAS")
     return workload_cost(target, azure_prices, config)
 
 
