@@ -93,6 +93,12 @@ def is_missing(value: Cell) -> bool:
     return type(value) is float and value != value
 
 
+def value_text(value: Cell) -> str:
+    """Text of a column where sentinels mean "no value" (ids, sizes as written). Columns read
+    with plain :func:`text` keep every word as written (a folder may well be called `-`)."""
+    return text(value)
+
+
 def parse_cell(value: Cell, parse: Callable[[Cell], T]) -> T | None:
     """The shared cell parser: None for a missing value (see :func:`is_missing`), else
     `parse(value)`, which raises :class:`ValueError` for an unreadable one."""

@@ -77,8 +77,13 @@ def test_conflicting_rows_of_one_application_are_errors(write) -> None:
 
 def test_every_bad_cell_is_reported_with_row_and_column(write) -> None:
     servers = "name,cores,memory_mib\na,two,4096\nb,2,lots\n,2,4096\n"
+    path = write("servers.csv", servers)
     with pytest.raises(InputError) as err:
-        load_inventory([write("servers.csv", servers)])
+        load_inventory([path])
+    # a row without a name stays an error; unreadable sizes are warnings unless --strict
+    assert [(p.location.row, p.location.column) for p in err.value.problems] == [(4, "name")]
+    with pytest.raises(InputError) as err:
+        load_inventory([path], strict=True)
     problems = err.value.problems
     assert [(p.location.row, p.location.column) for p in problems] == [
         (2, "cores"),

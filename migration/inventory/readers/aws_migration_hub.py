@@ -22,6 +22,7 @@ from forcelift.migration.inventory.normalise import (
     parse_size_mib,
     split_list,
     text,
+    value_text,
 )
 from forcelift.migration.inventory.readers.azure_migrate_csv import (
     ApplicationGroups,
@@ -145,7 +146,7 @@ COLUMNS = (
     Column(OS_VERSION, (OS_VERSION,)),
     Column(RAM_TOTAL, (RAM_TOTAL,), parse_memory_mib, size="memory_mib"),
     Column(SMBIOS_ID, (SMBIOS_ID, "SMBIOS ID", "SMBIOS UUID", "BIOS UUID")),
-    Column(RECOMMENDED, RECOMMENDED_ALIASES),
+    Column(RECOMMENDED, RECOMMENDED_ALIASES, value_text),
     Column(RAM_USED_AVG, (RAM_USED_AVG,), optional(_used_mib)),
     Column(RAM_USED_MAX, (RAM_USED_MAX,), optional(_used_mib)),
     Column(CPU_AVG, (CPU_AVG,), optional(parse_pct)),

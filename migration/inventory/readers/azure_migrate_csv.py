@@ -34,6 +34,7 @@ from forcelift.migration.inventory.normalise import (
     parse_size_mib,
     split_list,
     text,
+    value_text,
 )
 from forcelift.migration.inventory.pydantic_errors import format_loc
 from forcelift.migration.inventory.readers.base import Fragment, ReaderSpec, Source
@@ -272,8 +273,8 @@ STATIC_COLUMNS = (
         parse_memory_mib,
         size="memory_mib",
     ),
-    Column("identity", IDENTITY_ALIASES),
-    Column("site", SITE_ALIASES),
+    Column("identity", IDENTITY_ALIASES, value_text),
+    Column("site", SITE_ALIASES, value_text),
     Column(OS_NAME, _OS_ALIASES),  # mandatory, but a blank cell only warns: see read()
     Column(OS_VERSION, (OS_VERSION,)),
     Column(OS_ARCH, (OS_ARCH,)),

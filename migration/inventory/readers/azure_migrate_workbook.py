@@ -38,6 +38,7 @@ from forcelift.migration.inventory.normalise import (
     parse_size_gib,
     split_list,
     text,
+    value_text,
 )
 from forcelift.migration.inventory.readers.azure_migrate_csv import (
     IDENTITY_ALIASES,
@@ -153,8 +154,8 @@ DISCOVERY_COLUMNS = (
     Column(IPS, (IPS, "IP Address"), parse_addresses),
     Column(BOOT, (BOOT, "Firmware type")),
     Column(POWER, (POWER, "Power Status", "Power State", "Powerstate")),
-    Column(IDENTITY, IDENTITY_ALIASES),
-    Column(SITE, SITE_ALIASES),
+    Column(IDENTITY, IDENTITY_ALIASES, value_text),
+    Column(SITE, SITE_ALIASES, value_text),
 )
 
 ASSESSMENT_COLUMNS = (
@@ -174,8 +175,8 @@ ASSESSMENT_COLUMNS = (
         optional(lambda value: parse_size_gib(value)),
     ),
     Column(IPS, ("IP address", IPS), parse_addresses),
-    Column(IDENTITY, IDENTITY_ALIASES),
-    Column(SITE, SITE_ALIASES),
+    Column(IDENTITY, IDENTITY_ALIASES, value_text),
+    Column(SITE, SITE_ALIASES, value_text),
     # the tool's own answer, kept as Server.assessment; readiness words are real values here
     Column(READINESS, (READINESS, "Azure readiness", "Readiness", "Azure VM Readiness",
                        "Suitability"), literal=True),
@@ -184,7 +185,7 @@ ASSESSMENT_COLUMNS = (
                               "Azure VM readiness issues"), _issues, literal=True),
     Column(DATA_ISSUES, (DATA_ISSUES, "Data collection issue"), _issues, literal=True),
     Column(RECOMMENDED_SIZE, (RECOMMENDED_SIZE, "Azure VM size", "Recommended VM size",
-                              "Recommended VM Size", "Azure VM Size (recommended)")),
+                              "Recommended VM Size", "Azure VM Size (recommended)"), value_text),
     Column(SIZING_CRITERION, (SIZING_CRITERION, "Sizing criteria")),
     Column(DISK_NAMES, (DISK_NAMES, "Disk Names"), _issues),
     Column(DISK_SKUS, (DISK_SKUS, "Recommended Disk SKUs", "Recommended disk SKU"), _issues),
@@ -193,10 +194,11 @@ ASSESSMENT_COLUMNS = (
 DISK_COLUMNS = (
     Column(MACHINE, _MACHINE_ALIASES, required=True),
     Column("Disk name", ("Disk name", "Disk", "Disk ID")),
-    Column("Recommended disk type", ("Recommended disk type", "Disk type")),
+    Column("Recommended disk type", ("Recommended disk type", "Disk type"), value_text),
     Column(
         "Recommended disk size SKU",
         ("Recommended disk size SKU", "Recommended disk SKU", "Recommended disk size"),
+        value_text,
     ),
     Column(
         "Source disk size",
@@ -214,7 +216,7 @@ DISK_COLUMNS = (
         ("Target disk size(GB)", "Target disk size (GB)", "Target disk size"),
         optional(lambda value: parse_size_gib(value)),
     ),
-    Column(IDENTITY, IDENTITY_ALIASES),
+    Column(IDENTITY, IDENTITY_ALIASES, value_text),
 )
 
 SOFTWARE_MACHINE = Column("MachineName", _MACHINE_ALIASES, required=True)

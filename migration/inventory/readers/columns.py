@@ -22,8 +22,9 @@ class Column:
 
     `required`: the row's identity (blank is an error). `size` (a model field, "cores" or
     "memory_mib"): needed for sizing; a blank, sentinel or unreadable cell leaves the server
-    unsized with a warning (see gaps.py). `literal`: sentinel words are real values here
-    (a Readiness column's `Not ready`), only blank cells are missing.
+    unsized with a warning (see gaps.py). Sentinels (normalise.SENTINELS) are "no value" in
+    typed columns; `literal` columns, and free text read with plain `text`, keep them as
+    written (a Readiness column's `Not ready`, a folder named `-`).
     """
 
     field: str
@@ -88,7 +89,7 @@ class ColumnMap:
         gaps: list[Gap] = []
         for column, index in self.resolved:
             cell = cells[index] if index < width else None
-            if is_blank(cell) if column.literal else is_missing(cell):
+            if is_blank(cell) if column.literal or column.parse is text else is_missing(cell):
                 if column.required:
                     shown = text(cell)
                     self.problems.error(

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from forcelift.migration.errors import Location, ProblemCollector
+from forcelift.migration.inventory.gaps import report_gaps, zero_utilisation
 from forcelift.migration.inventory.model import (
     Application,
     Dependency,
@@ -37,6 +38,7 @@ from forcelift.migration.inventory.normalise import (
     parse_size_gib,
     parse_size_mib,
     split_list,
+    value_text,
 )
 from forcelift.migration.inventory.pydantic_errors import format_loc
 from forcelift.migration.inventory.readers.base import Fragment, ReaderSpec, Source
@@ -110,16 +112,25 @@ SERVER_COLUMNS = (
     Column("os_family", ("os family",)),
     Column("os_name", ("os", "operating system")),
     Column("os_version", ("os version",)),
-    Column("cores", ("cpus", "vcpus", "cpu"), parse_int, required=True),
+    Column("cores", ("cpus", "vcpus", "cpu"), parse_int, size="cores"),
     Column(
-        "memory_mib", ("memory mib", "memory mb", "memory", "ram mb", "memory (mb)"), _memory_mib
+        "memory_mib",
+        ("memory mib", "memory mb", "memory", "ram mb", "memory (mb)"),
+        _memory_mib,
+        size="memory_mib",
     ),
-    Column("memory_gib", ("memory gb", "ram gb", "memory (gb)"), _memory_gib),
+    Column("memory_gib", ("memory gb", "ram gb", "memory (gb)"), _memory_gib, size="memory_mib"),
+    Column(
+        "identity",
+        ("id", "uuid", "vm uuid", "machine id", "bios uuid", "instance uuid"),
+        value_text,
+    ),
+    Column("site", ("vcenter", "vcenter server", "appliance"), value_text),
     Column("disks", ("disk gib", "disks gib"), parse_disks),
     Column("power_state", ("power state", "powerstate", "state"), parse_power_state),
     Column("host", ()),
     Column("cluster", ()),
-    Column("datacentre", ("datacenter", "data centre", "site")),
+    Column("datacentre", ("datacenter", "data centre")),
     Column("folder", ()),
     Column("annotation", ("notes",)),
     Column("cpu_percent", ("cpu utilisation", "cpu utilization", "cpu %"), parse_percent),
@@ -229,7 +240,10 @@ def _server(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_servers(table: Table, fragment: Fragment, problems: ProblemCollector) -> None:
-    columns = ColumnMap(table, SERVER_COLUMNS, problems)
+    columns = ColumnMap(table, SERVER_COLUMNS, problems, report_gaps=False, size_headers=False)
+    if columns.ok and not columns.present("cores"):
+        problems.error("required column 'cores' not found", table.location(row=table.header_row))
+        return
     if columns.ok and not (columns.present("memory_mib") or columns.present("memory_gib")):
         problems.error(
             "required column 'memory_mib' (or 'memory_gib') not found",
@@ -238,13 +252,30 @@ def read_servers(table: Table, fragment: Fragment, problems: ProblemCollector) -
         return
     if not columns.ok:
         return
+    rows = 0
     for row, cells in table.rows:
+        rows += 1
         values = columns.extract(row, cells)
         if values is None:
             continue
-        server = _build(Server, _server(values), table, row, problems)
+        # memory may be given in either column: only a row with neither is unsized
+        has_memory = "memory_mib" in values or "memory_gib" in values
+        gaps = [g for g in columns.gaps if g.field == "cores"]
+        memory_gaps = [] if has_memory else [g for g in columns.gaps if g.field == "memory_mib"]
+        gaps += memory_gaps[:1]
+        values["unsized_reason"] = report_gaps(problems, gaps) if gaps else ""
+        values = _server(values)
+        where = table.location(row=row)
+        util = values.get("utilisation")
+        if util is not None and zero_utilisation(
+            util.cpu_percent, util.memory_percent, where, problems
+        ):
+            rest = util.model_copy(update={"cpu_percent": None, "memory_percent": None})
+            values["utilisation"] = rest if rest != Utilisation() else None
+        server = _build(Server, values, table, row, problems)
         if server is not None:
-            fragment.add_server(server, table.location(row=row))
+            fragment.add_server(server, where)
+    fragment.rows = rows
 
 
 _APP_SCALARS = (
