@@ -15,44 +15,93 @@ def prices() -> None:
 
 
 @prices.command("refresh")
-@click.option("--aws", "aws", is_flag=True, help="Refresh the AWS eu-west-2 snapshot.")
+@click.option("--aws", "aws", is_flag=True, help="Refresh the AWS eu-west-2 snapshot (USD).")
 @click.option(
     "--azure",
     "azure",
     is_flag=True,
-    help="Explain how to refresh the Azure snapshot (Azure Retail Prices API).",
+    help="Refresh the Azure snapshot from the Azure Retail Prices API, in --currency.",
 )
+@click.option(
+    "--region",
+    type=click.Choice(["uksouth", "ukwest"]),
+    default="uksouth",
+    show_default=True,
+    help="Azure region to price (--azure).",
+)
+@click.option(
+    "--currency",
+    type=click.Choice(["GBP", "USD", "EUR"], case_sensitive=False),
+    default="GBP",
+    show_default=True,
+    help="Currency the Azure prices are asked for (--azure).",
+)
+@click.option(
+    "--fx-rate",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="CURRENCY per USD for the tables the API does not serve (default: the recorded rate).",
+)
+@click.option("--endpoint", default=None, hidden=True, help="Retail Prices API URL (tests).")
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),
-    default=Path("prices-aws-eu-west-2.yaml"),
-    show_default=True,
-    help="Snapshot file to write.",
+    default=None,
+    help="Snapshot file to write [default: prices-<cloud>-<region>.yaml].",
 )
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @handle_input_errors
-def refresh(aws: bool, azure: bool, output: Path, force: bool) -> None:
-    """Refresh the AWS price snapshot through the AWS Price List API (boto3 `pricing`).
+def refresh(
+    aws: bool,
+    azure: bool,
+    region: str,
+    currency: str,
+    fx_rate: float | None,
+    endpoint: str | None,
+    output: Path | None,
+    force: bool,
+) -> None:
+    """Refresh a price snapshot from the provider's price API.
 
-    Needs AWS credentials that may call pricing:GetProducts. Plans use the shipped snapshot
-    unless given the refreshed file.
+    --azure asks the public Azure Retail Prices API (no credentials) for GBP prices in UK
+    South; tables it does not serve are converted from the shipped USD snapshot at the
+    recorded rate, and each table says which. --aws uses the AWS Price List API (boto3
+    `pricing`, needs pricing:GetProducts); AWS lists USD only. Plans use the shipped
+    snapshots unless given the refreshed file with `forcelift plan --prices FILE`.
 
-    Example:
+    Examples:
+
+        forcelift prices refresh --azure -o prices-azure-gbp.yaml
+
+        forcelift plan inventories/exampleshire --prices prices-azure-gbp.yaml -o plan.yaml
 
         forcelift prices refresh --aws -o prices-aws.yaml
     """
-    from forcelift.migration.plan import prices as price_data
-
-    if azure or not aws:
-        click.echo(price_data.AZURE_RETAIL_PRICES_HELP)
-        if not aws:
-            return
-    ensure_writable(output)  # before the Price List API calls
+    if aws == azure:
+        raise click.UsageError("choose one of --azure or --aws")
     from forcelift.migration.inventory.writer import write_atomic
+    from forcelift.migration.plan import prices as price_data
     from forcelift.migration.plan.clouds import Cloud
 
-    base = price_data.load_prices(Cloud.AWS, "eu-west-2")
-    snapshot = price_data.refresh_aws_snapshot(base)
-    write_atomic(output, price_data.snapshot_to_yaml(snapshot), force=force)
-    click.echo(f"wrote {output}")
+    if azure:
+        target = output or Path(f"prices-azure-{region}.yaml")
+        ensure_writable(target)  # before the API calls
+        from forcelift.migration.plan import azure_prices
+        from forcelift.migration.plan.currency import conversion
+
+        base = price_data.load_prices(Cloud.AZURE, "uksouth")
+        snapshot = azure_prices.refresh_azure_snapshot(
+            base,
+            currency=currency.upper(),
+            region=region,
+            endpoint=endpoint or azure_prices.AZURE_RETAIL_PRICES_URL,
+            conv=conversion(currency, fx_rate),
+        )
+    else:
+        target = output or Path("prices-aws-eu-west-2.yaml")
+        ensure_writable(target)  # before the Price List API calls
+        base = price_data.load_prices(Cloud.AWS, "eu-west-2")
+        snapshot = price_data.refresh_aws_snapshot(base)
+    write_atomic(target, price_data.snapshot_to_yaml(snapshot), force=force)
+    click.echo(f"wrote {target}")
