@@ -26,6 +26,10 @@ from forcelift.migration.errors import InputError, Problem
 CATALOGUE_SCHEMA_VERSION = "1.0"
 _ID = r"^[a-z0-9][a-z0-9-]*[a-z0-9]$"
 _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
+# The version install lists write right after the product's name, up to three words later:
+# "Apache Tomcat 6.0", "MySQL Server 5.1", "PHP-FPM 7.4", "JBoss Enterprise Application
+# Platform 7.4". "(64-bit)" and other bracketed words end the search.
+_VERSION_AFTER = re.compile(r"[\s\-]*(?:[a-z][\w\-]*\s+){0,3}v?(\d+(?:\.\d+)*)\b")
 
 
 class _Model(BaseModel):
@@ -85,6 +89,12 @@ class Category(StrEnum):
     PRINT = "print"
     VIRTUALISATION = "virtualisation"
     CRM = "crm"
+    CONTAINER_PLATFORM = "container-platform"
+    CONTENT_MANAGEMENT = "content-management"  # CMSs and wikis: WordPress, Drupal, MediaWiki
+    FILE_TRANSFER = "file-transfer"
+    MESSAGING = "messaging"  # queues, brokers and event streams
+    SEARCH = "search"
+    CACHE = "cache"
     OTHER = "other"
 
 
@@ -222,10 +232,11 @@ class Catalogue:
         except KeyError:
             pass
         text = " ".join(f"{vendor} {product}".split()).lower()
+        year = ""
         if not version:  # "SQL Server 2005": the release year in the name is the version
-            year = _YEAR.search(product)
-            version = year.group(1) if year else ""
-        found = self._match_text(text, version)
+            found_year = _YEAR.search(product)
+            year = found_year.group(1) if found_year else ""
+        found = self._match_text(text, version, year)
         self._cache[key] = found
         return found
 
@@ -238,7 +249,9 @@ class Catalogue:
         """Match free text (an application's name) against the catalogue, ignoring versions."""
         return self.match("", text)
 
-    def _match_text(self, text: str, version: str) -> CatalogueEntry | None:
+    def _match_text(self, text: str, version: str, year: str = "") -> CatalogueEntry | None:
+        """`version` as recorded; without one, the number written after the matched name (or
+        a release year in it) limits entries that carry a version range."""
         if not text or not self._any.search(text):
             return None
         if self._ignore is not None and self._ignore.search(text):
@@ -249,7 +262,11 @@ class Catalogue:
             if not found:
                 continue
             entry = self.entries[index]
-            if version and not entry.version_range.contains(version):
+            seen = version
+            if not seen and entry.versions != "*":
+                after = _VERSION_AFTER.match(text, found.end())
+                seen = year or (after.group(1) if after else "")
+            if seen and not entry.version_range.contains(seen):
                 continue
             score = (-(found.end() - found.start()), index)
             if best is None or score < best:

@@ -126,6 +126,10 @@ class Context(NamedTuple):
     # see every application's first-pass decision (or override); first-pass rules must not look.
     decisions: Mapping[str, Decision] = _EMPTY
     database_apps: AbstractSet[str] = frozenset()
+    # Applications whose own facts keep them on-premise (an OS neither cloud runs, hardware
+    # ties, a product that stays with the sites): known before the first pass, so first-pass
+    # rules may look, e.g. for a monitoring tool watching them.
+    on_premise_apps: AbstractSet[str] = frozenset()
 
     @property
     def decision(self) -> Decision | None:
@@ -153,6 +157,13 @@ class Context(NamedTuple):
     def decision_of(self, name: str) -> Decision | None:
         return self.decisions.get(name.lower())
 
+    @property
+    def installed(self) -> str:
+        """Lower-case names of the software on its servers, one per line (built when asked)."""
+        return "\n".join(
+            f"{sw.vendor} {sw.product}".strip().lower() for s in self.servers for sw in s.software
+        )
+
 
 def _rank(match: ProductMatch, position: int) -> tuple[int, int, int]:
     source = (
@@ -174,6 +185,7 @@ class ContextBuilder:
         self.force = inventory.force.strip().lower()
         self.decisions: dict[str, Decision] = {}
         self.database_apps: set[str] = set()
+        self.on_premise_apps: set[str] = set()
         self.exact = {s.name.lower(): s for s in inventory.servers}
         self._by_key: dict[str, Server] | None = None  # short names, built only if needed
         self.inventory = inventory
@@ -188,6 +200,7 @@ class ContextBuilder:
         self._server_matches: dict[str, tuple[ProductMatch, ...]] = {}
         self.contexts = [self._build(app) for app in inventory.applications]
         self.database_apps.update(c.key for c in self.contexts if _is_database(c))
+        self.on_premise_apps.update(c.key for c in self.contexts if _stays_on_premise(c))
 
     def _server(self, name: str) -> Server | None:
         found = self.exact.get(name.lower())
@@ -273,6 +286,7 @@ class ContextBuilder:
             externals=externals,
             decisions=self.decisions,
             database_apps=self.database_apps,
+            on_premise_apps=self.on_premise_apps,
         )
 
     def _is_own(self, product: SoftwareProduct) -> bool:
@@ -309,3 +323,15 @@ def _is_database(ctx: Context) -> bool:
     if ctx.matches and all(m.entry.category is Category.DATABASE for m in ctx.matches):
         return True
     return bool(_DATABASE_WORDS.search(f"{ctx.app.name} {ctx.app.category}"))
+
+
+_STUCK_OS = (OsFamily.UNIX, OsFamily.MAINFRAME, OsFamily.APPLIANCE)
+
+
+def _stays_on_premise(ctx: Context) -> bool:
+    """Facts alone keep it on-premise: an OS neither cloud runs, or tied to site equipment."""
+    if any(s.os.family in _STUCK_OS and "bsd" not in s.os.name.lower() for s in ctx.servers):
+        return True
+    return any(m.entry.hardware is not None for m in ctx.matches) or (
+        ctx.primary is not None and ctx.primary.entry.preferred is Decision.RETAIN
+    )

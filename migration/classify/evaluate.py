@@ -33,6 +33,10 @@ class LabelledCase:
     why: str
     inventory: Inventory | None  # None: the application is in the inventory given alongside
     line: int | None = None
+    also_accept: frozenset[Decision] = frozenset()  # other decisions an architect would sign off
+
+    def accepts(self, decision: Decision) -> bool:
+        return decision is self.expected or decision in self.also_accept
 
 
 @dataclass
@@ -41,23 +45,48 @@ class Disagreement:
     got: Decision
     reasons: tuple[str, ...]
 
+    @property
+    def accepted(self) -> bool:
+        """Not the best answer, but one the labeller would also sign off."""
+        return self.case.accepts(self.got)
+
 
 @dataclass
 class EvaluationReport:
+    """Strict agreement (the `expected` decision) and accepting agreement (`also_accept` too).
+
+    `disagreements` lists every case whose decision is not `expected`, accepted ones included
+    (marked), so a reader sees where the classifier took the second-best answer.
+    """
+
     total: int
     agreed: int
     matrix: dict[Decision, dict[Decision, int]]
     disagreements: list[Disagreement] = field(default_factory=list)
+    accepted: int = 0  # agreed, plus cases whose decision is in their `also_accept`
+    alternatives: int = 0  # cases that carry an `also_accept` list
 
     @property
     def agreement(self) -> float:
         return self.agreed / self.total if self.total else 0.0
+
+    @property
+    def accepting_agreement(self) -> float:
+        return self.accepted / self.total if self.total else 0.0
+
+    @property
+    def rejected(self) -> list[Disagreement]:
+        """The disagreements no label accepts."""
+        return [d for d in self.disagreements if not d.accepted]
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "total": self.total,
             "agreed": self.agreed,
             "agreement": round(self.agreement, 4),
+            "accepted": self.accepted,
+            "accepting_agreement": round(self.accepting_agreement, 4),
+            "alternatives": self.alternatives,
             "matrix": {
                 e.value: {g.value: n for g, n in row.items()} for e, row in self.matrix.items()
             },
@@ -66,7 +95,9 @@ class EvaluationReport:
                     "id": d.case.id,
                     "application": d.case.application,
                     "expected": d.case.expected.value,
+                    "also_accept": sorted(a.value for a in d.case.also_accept),
                     "got": d.got.value,
+                    "accepted": d.accepted,
                     "why": d.case.why,
                     "reasons": list(d.reasons),
                 }
@@ -133,6 +164,9 @@ def _case(doc: YamlDocument, i: int, raw: Any, problems: list[Problem]) -> Label
             )
         )
         return None
+    also = _also_accept(doc, where, ident, raw.get("also_accept"), problems)
+    if also is None:
+        return None
     app = raw.get("application")
     try:
         if isinstance(app, str):
@@ -161,7 +195,42 @@ def _case(doc: YamlDocument, i: int, raw: Any, problems: list[Problem]) -> Label
             Problem(f"case {ident}: {p.message}", doc.location(where)) for p in exc.problems
         )
         return None
-    return LabelledCase(ident, name, expected, str(raw.get("why", "")), inventory, doc.line(where))
+    return LabelledCase(
+        ident,
+        name,
+        expected,
+        str(raw.get("why", "")),
+        inventory,
+        doc.line(where),
+        also - {expected},
+    )
+
+
+def _also_accept(
+    doc: YamlDocument,
+    where: tuple[str | int, ...],
+    ident: str,
+    raw: Any,
+    problems: list[Problem],
+) -> frozenset[Decision] | None:
+    """The `also_accept` list of a case (a single decision may be written bare)."""
+    if raw is None:
+        return frozenset()
+    values = raw if isinstance(raw, list) else [raw]
+    found: set[Decision] = set()
+    for j, value in enumerate(values):
+        try:
+            found.add(Decision(str(value).strip().upper()))
+        except ValueError:
+            problems.append(
+                Problem(
+                    f"case {ident}: also_accept entries must be among "
+                    f"{', '.join(d.value for d in Decision)} (got {value!r})",
+                    doc.location((*where, "also_accept", j), "also_accept"),
+                )
+            )
+            return None
+    return frozenset(found)
 
 
 def load_labels(path: Path) -> tuple[list[LabelledCase], dt.date | None]:
@@ -212,11 +281,15 @@ def evaluate(
             )
             continue
         report.total += 1
+        report.alternatives += bool(case.also_accept)
         matrix[case.expected][got.decision] += 1
         if got.decision is case.expected:
             report.agreed += 1
-        else:
-            report.disagreements.append(Disagreement(case, got.decision, got.reasons))
+            report.accepted += 1
+            continue
+        disagreement = Disagreement(case, got.decision, got.reasons)
+        report.accepted += disagreement.accepted
+        report.disagreements.append(disagreement)
     if problems:
         raise InputError(problems)
     return report

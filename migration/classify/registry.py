@@ -16,12 +16,14 @@ from forcelift.migration.classify.rules import (
     data_security,
     lifecycle,
     platform,
+    workloads,
 )
 from forcelift.migration.classify.rules.base import RULE_ID, Rule, RuleSet
 
 FAMILIES: tuple[RuleSet, ...] = (
     lifecycle.RULES,
     blockers.RULES,
+    workloads.RULES,
     catalogue_matches.RULES,
     data_security.RULES,
     platform.RULES,

@@ -207,8 +207,13 @@ def explain_dict(outcome: Outcome) -> dict[str, Any]:
 def evaluation_text(report: EvaluationReport) -> str:
     decisions = list(Decision)
     width = max(len(d.value) for d in decisions) + 2
-    out = [
-        f"agreement: {report.agreed}/{report.total} ({report.agreement:.1%})",
+    out = [f"agreement: {report.agreed}/{report.total} ({report.agreement:.1%})"]
+    if report.alternatives:
+        out.append(
+            f"accepting also_accept: {report.accepted}/{report.total} "
+            f"({report.accepting_agreement:.1%})"
+        )
+    out += [
         "",
         "confusion matrix (rows: expected, columns: classified)",
         " " * (width + 2) + "".join(f"{d.value:>{width}}" for d in decisions),
@@ -222,9 +227,10 @@ def evaluation_text(report: EvaluationReport) -> str:
         out.append("")
         out.append("disagreements")
         for d in report.disagreements:
+            accepted = " (also accepted)" if d.accepted else ""
             out.append(
-                f"  {d.case.id}: expected {d.case.expected.value}, classified {d.got.value} "
-                f"({d.case.why})"
+                f"  {d.case.id}: expected {d.case.expected.value}, classified {d.got.value}"
+                f"{accepted} ({d.case.why})"
             )
             if d.reasons:
                 out.append(f"    because: {d.reasons[0]}")

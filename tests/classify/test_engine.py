@@ -158,3 +158,48 @@ def test_every_exampleshire_application_gets_a_reasoned_decision() -> None:
     assert all(c.reasons and c.rules for c in result.classifications)
     assert sum(result.counts.values()) == len(inventory.applications)
     assert all(result.counts[d.value] > 0 for d in Decision)
+
+
+def test_also_accept_counts_for_accepting_agreement_only(tmp_path: Path) -> None:
+    from forcelift.migration.classify.evaluate import evaluate, load_labels
+
+    labels = tmp_path / "labels.yaml"
+    labels.write_text(
+        "as_of: 2026-06-01\n"
+        "cases:\n"
+        "  - id: web\n"
+        "    expected: IAAS\n"
+        "    also_accept: [paas]\n"
+        "    why: either\n"
+        "    application: {name: Site, description: in-house web application}\n"
+        "    servers: [{name: w1, os: Windows Server 2019, software: [IIS 10.0]}]\n"
+        "  - id: strict\n"
+        "    expected: SAAS\n"
+        "    why: not PaaS\n"
+        "    application: {name: Site 2, description: in-house web application}\n"
+        "    servers: [{name: w2, os: Windows Server 2019, software: [IIS 10.0]}]\n"
+    )
+    cases, as_of = load_labels(labels)
+    assert cases[0].also_accept == frozenset({Decision.PAAS})
+    report = evaluate(cases, as_of=as_of or AS_OF)
+    assert (report.agreed, report.accepted, report.total) == (0, 1, 2)
+    assert [d.accepted for d in report.disagreements] == [True, False]
+    assert [d.case.id for d in report.rejected] == ["strict"]
+    data = report.to_dict()
+    assert data["accepting_agreement"] == 0.5 and data["disagreements"][0]["accepted"] is True
+
+
+def test_also_accept_must_name_decisions(tmp_path: Path) -> None:
+    from forcelift.migration.classify.evaluate import load_labels
+    from forcelift.migration.errors import InputError
+
+    labels = tmp_path / "labels.yaml"
+    labels.write_text(
+        "cases:\n"
+        "  - id: bad\n"
+        "    expected: PAAS\n"
+        "    also_accept: [MAYBE]\n"
+        "    application: {name: X}\n"
+    )
+    with pytest.raises(InputError, match="also_accept"):
+        load_labels(labels)

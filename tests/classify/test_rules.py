@@ -68,7 +68,7 @@ def test_every_rule_is_documented_with_its_title() -> None:
 
 def test_families_are_one_module_each_and_second_pass_rules_never_decide() -> None:
     modules = {family.rules[0].evaluate.__module__ for family in FAMILIES}
-    assert len(modules) == len(FAMILIES) == 6
+    assert len(modules) == len(FAMILIES) >= 7
     second = [r for r in all_rules() if r.phase is Phase.SECOND]
     assert second and all(r.precedence == 0 and not r.decisive and not r.hard for r in second)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from forcelift.migration.classify.catalogue import Availability, Kind
+from forcelift.migration.classify.catalogue import Availability, Category, Kind
 from forcelift.migration.classify.context import Context, EvidenceSource
 from forcelift.migration.classify.model import Confidence, Decision, Strategy, Targets
 from forcelift.migration.classify.rules.base import Family, Precedence, RuleSet, Verdict
@@ -118,7 +118,8 @@ def already_saas(ctx: Context) -> Verdict | None:
     services are better replaced by the cloud's managed service than lifted: the platform
     team stops running servers whose only job is the service itself.""",
     condition="""the workload's main product is an IT service or application whose catalogue
-    path is a managed cloud service""",
+    path is a managed cloud service (open-source web applications and file transfer servers
+    have their own rules, PAAS-005 and PAAS-006)""",
     precedence=Precedence.PAAS,
     tags=("paas", "catalogue"),
 )
@@ -128,6 +129,8 @@ def managed_service_replacement(ctx: Context) -> Verdict | None:
         return None
     entry = primary.entry
     if entry.paas is None or entry.preferred is not Decision.PAAS:
+        return None
+    if entry.category in (Category.CONTENT_MANAGEMENT, Category.FILE_TRANSFER):
         return None
     return Verdict(
         f"{entry.label} is replaced by {entry.paas.azure} / {entry.paas.aws}{_evidence(ctx)}",

@@ -29,6 +29,12 @@ _RETIRING = TextPattern(
     r"switched off)\b",
     ("decommission", "retire", "switched off", "no longer", "not used", "replaced", "superseded"),
 )
+# Users outside the force are not in its user count: the public, partners, other systems.
+_SERVES_OUTSIDE = TextPattern(
+    r"\b(public|website|web ?site|apis?|feeds?|open data|internet[- ]facing|citizens?|"
+    r"external users|partners?)\b",
+    ("public", "web", "api", "feed", "open data", "internet", "citizen", "external", "partner"),
+)
 # A hardware refresh is not a retirement: "servers replaced by new hardware in 2023".
 _REFRESH = re.compile(
     r"\b((servers?|hardware|hosts?|disks?|storage|kit)\s+(were\s+|was\s+)?"
@@ -118,8 +124,10 @@ def recorded_retiring(ctx: Context) -> Verdict | None:
     calling it is probably vestigial. Confirm with its owner and switch it off rather than
     paying to move it.""",
     condition="""the user count is 0, some server is still running, nothing depends on it, it
-    is not an IT service or platform (which have no users of their own), and it is neither
-    high/critical nor a user of national services (both mean the count is wrong)""",
+    is not an IT service or platform (which have no users of their own), it is neither
+    high/critical nor a user of national services (both mean the count is wrong), and it does
+    not serve people or systems outside the force (a public website, an API or a feed, whose
+    users a staff count does not include)""",
     precedence=Precedence.RETIRE_WEAK,
     tags=("retirement",),
 )
@@ -131,6 +139,8 @@ def no_users(ctx: Context) -> Verdict | None:
     if ctx.primary is not None and ctx.primary.entry.kind is not Kind.APPLICATION:
         return None
     if ctx.app.criticality in (Criticality.HIGH, Criticality.CRITICAL) or ctx.externals:
+        return None
+    if _SERVES_OUTSIDE.search(f"{ctx.app.name}\n{ctx.app.description}".lower()):
         return None
     return Verdict(
         "0 users recorded and no application depends on it: confirm with the owner, then "

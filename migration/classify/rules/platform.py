@@ -22,6 +22,8 @@ _WEB = TextPattern(
     ("web", "portal", "intranet", "extranet", ".net", "java", "php", "api"),
 )
 _MOVABLE = (OsFamily.WINDOWS, OsFamily.LINUX)
+_OTHER_RULES = (Category.MESSAGING, Category.SEARCH, Category.CACHE)
+_OWN_CODE = (Category.WEB_RUNTIME, Category.DATABASE, Category.REPORTING, Category.INTEGRATION)
 _UNRECORDED = (OsFamily.UNKNOWN, OsFamily.OTHER)
 _FAMILY_NAMES = {
     OsFamily.WINDOWS: "Windows",
@@ -49,8 +51,9 @@ def _join(values: list[str]) -> str:
     PostgreSQL or MySQL is the classic replatform: managed web hosting and managed databases
     remove OS patching, clustering and backup work, with modest change to the code.""",
     condition="""the workload runs no supplier application or IT service (known to the
-    catalogue or not), and every platform found on it (web runtime, database) has a managed
-    equivalent the catalogue prefers""",
+    catalogue or not), every platform found on it (web runtime, database) has a managed
+    equivalent the catalogue prefers, and it is not containerised or only a broker, search
+    engine or cache (PAAS-004 and PAAS-007 decide those)""",
     precedence=Precedence.PAAS,
     tags=("paas", "runtime"),
 )
@@ -61,6 +64,12 @@ def bespoke_on_managed_runtimes(ctx: Context) -> Verdict | None:
     platforms = ctx.of_kind(Kind.PLATFORM)
     if any(m.entry.preferred is not Decision.PAAS or m.entry.paas is None for m in platforms):
         return None
+    if any(m.entry.category in _OTHER_RULES for m in platforms) and not any(
+        m.entry.category in _OWN_CODE for m in platforms
+    ):
+        return None  # only brokers, search or caches: PAAS-007's
+    if any(m.entry.category is Category.CONTAINER_PLATFORM for m in platforms):
+        return None  # PAAS-004's
     ordered = sorted(platforms, key=lambda m: m.entry.category is not Category.WEB_RUNTIME)
     azure = _join([m.entry.paas.azure for m in ordered if m.entry.paas])
     aws = _join([m.entry.paas.aws for m in ordered if m.entry.paas])
