@@ -43,10 +43,27 @@ _STYLE = {"created": "green", "updated": "yellow", "unchanged": None, "stale": "
     help="Write nothing; exit 1 if any file would be created or updated (for CI drift checks).",
 )
 @click.option(
+    "--forcelift-requirement",
+    "requirement",
+    default=None,
+    metavar="REQUIREMENT",
+    help="requirements.txt's forcelift line, e.g. 'forcelift[pulumi] @ git+https://…@v0.1.0'. "
+    "Default: a wheel of this forcelift written to vendor/ and referenced as "
+    "./vendor/forcelift-<version>-py3-none-any.whl[pulumi].",
+)
+@click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
 @handle_input_errors
-def generate(plan_file: Path, out_dir: Path, force: bool, ci: bool, check: bool, fmt: str) -> None:
+def generate(
+    plan_file: Path,
+    out_dir: Path,
+    force: bool,
+    ci: bool,
+    check: bool,
+    requirement: str | None,
+    fmt: str,
+) -> None:
     """Write the Pulumi project for PLAN into DIR: Pulumi.yaml, __main__.py, requirements.txt,
     one Pulumi.<stack>.yaml per stack, a copy of the plan, a README for the platform engineer,
     and per cloud a GitHub Actions workflow and an Azure DevOps pipeline.
@@ -65,8 +82,12 @@ def generate(plan_file: Path, out_dir: Path, force: bool, ci: bool, check: bool,
     from forcelift.stacks.generate import render_project, warnings_for, write_project
 
     plan = load_plan(plan_file)
-    files = render_project(plan, version=version("forcelift"), ci=ci, source=str(plan_file))
-    outcomes = write_project(files, out_dir, force=force, dry_run=check)
+    files = render_project(
+        plan, version=version("forcelift"), ci=ci, source=str(plan_file), requirement=requirement
+    )
+    outcomes = write_project(
+        files, out_dir, force=force, dry_run=check, vendor=requirement is None
+    )
     warnings = warnings_for(plan)
     changed = [o for o in outcomes if o.status in ("created", "updated")]
     if fmt == "json":

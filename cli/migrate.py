@@ -170,7 +170,7 @@ def _generate(plan: Any, out_dir: Path, force: bool) -> list[Any]:
     from forcelift.stacks.plan_slice import prime_plan_cache
 
     files = render_project(plan, version=version("forcelift"), ci=True, source="plan.yaml")
-    outcomes = write_project(files, out_dir, force=force)
+    outcomes = write_project(files, out_dir, force=force, vendor=True)
     prime_plan_cache(out_dir / "plan.yaml", plan)  # the preview need not parse it again
     return outcomes
 

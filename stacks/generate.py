@@ -31,6 +31,29 @@ MARKER_LINE = f"{MARKER} — edits are overwritten"
 PLAN_FILE = "plan.yaml"
 DEFAULT_ORGANIZATION = "organization"
 PYTHON_VERSION = "3.11"
+# The Pulumi CLI the pipelines install (the SDK version forcelift is tested with).
+PULUMI_VERSION = "3.272.0"
+# Third-party actions, pinned to the commit of a release (the tag is the comment).
+ACTIONS = {
+    "checkout": "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2",
+    "setup_python": "actions/setup-python@0b93645e9fea7318ecaed2b359559ac225c90a2b # v5.3.0",
+    "upload_artifact": "actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2",
+    "download_artifact": (
+        "actions/download-artifact@fa0a91b85d4f404e444e00e005971372dc801d16 # v4.1.8"
+    ),
+    "upload_sarif": (
+        "github/codeql-action/upload-sarif@ff0a06e83cb2de871e5a09832bc6a81e7276941f # v3.28.18"
+    ),
+    "sticky_comment": (
+        "marocchino/sticky-pull-request-comment@331f8f5b4215f0445d3c07b4967662a32a2d3e31 # v2.9.0"
+    ),
+    "pulumi": "pulumi/actions@8e5e406f4007fca908480587cb9893c07090f58d # v7.0.0",
+    "azure_login": "azure/login@a65d910e8af852a8061c627c456678983e180302 # v2.2.0",
+    "aws_credentials": (
+        "aws-actions/configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502 # v4.0.2"
+    ),
+}
+VENDOR_DIR = "vendor"
 GITHUB_MATRIX_LIMIT = 256
 
 PROVIDER_KEY = PROVIDER_CONFIG_KEY
@@ -168,6 +191,12 @@ class StackView:
     def matrix_key(self) -> str:
         return self.name.replace("-", "_")
 
+    @property
+    def key(self) -> str:
+        """The stack's name without `<force>-<cloud>-`: `landing-zone`, `wave-3-2`."""
+        marker = f"-{self.cloud}-"
+        return self.name.split(marker, 1)[1] if marker in self.name else self.name
+
 
 @dataclass(frozen=True)
 class DeployGroup:
@@ -197,6 +226,48 @@ class DeployGroup:
 
 
 @dataclass(frozen=True)
+class DeployStep:
+    """One stack's way to production in CI: live preview (diff posted, update plan saved),
+    then, behind its environment's approval, `pulumi up` constrained to that plan."""
+
+    stack: StackView
+    group: DeployGroup
+    previous: str | None  # the key of the stack deployed just before, if any
+
+    @property
+    def environment(self) -> str:
+        return self.group.environment
+
+    @property
+    def preview_job(self) -> str:
+        return f"preview-{self.stack.key}"
+
+    @property
+    def deploy_job(self) -> str:
+        return f"deploy-{self.stack.key}"
+
+    @property
+    def previous_deploy_job(self) -> str | None:
+        return f"deploy-{self.previous}" if self.previous else None
+
+    @property
+    def preview_stage(self) -> str:
+        return f"preview_{self.stack.key.replace('-', '_')}"
+
+    @property
+    def deploy_stage(self) -> str:
+        return f"deploy_{self.stack.key.replace('-', '_')}"
+
+    @property
+    def previous_deploy_stage(self) -> str | None:
+        return f"deploy_{self.previous.replace('-', '_')}" if self.previous else None
+
+    @property
+    def artifact(self) -> str:
+        return f"update-plan-{self.stack.key}"
+
+
+@dataclass(frozen=True)
 class CloudView:
     name: str
     title: str
@@ -209,6 +280,15 @@ class CloudView:
     @property
     def landing_zone(self) -> StackView:
         return self.stacks[0]
+
+    @property
+    def steps(self) -> tuple[DeployStep, ...]:
+        """Every stack in deployment order, each after the one before it is up."""
+        out: list[DeployStep] = []
+        for group in self.groups:
+            for stack in group.stacks:
+                out.append(DeployStep(stack, group, out[-1].stack.key if out else None))
+        return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -433,10 +513,29 @@ def render_stack_config(
     )
 
 
+def vendored_wheel(version: str) -> str:
+    """Where `generate` puts forcelift's wheel inside the project (relative to it)."""
+    return f"{VENDOR_DIR}/forcelift-{version}-py3-none-any.whl"
+
+
+def default_requirement(version: str) -> str:
+    """requirements.txt's forcelift line by default: the wheel vendored into the project, so
+    the project installs from the public registries plus its own repository."""
+    return f"./{vendored_wheel(version)}[pulumi]"
+
+
 def render_project(
-    plan: Plan, *, version: str, ci: bool = True, source: str = PLAN_FILE
+    plan: Plan,
+    *,
+    version: str,
+    ci: bool = True,
+    source: str = PLAN_FILE,
+    requirement: str | None = None,
 ) -> dict[str, GeneratedFile]:
     """Every file of the project, keyed by path relative to DIR, in sorted order.
+
+    `requirement` is requirements.txt's forcelift line (default: the vendored wheel, which
+    the caller writes with :func:`forcelift.stacks.vendor.write_wheel`).
 
     The plan's stacks are checked first (:func:`check_plan`; `source` names the plan file in
     the problems), so a plan that would break a file name never renders.
@@ -451,7 +550,12 @@ def render_project(
         "project": f"forcelift-{plan.force.slug}",
         "clouds": clouds,
         "version": version,
+        "requirement": requirement or default_requirement(version),
+        "vendored": requirement is None,
+        "wheel": vendored_wheel(version),
         "python_version": PYTHON_VERSION,
+        "pulumi_version": PULUMI_VERSION,
+        "actions": ACTIONS,
         "stack_count": stack_count,
         "gateway_key": GATEWAY_KEY,
         "optional_values": OPTIONAL_VALUES,
@@ -648,8 +752,11 @@ def write_project(
     *,
     force: bool = False,
     dry_run: bool = False,
+    vendor: bool = False,
 ) -> list[FileOutcome]:
-    """Write what changed, atomically; every other file is left byte-for-byte alone."""
+    """Write what changed, atomically; every other file is left byte-for-byte alone.
+
+    With `vendor`, also the wheel of this forcelift that requirements.txt points at."""
     from forcelift.migration.inventory.writer import write_atomic
 
     actions = plan_writes(files, out_dir, force=force)
@@ -657,4 +764,13 @@ def write_project(
         for outcome, content in actions:
             if content is not None:
                 write_atomic(out_dir / outcome.path, content, force=True)
-    return [outcome for outcome, _ in actions] + find_stale(out_dir, files)
+    outcomes = [outcome for outcome, _ in actions]
+    if vendor:
+        from importlib.metadata import version
+
+        from forcelift.stacks.vendor import write_wheel
+
+        wheel = vendored_wheel(version("forcelift"))
+        status: Status = write_wheel(out_dir, wheel, dry_run=dry_run)  # type: ignore[assignment]
+        outcomes.append(FileOutcome(wheel, status, "forcelift itself, for requirements.txt"))
+    return sorted(outcomes, key=lambda o: o.path) + find_stale(out_dir, files)

@@ -16,7 +16,7 @@ from check_jsonschema.transforms.azure_pipelines import AZURE_TRANSFORM
 from ruamel.yaml import YAML
 
 from forcelift.migration.plan.planfile import Plan
-from forcelift.stacks.generate import GeneratedFile, cloud_views
+from forcelift.stacks.generate import ACTIONS, PULUMI_VERSION, GeneratedFile, cloud_views
 
 CLOUDS = ("azure", "aws")
 
@@ -75,7 +75,7 @@ def test_the_schemas_catch_mistakes(files: dict[str, GeneratedFile]) -> None:
     bad["jobs"]["deploy-wave-1"]["needs"] = 7
     assert errors("github-workflows", bad)
     bad = pipeline(files, "azure")
-    deploy = bad["stages"][1]["jobs"][0]["strategy"]["runOnce"]["deploy"]["steps"]
+    deploy = bad["stages"][2]["jobs"][0]["strategy"]["runOnce"]["deploy"]["steps"]
     next(s for s in deploy if s.get("task") == "AzureCLI@2")["inputs"]["scriptType"] = "sh"
     assert errors("azure-pipelines", bad)
     bad = pipeline(files, "aws")
@@ -83,48 +83,127 @@ def test_the_schemas_catch_mistakes(files: dict[str, GeneratedFile]) -> None:
     assert errors("azure-pipelines", bad)
 
 
-def _deploy_jobs(data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    return [(k, v) for k, v in data["jobs"].items() if k.startswith("deploy-")]
+PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
+
+
+def _steps_uses(data: dict[str, Any]) -> list[str]:
+    return [s["uses"] for job in data["jobs"].values() for s in job["steps"] if "uses" in s]
+
+
+def _live_jobs(data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [(k, v) for k, v in data["jobs"].items() if k.startswith(("deploy-", "preview-"))]
 
 
 @pytest.mark.parametrize("cloud", CLOUDS)
-def test_github_deploys_landing_zone_then_waves_in_order_behind_environments(
+def test_github_every_action_is_pinned_to_a_commit_with_its_tag(
+    files: dict[str, GeneratedFile], cloud: str
+) -> None:
+    data = workflow(files, cloud)
+    uses = _steps_uses(data)
+    assert uses and all(PINNED.match(u) for u in uses), [u for u in uses if not PINNED.match(u)]
+    text = files[f".github/workflows/forcelift-{cloud}.yml"].content
+    for line in text.splitlines():
+        if "uses:" in line:
+            assert re.search(r"@[0-9a-f]{40} # v\d", line), line
+    pulumi = [
+        s
+        for job in data["jobs"].values()
+        for s in job["steps"]
+        if s.get("uses", "").startswith("pulumi/actions@")
+    ]
+    assert pulumi and all(s["with"]["pulumi-version"] == PULUMI_VERSION for s in pulumi)
+    assert ACTIONS["pulumi"].split(" #")[0] in uses
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_github_live_preview_then_approval_then_up_of_that_plan(
     plan: Plan, files: dict[str, GeneratedFile], cloud: str
 ) -> None:
+    """Per stack, in deployment order: live preview (diff to the job summary, update plan
+    kept), then the deploy job behind the environment applies exactly that plan."""
     view = next(c for c in cloud_views(plan) if c.name == cloud)
     data = workflow(files, cloud)
     assert set(data["on"]) == {"pull_request", "push", "workflow_dispatch"}
     assert data["on"]["push"]["branches"] == ["main"]
-    jobs = _deploy_jobs(data)
-    assert [k for k, _ in jobs] == [g.job_id for g in view.groups]
-    assert jobs[0][0] == "deploy-landing-zone" and "needs" not in jobs[0][1]
-    deployed: list[str] = []
+    jobs = _live_jobs(data)
+    expected = [j for s in view.steps for j in (s.preview_job, s.deploy_job)]
+    assert [k for k, _ in jobs] == expected
+    assert "needs" not in jobs[0][1]
     for (key, job), (previous, _) in zip(jobs[1:], jobs, strict=False):
-        assert job["needs"] == previous, key
-    for (key, job), group in zip(jobs, view.groups, strict=True):
-        assert job["environment"] == group.environment
-        assert job["permissions"] == {"contents": "read", "id-token": "write"}
-        assert "pull_request" in job["if"] and "refs/heads/main" in job["if"]
-        runs = "\n".join(s.get("run", "") for s in job["steps"])
-        stacks = [s["env"]["STACK"] for s in job["steps"] if "STACK" in s.get("env", {})]
-        assert stacks == [s.name for s in group.stacks], key
-        assert runs.count('forcelift deploy . --stack "$STACK" --up') == len(stacks)
-        assert runs.count('forcelift preview . --stack "$STACK"') == len(stacks)
-        deployed += stacks
-        uses = [s.get("uses", "") for s in job["steps"]]
-        assert "pulumi/actions@v6" in uses
+        assert job["needs"] == previous, key  # preview after the stack before is up
+    deployed: list[str] = []
+    for step in view.steps:
+        preview, deploy = data["jobs"][step.preview_job], data["jobs"][step.deploy_job]
+        for job in (preview, deploy):
+            assert job["env"]["STACK"] == step.stack.name
+            assert job["env"]["PULUMI_EXPERIMENTAL"] == "true"
+            assert job["permissions"] == {"contents": "read", "id-token": "write"}
+            assert "pull_request" in job["if"] and "refs/heads/main" in job["if"]
+            checkout = job["steps"][0]
+            assert checkout["uses"].startswith("actions/checkout@")
+            assert checkout["with"]["ref"] == "${{ github.sha }}"  # the same commit
+        assert deploy["environment"] == step.environment  # required reviewers: the gate
+        assert preview["environment"] == f"{step.environment}-preview"
+        runs = "\n".join(s.get("run", "") for s in preview["steps"])
+        assert 'pulumi preview --stack "$STACK" --diff --save-plan update-plan.json' in runs
+        assert 'forcelift policy check . --stack "$STACK"' in runs
+        assert '>> "$GITHUB_STEP_SUMMARY"' in runs and "cat live-preview.txt" in runs
+        upload = next(s for s in preview["steps"] if "upload-artifact" in s.get("uses", ""))
+        assert upload["with"]["name"] == step.artifact
+        assert "update-plan.json" in upload["with"]["path"]
+        download = next(s for s in deploy["steps"] if "download-artifact" in s.get("uses", ""))
+        assert download["with"]["name"] == step.artifact
+        deploy_runs = [s.get("run", "") for s in deploy["steps"]]
+        assert (
+            'pulumi up --stack "$STACK" --plan update-plan.json --yes --non-interactive'
+            in deploy_runs
+        )
+        assert not any("pulumi preview" in r for r in deploy_runs)
+        uses = [s.get("uses", "") for s in deploy["steps"]]
         if cloud == "azure":
-            login = next(s for s in job["steps"] if s.get("uses") == "azure/login@v2")
+            login = next(s for s in deploy["steps"] if "azure/login@" in s.get("uses", ""))
             assert set(login["with"]) == {"client-id", "tenant-id", "subscription-id"}
-            assert job["env"]["ARM_USE_OIDC"] == "true"
+            assert deploy["env"]["ARM_USE_OIDC"] == "true"
         else:
             login = next(
                 s
-                for s in job["steps"]
-                if s.get("uses") == "aws-actions/configure-aws-credentials@v4"
+                for s in deploy["steps"]
+                if s.get("uses", "").startswith("aws-actions/configure-aws-credentials@")
             )
             assert "role-to-assume" in login["with"] and login["with"]["aws-region"] == "eu-west-2"
+        assert any(u.startswith("pulumi/actions@") for u in uses)
+        deployed.append(step.stack.name)
     assert deployed == [s.name for s in view.stacks]
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_pipelines_install_into_the_virtualenv_pulumi_yaml_names(
+    files: dict[str, GeneratedFile], cloud: str
+) -> None:
+    assert load(files["Pulumi.yaml"].content)["runtime"]["options"]["virtualenv"] == "venv"
+    gh = workflow(files, cloud)
+    for name, job in gh["jobs"].items():
+        runs = "\n".join(s.get("run", "") for s in job["steps"])
+        assert "python -m venv venv" in runs, name
+        assert "venv/bin/python -m pip install -r requirements.txt" in runs, name
+        assert 'echo "$PWD/venv/bin" >> "$GITHUB_PATH"' in runs, name
+    ado = files[f"azure-pipelines-{cloud}.yml"].content
+    assert ado.count("python -m venv venv") == ado.count("pip install -r requirements.txt") > 0
+    assert "##vso[task.prependpath]$(pwd)/venv/bin" in ado
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_azure_devops_pulumi_cli_is_pinned_and_checksum_verified(
+    files: dict[str, GeneratedFile], cloud: str
+) -> None:
+    ado = files[f"azure-pipelines-{cloud}.yml"].content
+    assert "get.pulumi.com" not in ado
+    assert not re.search(r"\|\s*(ba)?sh\b", ado), "never pipe a download into a shell"
+    data = pipeline(files, cloud)
+    assert {"name": "pulumiVersion", "value": PULUMI_VERSION} in data["variables"]
+    installs = re.findall(r"Install the Pulumi CLI \$\(pulumiVersion\) \(checksum-verified\)", ado)
+    assert len(installs) == ado.count("pulumi login")
+    assert ado.count("sha256sum --check --strict") == len(installs)
 
 
 @pytest.mark.parametrize("cloud", CLOUDS)
@@ -140,9 +219,7 @@ def test_github_pull_request_checks(
     runs = [s.get("run", "") for s in preview["steps"]]
     assert 'forcelift preview . --stack "$STACK"' in runs
     assert 'forcelift policy check . --format sarif -o guardrails.sarif --stack "$STACK"' in runs
-    upload = next(
-        s for s in preview["steps"] if s.get("uses") == "github/codeql-action/upload-sarif@v3"
-    )
+    upload = next(s for s in preview["steps"] if "codeql-action/upload-sarif@" in s.get("uses", ""))
     assert upload["with"]["sarif_file"] == "guardrails.sarif"
     assert preview["permissions"]["security-events"] == "write"
     comment = data["jobs"]["plan-comment"]
@@ -169,37 +246,59 @@ def test_no_stored_cloud_secret(files: dict[str, GeneratedFile], cloud: str) -> 
 
 
 @pytest.mark.parametrize("cloud", CLOUDS)
-def test_azure_devops_stages_in_order_behind_environments(
+def test_azure_devops_live_preview_then_approval_then_up_of_that_plan(
     plan: Plan, files: dict[str, GeneratedFile], cloud: str
 ) -> None:
     view = next(c for c in cloud_views(plan) if c.name == cloud)
     data = pipeline(files, cloud)
     assert data["trigger"]["branches"]["include"] == ["main"]
-    check, *deploys = data["stages"]
+    check, *live = data["stages"]
     assert check["condition"] == "eq(variables['Build.Reason'], 'PullRequest')"
     matrix = check["jobs"][1]["strategy"]["matrix"]
     assert [m["stack"] for m in matrix.values()] == [s.name for s in view.stacks]
-    assert [s["stage"] for s in deploys] == [g.stage_id for g in view.groups]
-    assert deploys[0]["dependsOn"] == []
-    for stage, previous in zip(deploys[1:], deploys, strict=False):
+    expected = [st for s in view.steps for st in (s.preview_stage, s.deploy_stage)]
+    assert [s["stage"] for s in live] == expected
+    assert live[0]["dependsOn"] == []
+    for stage, previous in zip(live[1:], live, strict=False):
         assert stage["dependsOn"] == previous["stage"]
     deployed = []
-    for stage, group in zip(deploys, view.groups, strict=True):
-        assert "refs/heads/main" in stage["condition"]
-        assert stage["variables"] == [{"group": f"forcelift-{plan.force.slug}"}]
-        (job,) = stage["jobs"]
-        assert job["environment"] == group.environment
-        steps = job["strategy"]["runOnce"]["deploy"]["steps"]
-        for step in steps:
-            if "STACK" in step.get("env", {}):
-                deployed.append(step["env"]["STACK"])
-                script = step.get("script") or step["inputs"]["inlineScript"]
-                assert 'forcelift deploy . --stack "$STACK" --up' in script
+    for step in view.steps:
+        preview = next(s for s in live if s["stage"] == step.preview_stage)
+        deploy = next(s for s in live if s["stage"] == step.deploy_stage)
+        for stage in (preview, deploy):
+            assert "refs/heads/main" in stage["condition"]
+            assert {"group": f"forcelift-{plan.force.slug}"} in stage["variables"]
+            assert {"name": "PULUMI_EXPERIMENTAL", "value": "true"} in stage["variables"]
+        (pjob,) = preview["jobs"]
+        assert "environment" not in pjob
+        (djob,) = deploy["jobs"]
+        assert djob["environment"] == step.environment  # approvals and checks: the gate
+        psteps = pjob["steps"]
+        dsteps = djob["strategy"]["runOnce"]["deploy"]["steps"]
+
+        def script(step_: dict[str, Any]) -> str:
+            return str(step_.get("script") or step_.get("inputs", {}).get("inlineScript", ""))
+
+        ptext = "\n".join(script(s) for s in psteps)
+        dtext = "\n".join(script(s) for s in dsteps)
+        assert 'pulumi preview --stack "$STACK" --diff --save-plan update-plan.json' in ptext
+        assert "##vso[task.uploadsummary]" in ptext
+        assert any(s.get("artifact") == step.artifact and "publish" in s for s in psteps)
+        assert any(
+            s.get("download") == "current" and s.get("artifact") == step.artifact for s in dsteps
+        )
+        assert f'--plan "$(Pipeline.Workspace)/{step.artifact}/update-plan.json"' in dtext
+        assert "pulumi preview" not in dtext
+        stacks = {s["env"]["STACK"] for s in [*psteps, *dsteps] if "STACK" in s.get("env", {})}
+        assert stacks == {step.stack.name}
+        deployed.append(step.stack.name)
         if cloud == "azure":
-            tasks = [s for s in steps if s.get("task") == "AzureCLI@2"]
+            tasks = [s for s in dsteps if s.get("task") == "AzureCLI@2"]
             assert tasks and all(t["inputs"]["addSpnToEnvironment"] is True for t in tasks)
             assert all('ARM_OIDC_TOKEN="$idToken"' in t["inputs"]["inlineScript"] for t in tasks)
         else:
-            login = next(s for s in steps if "assume-role-with-web-identity" in s.get("script", ""))
+            login = next(
+                s for s in dsteps if "assume-role-with-web-identity" in s.get("script", "")
+            )
             assert login["env"]["SYSTEM_OIDCREQUESTURI"] == "$(System.OidcRequestUri)"
     assert deployed == [s.name for s in view.stacks]

@@ -126,7 +126,22 @@ def test_pulumi_project_and_requirements(plan: Plan, files: dict[str, GeneratedF
         for line in files["requirements.txt"].content.splitlines()
         if line and not line.startswith("#")
     ]
-    assert lines == [f"forcelift[pulumi]=={VERSION}"]
+    # Not `forcelift[pulumi]==X`: no package index serves forcelift.
+    assert lines == [f"./vendor/forcelift-{VERSION}-py3-none-any.whl[pulumi]"]
+    assert f"`vendor/forcelift-{VERSION}-py3-none-any.whl`" in files["README.md"].content
+
+
+def test_a_given_forcelift_requirement_is_used_verbatim(plan: Plan) -> None:
+    given = "forcelift[pulumi] @ git+https://example.invalid/force/forcelift@v0.1.0"
+    files = render_project(plan, version=VERSION, requirement=given)
+    lines = [
+        line
+        for line in files["requirements.txt"].content.splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert lines == [given]
+    readme = files["README.md"].content
+    assert f"`{given}`" in readme and "vendor/" not in readme
 
 
 def test_program_entry_compiles_and_imports_only_forcelift(
