@@ -424,3 +424,38 @@ def carbon_summary(
         onprem=sum_footprints([*(w.onprem for w in waves), un_onprem]),
         cloud=sum_footprints([*(w.cloud for w in waves), un_cloud]),
     )
+
+
+class CarbonHeadline(Frozen):
+    """The two like-for-like comparisons a headline may make (issue 16): the workloads that
+    move, on premise today vs in the cloud; and the whole estate today vs after the move (what
+    moves in the cloud plus everything else still on premise; retirements are not credited)."""
+
+    moving_onprem_kgco2e: float
+    moving_cloud_kgco2e: float
+    estate_onprem_kgco2e: float
+    estate_after_kgco2e: float
+
+    @staticmethod
+    def percent(before: float, after: float) -> float | None:
+        return None if not before else round((after - before) / before * 100, 1)
+
+    @property
+    def moving_change_percent(self) -> float | None:
+        return self.percent(self.moving_onprem_kgco2e, self.moving_cloud_kgco2e)
+
+    @property
+    def estate_change_percent(self) -> float | None:
+        return self.percent(self.estate_onprem_kgco2e, self.estate_after_kgco2e)
+
+
+def carbon_headline(summary: CarbonSummary, estate_onprem_kgco2e: float) -> CarbonHeadline:
+    """Moving vs moving (the waves' own on-premise and cloud figures), estate vs estate."""
+    moving_onprem = round(math.fsum(w.onprem.total_kgco2e for w in summary.waves), 2)
+    moving_cloud = round(math.fsum(w.cloud.total_kgco2e for w in summary.waves), 2)
+    return CarbonHeadline(
+        moving_onprem_kgco2e=moving_onprem,
+        moving_cloud_kgco2e=moving_cloud,
+        estate_onprem_kgco2e=round(estate_onprem_kgco2e, 2),
+        estate_after_kgco2e=round(estate_onprem_kgco2e - moving_onprem + moving_cloud, 2),
+    )

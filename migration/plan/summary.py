@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from forcelift.migration.plan.carbon import carbon_headline
 from forcelift.migration.plan.planfile import CloudPlan, Plan
 
 DECISIONS = ("SAAS", "PAAS", "IAAS", "RETAIN", "RETIRE")
@@ -15,6 +16,7 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
     counts = Counter(w.decision for w in plan.workloads)
     clouds = []
     for c in plan.clouds:
+        headline = carbon_headline(c.carbon, plan.onprem.carbon.total_kgco2e)
         clouds.append(
             {
                 "cloud": c.cloud,
@@ -36,6 +38,17 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
                 "assessment_agreement": _agreement(c),
                 "carbon_kgco2e": round(c.carbon.cloud.total_kgco2e, 1),
                 "carbon_onprem_kgco2e": round(c.carbon.onprem.total_kgco2e, 1),
+                # Like for like (issue 16): moving vs moving, estate vs estate.
+                "carbon_moving": {
+                    "onprem_kgco2e": round(headline.moving_onprem_kgco2e, 1),
+                    "cloud_kgco2e": round(headline.moving_cloud_kgco2e, 1),
+                    "change_percent": headline.moving_change_percent,
+                },
+                "carbon_estate": {
+                    "today_kgco2e": round(headline.estate_onprem_kgco2e, 1),
+                    "after_kgco2e": round(headline.estate_after_kgco2e, 1),
+                    "change_percent": headline.estate_change_percent,
+                },
                 "energy_kwh": round(c.carbon.cloud.energy_kwh, 1),
             }
         )
@@ -98,6 +111,14 @@ def _sizing_line(s: dict[str, Any]) -> str:
     )
 
 
+def _percent(value: float | None) -> str:
+    """Signed, like the report's change column: '−26 %', '+3 %', 'n/a'."""
+    if value is None:
+        return "n/a"
+    sign = "+" if value > 0.05 else ("−" if value < -0.05 else "±")
+    return f"{sign}{abs(value):.0f} %"
+
+
 def _money(value: float) -> str:
     return f"{value:,.0f}"
 
@@ -139,6 +160,22 @@ def plan_markdown(plan: Plan) -> str:
         )
     currency = plan.clouds[0].cost.currency if plan.clouds else "USD"
     lines += ["", f"Costs in {currency}; cloud figures cover the workloads that migrate."]
+    if s["clouds"]:
+        lines += [
+            "",
+            "| carbon, tCO2e / year | on premise today | after the move | change |",
+            "| --- | ---: | ---: | ---: |",
+        ]
+        for c in s["clouds"]:
+            m, e = c["carbon_moving"], c["carbon_estate"]
+            lines.append(
+                f"| workloads that move ({c['cloud']}) | {m['onprem_kgco2e'] / 1000:,.1f} | "
+                f"{m['cloud_kgco2e'] / 1000:,.1f} | {_percent(m['change_percent'])} |"
+            )
+            lines.append(
+                f"| whole estate ({c['cloud']}) | {e['today_kgco2e'] / 1000:,.1f} | "
+                f"{e['after_kgco2e'] / 1000:,.1f} | {_percent(e['change_percent'])} |"
+            )
     lines += ["", _sizing_line(s) + "."]
     for u in s["sizing"]["unsized_servers"]:
         lines.append(f"- `{u['server']}` ({u['application'] or 'no application'}): {u['action']}")
@@ -173,9 +210,16 @@ def plan_text(plan: Plan) -> str:
         out.append(
             f"{c['cloud']} {c['region']}: {_money(c['monthly']['payg'])}/month PAYG, "
             f"{_money(c['monthly']['three_year'])}/month 3-year; "
-            f"{c['carbon_kgco2e'] / 1000:,.1f} tCO2e/year "
-            f"(these workloads on-premise: {c['carbon_onprem_kgco2e'] / 1000:,.1f}); "
-            f"{len(c['stacks'])} stacks, ~{c['resources_estimated']} resources"
+            f"{len(c['stacks'])} stacks, ~{c['resources_estimated']} resources "
+            "(plan estimate)"
+        )
+        m, e = c["carbon_moving"], c["carbon_estate"]
+        out.append(
+            f"    carbon, tCO2e/year: the workloads that move {m['onprem_kgco2e'] / 1000:,.1f} "
+            f"on premise -> {m['cloud_kgco2e'] / 1000:,.1f} in {c['cloud']} "
+            f"({_percent(m['change_percent'])}); the whole estate "
+            f"{e['today_kgco2e'] / 1000:,.1f} -> {e['after_kgco2e'] / 1000:,.1f} "
+            f"({_percent(e['change_percent'])})"
         )
         agree = c["assessment_agreement"]
         if agree["assessed"]:

@@ -104,6 +104,10 @@ class CloudCarbon:
     embodied_kg: float
     total_kg: float
     energy_kwh: float
+    # Like for like (issue 16): what moves, on premise vs in the cloud; the estate, today vs after.
+    moving_onprem_kg: float = 0.0
+    moving_cloud_kg: float = 0.0
+    estate_after_kg: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -481,6 +485,7 @@ def build_context(inputs: ReportInputs) -> ReportContext:
                 c.carbon.cloud.embodied_kgco2e,
                 c.carbon.cloud.total_kgco2e,
                 c.carbon.cloud.energy_kwh,
+                *_headline(c, onprem.carbon.total_kgco2e),
             )
             for c in plan.clouds
         ),
@@ -499,3 +504,11 @@ def build_context(inputs: ReportInputs) -> ReportContext:
             (cloud_label(c.cloud), c.landing_zone.remote_access) for c in plan.clouds
         ),
     )
+
+
+def _headline(cloud: Any, estate_kg: float) -> tuple[float, float, float]:
+    """Moving on premise, moving in the cloud, the estate after the move (kg CO2e a year)."""
+    from forcelift.migration.plan.carbon import carbon_headline
+
+    h = carbon_headline(cloud.carbon, estate_kg)
+    return h.moving_onprem_kgco2e, h.moving_cloud_kgco2e, h.estate_after_kgco2e
