@@ -207,8 +207,19 @@ def _summary(
             {k: c[k] for k in ("cloud", "region", "monthly", "annual", "currency", "carbon_kgco2e")}
             for c in plan_digest["clouds"]
         ],
-        "stacks": [{"stack": r.stack, "resources": r.resources} for r in preview.stacks],
+        "stacks": [
+            {"stack": r.stack, "resources": r.resources, "cloud_resources": r.cloud_resources}
+            for r in preview.stacks
+        ],
+        # Three counts, named (docs/migrate.md): what the previews declare (components
+        # included), the cloud resources among them, and the plan's estimate.
         "resources": sum(r.resources for r in preview.stacks),
+        "resources_declared": sum(r.resources for r in preview.stacks),
+        "cloud_resources": sum(r.cloud_resources for r in preview.stacks),
+        "components": sum(r.components for r in preview.stacks),
+        "resources_estimated": sum(
+            s.estimated_resources for c in planned.plan.clouds for s in c.stacks
+        ),
         "files": dict(Counter(o.status for o in outcomes)),
         "guardrails": {
             "findings": len(findings),
@@ -237,7 +248,11 @@ def _print_summary(s: dict[str, Any]) -> None:
             f"/month pay-as-you-go ({c['monthly']['three_year']:,.0f} with 3-year "
             f"commitments), {c['carbon_kgco2e'] / 1000:,.1f} tCO2e/year"
         )
-    click.echo(f"Stacks: {len(s['stacks'])}, {s['resources']:,} resources previewed offline")
+    click.echo(
+        f"Stacks: {len(s['stacks'])}; previewed offline: {s['resources_declared']:,} declared "
+        f"resources ({s['cloud_resources']:,} cloud resources + {s['components']:,} components);"
+        f" plan estimate ~{s['resources_estimated']:,}"
+    )
     g = s["guardrails"]
     state = "PASS" if not g["blocking"] else "FAIL"
     click.echo(

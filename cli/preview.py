@@ -55,7 +55,10 @@ def preview(work_dir: Path, stack: str | None, json_file: Path | None, jobs: int
 
     def show(result: Any) -> None:
         click.echo(result.tree)
-        click.echo(f"counts ({result.resources} resources, {result.seconds} s):")
+        click.echo(
+            f"counts ({result.resources} declared resources: {result.cloud_resources} cloud "
+            f"resources + {result.components} components; {result.seconds} s):"
+        )
         click.echo(counts_table(result.counts))
         for urn in result.duplicate_urns:
             click.secho(f"duplicate URN: {urn}", fg="red", err=True)

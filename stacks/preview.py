@@ -78,13 +78,18 @@ class StackResult:
     """What a worker sends back: small on purpose (the graph itself is written to disk)."""
 
     stack: str
-    resources: int
+    resources: int  # declared: every resource the program registers, components included
     counts: Mapping[str, int]
     outputs: Mapping[str, Any]
     tree: str
     duplicate_urns: tuple[str, ...]
     seconds: float
     problems: tuple[Problem, ...] = ()
+    cloud_resources: int = 0  # custom resources only: what the cloud provider creates
+
+    @property
+    def components(self) -> int:
+        return self.resources - self.cloud_resources
 
 
 @dataclass
@@ -336,7 +341,13 @@ def _result_from_document(name: str, path: Path) -> StackResult:
         tree=tree(doc),
         duplicate_urns=tuple(doc["duplicate_urns"]),
         seconds=0.0,
+        cloud_resources=cloud_resource_count(doc),
     )
+
+
+def cloud_resource_count(doc: Mapping[str, Any]) -> int:
+    """Custom resources of a preview: the declared ones less the component resources."""
+    return sum(1 for r in doc["resources"] if r.get("custom", True))
 
 
 def run_stack(project: Project, name: str, outputs: Mapping[str, Mapping[str, Any]]) -> StackResult:
@@ -373,6 +384,7 @@ def run_stack(project: Project, name: str, outputs: Mapping[str, Mapping[str, An
         tree=tree(doc),
         duplicate_urns=tuple(doc["duplicate_urns"]),
         seconds=round(time.perf_counter() - started, 2),
+        cloud_resources=cloud_resource_count(doc),
     )
 
 
