@@ -143,3 +143,33 @@ def test_every_builtin_product_is_listed_in_the_docs() -> None:
     text = (Path(__file__).parents[2] / "docs" / "catalogue.md").read_text(encoding="utf-8")
     for entry in builtin_catalogue().entries:
         assert f"`{entry.id}`" in text, entry.id
+
+
+@pytest.mark.parametrize(
+    ("software", "entry_id"),
+    [
+        ("SolarWinds Web Help Desk 12.7", "solarwinds-web-help-desk"),
+        ("SolarWinds Serv-U MFT Server 15.4", "solarwinds-serv-u"),
+        ("SolarWinds Orion Platform 2023.2", "solarwinds-orion"),
+        ("SolarWinds Network Performance Monitor", "solarwinds-network"),
+        ("PHP 5.6", "php-legacy"),
+        ("PHP 8.1", "php"),
+        ("PHP-FPM 7.4", "php"),
+        ("Apache Tomcat 6.0", "apache-tomcat-legacy"),
+        ("Apache Tomcat 9.0 (64-bit)", "apache-tomcat"),
+        ("MySQL Server 5.1", "mysql-legacy"),
+        ("Microsoft SQL Server 2019 (64-bit)", "microsoft-sql-server"),
+        ("Confluence Data Center 8.5", "atlassian-data-center"),
+        ("Jira Software Server", "atlassian-server"),
+        ("Docker Engine - Enterprise 19.03", "docker"),
+        ("VMware Tanzu Kubernetes Grid 2.3", "vmware-tanzu"),
+    ],
+)
+def test_install_list_names_match_the_right_entry(software: str, entry_id: str) -> None:
+    entry = builtin_catalogue().match("", software)
+    assert entry is not None and entry.id == entry_id, (software, entry)
+
+
+@pytest.mark.parametrize("software", ["OpenSSH 8.0p1", "Python 3.8", "FTP Server", "SolarWinds"])
+def test_everyday_or_vendor_only_names_match_nothing(software: str) -> None:
+    assert builtin_catalogue().match("", software) is None

@@ -158,12 +158,20 @@ def supplier_vms(ctx: Context) -> Verdict | None:
     if primary is None:
         return None
     entry = primary.entry
-    if entry.preferred is Decision.IAAS:
+    stays = next(
+        (m for m in ctx.of_kind(Kind.PLATFORM) if m.entry.preferred is Decision.IAAS), None
+    )
+    if entry.kind is Kind.PLATFORM and stays is not None and stays.entry.versions != "*":
+        # a version-limited platform entry: a runtime or database version no managed
+        # platform offers (PHP 5, Tomcat 7, MySQL 5.6)
+        reason = (
+            f"unsupported runtime version: {stays.entry.label} ({stays.evidence}) is a version "
+            "no managed platform runs, so the stack stays on VMs until it is upgraded"
+        )
+        entry = stays.entry
+    elif entry.preferred is Decision.IAAS:
         reason = f"{entry.label} runs on supplier-supported VMs{_evidence(ctx)}"
-    elif entry.kind is Kind.PLATFORM and any(
-        m.entry.preferred is Decision.IAAS for m in ctx.of_kind(Kind.PLATFORM)
-    ):
-        stays = next(m for m in ctx.of_kind(Kind.PLATFORM) if m.entry.preferred is Decision.IAAS)
+    elif entry.kind is Kind.PLATFORM and stays is not None:
         reason = f"{stays.entry.label} has no preferred managed path, so the stack stays on VMs"
         entry = stays.entry
     else:
