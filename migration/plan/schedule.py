@@ -71,7 +71,7 @@ class Schedule(Frozen):
     landing_zone_end: dt.date
     weeks_per_wave: int
     waves: tuple[ScheduledWave, ...]
-    freezes: tuple[tuple[str, dt.date, dt.date], ...] = ()  # the freezes the dates cleared
+    freezes: tuple[tuple[str, dt.date, dt.date], ...] = ()  # freezes within the programme
 
     @property
     def end(self) -> dt.date:
@@ -104,12 +104,10 @@ def schedule_waves(numbers: Sequence[int], options: ScheduleOptions) -> Schedule
     )
     cursor = lz_end + dt.timedelta(days=1)
     waves = []
-    cleared: dict[tuple[str, dt.date, dt.date], None] = {}
     for number in numbers:
         begin = next_monday(cursor)
         reasons = []
         while (freeze := _clash(begin, begin + length - dt.timedelta(days=1), freezes)) is not None:
-            cleared[freeze] = None
             reasons.append(
                 f"starts after the {freeze[0]} ({freeze[1].isoformat()} to "
                 f"{freeze[2].isoformat()})"
@@ -120,13 +118,14 @@ def schedule_waves(numbers: Sequence[int], options: ScheduleOptions) -> Schedule
             ScheduledWave(number=number, start=begin, end=end, reason="; ".join(reasons))
         )
         cursor = end + dt.timedelta(days=1)
+    end = waves[-1].end if waves else lz_end
     return Schedule(
         start=start,
         landing_zone_start=start,
         landing_zone_end=lz_end,
         weeks_per_wave=options.weeks_per_wave,
         waves=tuple(waves),
-        freezes=tuple(cleared),
+        freezes=tuple(f for f in freezes if f[1] <= end and f[2] >= start),
     )
 
 

@@ -764,15 +764,25 @@ def _choose_pilot(g_: _Graph, options: WaveOptions) -> None:
         worst = max((_RANK[c] for c in g.criticalities), default=0)
         return (worst, len(g.servers), len(g.apps), g.apps[0])
 
-    def room(i: int) -> bool:
+    def room(i: int, proving: bool = False) -> bool:
+        """Within the wave limits; fillers also within the pilot's own size."""
         apps = sum(len(groups[j].apps) for j in chosen) + len(groups[i].apps)
         servers = len(set().union(*(groups[j].servers for j in chosen), groups[i].servers))
-        caps = [options.pilot_max_applications, options.max_applications_per_wave]
+        caps = [options.max_applications_per_wave]
+        if not proving:
+            caps.append(options.pilot_max_applications)
         if any(c is not None and apps > c for c in caps):
             return False
         return not (options.max_servers_per_wave and servers > options.max_servers_per_wave)
 
-    def candidates(allowed: set[Criticality], waiting: bool = False) -> list[int]:
+    def missing() -> set[str]:
+        return {
+            k for k in options.pilot_proves if not any(k in groups[j].decisions for j in chosen)
+        }
+
+    def candidates(
+        allowed: set[Criticality], waiting: bool = False, proving: bool = True
+    ) -> list[int]:
         return sorted(
             (
                 i
@@ -781,9 +791,13 @@ def _choose_pilot(g_: _Graph, options: WaveOptions) -> None:
                 and not g.critical
                 and g.criticalities <= allowed
                 and i not in chosen
-                and room(i)
+                and room(i, proving)
             ),
-            key=lambda i: (len(needs[i]), *size(i)) if waiting else size(i),
+            key=lambda i: (
+                -len(missing() & groups[i].decisions),  # one group proving two paths is best
+                len(needs[i]) if waiting else 0,
+                *size(i),
+            ),
         )
 
     for kind in options.pilot_proves:
@@ -831,7 +845,7 @@ def _choose_pilot(g_: _Graph, options: WaveOptions) -> None:
                 )
             )
         chosen.append(pick)
-    for i in candidates(low):
+    for i in candidates(low, proving=False):
         if not room(i):
             continue
         chosen.append(i)

@@ -7,6 +7,7 @@ and never reach back into the plan.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -272,3 +273,172 @@ def carbon_chart(
         _value_grid(right)
         right.legend(loc="upper left")
         return figure_svg(fig, "chart-carbon", "Annual carbon on premise and in the cloud")
+
+
+@dataclass(frozen=True)
+class GanttWave:
+    number: int
+    kind: str
+    start: dt.date
+    end: dt.date
+    applications: int
+    servers: int
+
+
+KIND_COLOURS = {"pilot": "#009E73", "standard": "#0072B2", "late": "#D55E00"}
+
+
+def _month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
+    months = []
+    day = first.replace(day=1)
+    while day <= last:
+        months.append(day)
+        day = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return months
+
+
+def wave_gantt(
+    landing_zone: tuple[dt.date, dt.date],
+    waves: Sequence[GanttWave],
+    freezes: Sequence[tuple[str, dt.date, dt.date]],
+) -> str:
+    """The programme in calendar months: landing-zone build, each wave's window, freezes."""
+    from matplotlib.dates import date2num
+    from matplotlib.patches import Patch
+
+    with chart_style():
+        rows = [("Landing zone", landing_zone[0], landing_zone[1], "#8C8C8C", "build")]
+        for w in waves:
+            label = (
+                f"{w.applications} app{'s' if w.applications != 1 else ''}, "
+                f"{w.servers} server{'s' if w.servers != 1 else ''}"
+            )
+            rows.append(
+                (
+                    f"Wave {w.number} · {w.kind}",
+                    w.start,
+                    w.end,
+                    KIND_COLOURS.get(w.kind, INK),
+                    label,
+                )
+            )
+        height = 0.9 + 0.36 * len(rows)
+        fig = new_figure(9.6, height, left=1.3, bottom=0.5, top=0.2)
+        ax = fig.subplots()
+        first = landing_zone[0].replace(day=1)
+        last = max(r[2] for r in rows)
+        months = _month_starts(first, last + dt.timedelta(days=31))
+        for _name, a, b in freezes:
+            ax.axvspan(
+                date2num(a), date2num(b + dt.timedelta(days=1)), color="#F3D9D9", linewidth=0
+            )
+        for row, (_label, a, b, colour, text) in enumerate(rows):
+            left = date2num(a)
+            width = date2num(b + dt.timedelta(days=1)) - left
+            ax.barh(row, width, left=left, height=0.58, color=colour)
+            ax.text(left + width + 3, row, text, va="center", ha="left", color=INK, fontsize=7.5)
+        ax.set_yticks(range(len(rows)), [r[0] for r in rows], fontsize=8)
+        ax.invert_yaxis()
+        ax.set_xlim(date2num(months[0]), date2num(months[-1]) + 40)
+        step = max(1, len(months) // 14)
+        ticks = months[::step]
+        ax.set_xticks(
+            [date2num(m) for m in ticks], [m.strftime("%b\n%Y") for m in ticks], fontsize=7.5
+        )
+        _value_grid(ax, "x")
+        ax.tick_params(axis="y", length=0)
+        handles = [
+            Patch(color=KIND_COLOURS[k], label=k)
+            for k in ("pilot", "standard", "late")
+            if any(w.kind == k for w in waves)
+        ]
+        if freezes:
+            handles.append(Patch(color="#F3D9D9", label="change freeze"))
+        ax.legend(handles=handles, loc="upper right", ncols=len(handles) or 1, fontsize=7.5)
+        return figure_svg(fig, "chart-waves", "Wave timeline in calendar months")
+
+
+def cashflow_chart(
+    currency: str,
+    start: dt.date,
+    cumulative_baseline: Sequence[float],
+    cumulative_future: Sequence[float],
+    break_even_month: int | None,
+    years: Sequence[tuple[int, float, float, float, float]],
+) -> str:
+    """Cumulative cost, whole estate, today's way against the plan (break-even marked);
+    and cash out per year: baseline against on-premise + cloud + one-off.
+
+    `years` rows are (year, baseline, on premise, cloud, one-off).
+    """
+    with chart_style():
+        fig = new_figure(9.6, 3.2, left=0.6, bottom=0.55, wspace=0.25)
+        left, right = fig.subplots(1, 2, width_ratios=[1.3, 1])
+        months = list(range(1, len(cumulative_baseline) + 1))
+        left.plot(
+            months, cumulative_baseline, color=ONPREM_COLOUR, linewidth=1.8, label="stay on premise"
+        )
+        left.plot(
+            months, cumulative_future, color=CLOUD_COLOURS["azure"], linewidth=1.8, label="the plan"
+        )
+        if break_even_month:
+            value = cumulative_future[break_even_month - 1]
+            left.axvline(break_even_month, color=MUTED, linewidth=0.8, linestyle="--")
+            left.annotate(
+                f"break-even, month {break_even_month}",
+                (break_even_month, value),
+                xytext=(6, -14),
+                textcoords="offset points",
+                fontsize=7.5,
+                color=INK,
+            )
+        else:
+            left.text(
+                0.02,
+                0.92,
+                f"no break-even within {len(months) // 12} years",
+                transform=left.transAxes,
+                fontsize=8,
+                color=INK,
+            )
+        ticks = [m for m in months if m == 1 or m % 12 == 0]
+        left.set_xticks(ticks, [str(m) for m in ticks])
+        left.set_xlabel(f"programme month (month 1 = {start.strftime('%B %Y')})", color=MUTED)
+        left.set_title(f"Cumulative cost, whole estate ({currency})")
+        left.yaxis.set_major_formatter(_axis_formatter())
+        _value_grid(left)
+        left.legend(loc="upper left", bbox_to_anchor=(0, 0.86))
+
+        xs = list(range(len(years)))
+        width = 0.38
+        right.bar(
+            [x - width / 2 for x in xs],
+            [y[1] for y in years],
+            width=width,
+            color=ONPREM_COLOUR,
+            label="stay on premise",
+        )
+        bottom = [0.0] * len(years)
+        for index, label, colour in (
+            (2, "on premise", "#A0A0A0"),
+            (3, "cloud", CLOUD_COLOURS["azure"]),
+            (4, "one-off", COLOURS["IAAS"]),
+        ):
+            values = [y[index] for y in years]
+            right.bar(
+                [x + width / 2 for x in xs],
+                values,
+                width=width,
+                bottom=bottom,
+                color=colour,
+                label=label,
+            )
+            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+        right.set_xticks(xs, [f"Year {y[0]}" for y in years])
+        right.set_title(f"Cash out per year ({currency})")
+        right.yaxis.set_major_formatter(_axis_formatter())
+        top = max([*(y[1] for y in years), *bottom], default=1) or 1
+        right.set_ylim(0, top * 1.3)
+        _value_grid(right)
+        right.legend(loc="upper right", ncols=2, fontsize=7)
+        return figure_svg(fig, "chart-cashflow", "Like-for-like cost: cumulative and per year")

@@ -13,6 +13,7 @@ from typing import Any
 
 from forcelift.migration.plan.planfile import Plan, WorkloadDecision
 from forcelift.migration.policy.model import Finding
+from forcelift.migration.report.costview import Money, Timeline, money_view, timeline_view
 from forcelift.migration.report.decisions import sorted_workloads
 from forcelift.migration.report.inputs import ReportInputs
 from forcelift.migration.report.ncsc import NcscRow, ncsc_matrix
@@ -203,6 +204,8 @@ class ReportContext:
     remote_access: tuple[tuple[str, str], ...]  # cloud label -> remote access
     #: servers the export gave no size for: server, application, estimated/left out, why
     unsized: tuple[tuple[str, str, str, str], ...] = ()
+    money: Money | None = None  # like-for-like business case, VAT, price sources
+    timeline: Timeline | None = None  # waves in calendar time
 
     def decision(self, code: str) -> DecisionCount:
         return next(d for d in self.decisions if d.decision == code)
@@ -503,6 +506,8 @@ def build_context(inputs: ReportInputs) -> ReportContext:
         remote_access=tuple(
             (cloud_label(c.cloud), c.landing_zone.remote_access) for c in plan.clouds
         ),
+        money=money_view(plan),
+        timeline=timeline_view(plan),
     )
 
 

@@ -14,11 +14,14 @@ from typing import Any
 from forcelift.migration.inventory.model import Inventory
 from forcelift.migration.plan.planfile import Plan
 from forcelift.migration.report.charts import (
+    GanttWave,
     Money,
     WaveBar,
     carbon_chart,
+    cashflow_chart,
     cost_chart,
     decisions_chart,
+    wave_gantt,
     wave_timeline,
 )
 from forcelift.migration.report.context import ReportContext, StackRow
@@ -95,9 +98,9 @@ def render_charts(context: ReportContext) -> dict[str, str]:
         per_wave_carbon[c.cloud] = {
             w.number: (w.carbon_cloud_kg[c.cloud], 0.0) for w in context.waves
         }
-    return {
+    charts = {
         "decisions": decisions_chart(apps, servers),
-        "waves": wave_timeline(waves),
+        "waves": _waves_chart(context, waves),
         "cost": cost_chart(context.currency, context.onprem_monthly, clouds, per_wave_cost),
         "carbon": carbon_chart(
             (context.onprem_operational_kg, context.onprem_embodied_kg),
@@ -105,6 +108,32 @@ def render_charts(context: ReportContext) -> dict[str, str]:
             per_wave_carbon,
         ),
     }
+    for view in context.money.cases if context.money else ():
+        case = view.case
+        charts[f"cashflow_{view.cloud}"] = cashflow_chart(
+            case.currency,
+            case.start,
+            case.cumulative_baseline,
+            case.cumulative_future,
+            case.break_even_month,
+            [(y.year, y.baseline, y.onprem, y.cloud, y.one_off) for y in case.years],
+        )
+    return charts
+
+
+def _waves_chart(context: ReportContext, waves: list[WaveBar]) -> str:
+    """The Gantt in calendar months when the plan has dates; else waves by servers moved."""
+    timeline = context.timeline
+    if timeline is None or not timeline.waves:
+        return wave_timeline(waves)
+    return wave_gantt(
+        timeline.landing_zone,
+        [
+            GanttWave(w.number, w.kind, w.start, w.end, w.applications, w.servers)
+            for w in timeline.waves
+        ],
+        timeline.freezes,
+    )
 
 
 @dataclass(frozen=True)
