@@ -9,6 +9,7 @@ application. The inventories' own `--format` is spelled `--input-format` here, b
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -277,24 +278,41 @@ def _evaluate(
         raise SystemExit(1)
 
 
-def _rich_table(result: ClassificationResult) -> Table:
+NARROW_BELOW = 120  # columns; narrower terminals get the three-column layout
+
+
+def _rich_table(result: ClassificationResult, width: int = 200) -> Table:
+    """The classification table; below NARROW_BELOW columns a three-column layout (the eight
+    columns cannot fit 80 columns without truncating headers). Cells wrap, never truncate."""
     from rich.table import Table
 
     from forcelift.migration.classify.model import Decision
 
+    narrow = width < NARROW_BELOW
     title = f"Classification of {result.force}" if result.force else "Classification"
-    table = Table(title=f"{title} (as of {result.as_of})", show_lines=True, title_justify="left")
-    for name, kwargs in (
-        ("Application", {"ratio": 2}),
-        ("Decision", {}),
-        ("Strategy", {}),
-        ("Target (Azure / AWS)", {"ratio": 3}),
-        ("Conf.", {}),
-        ("Effort", {"justify": "center"}),
-        ("Why", {"ratio": 4}),
-        ("Blockers", {"ratio": 4}),
-    ):
-        table.add_column(name, **kwargs)
+    table = Table(
+        title=f"{title} (as of {result.as_of})",
+        show_lines=True,
+        title_justify="left",
+        expand=narrow,
+    )
+    columns: tuple[tuple[str, dict[str, object]], ...]
+    if narrow:
+        columns = (("Application", {"ratio": 2}), ("Decision", {}), ("Details", {"ratio": 5}))
+    else:
+        columns = (
+            ("Application", {"ratio": 2}),
+            ("Decision", {}),
+            ("Strategy", {}),
+            ("Target (Azure / AWS)", {"ratio": 3}),
+            ("Conf.", {}),
+            ("Effort", {"justify": "center"}),
+            ("Why", {"ratio": 4}),
+            ("Blockers", {"ratio": 4}),
+        )
+    for name, kwargs in columns:
+        longest = max(len(word) for word in name.split())
+        table.add_column(name, min_width=longest, overflow="fold", **kwargs)  # type: ignore[arg-type]
     order = {d: i for i, d in enumerate(Decision)}
     rows = sorted(
         result.classifications, key=lambda c: (order[c.decision], c.application.casefold())
@@ -312,6 +330,15 @@ def _rich_table(result: ClassificationResult) -> Table:
         if extra > 0:
             why += f"\n(+{extra} more: forcelift classify explain)"
         notes = [f"• {b}" for b in c.blockers] + [f"⚠ {x}" for x in c.conflicts]
+        if narrow:
+            details = [
+                f"{c.strategy.value}; confidence {c.confidence.value}; effort {c.effort.value}",
+                f"Target: {targets}",
+                f"Why: {why}",
+                *notes,
+            ]
+            table.add_row(c.application, c.decision.value, "\n".join(details))
+            continue
         table.add_row(
             c.application,
             c.decision.value,
@@ -331,9 +358,9 @@ def _print_table(result: ClassificationResult) -> None:
     from rich.console import Console
 
     console = Console()
-    if not console.is_terminal:
+    if not console.is_terminal and "COLUMNS" not in os.environ:
         console = Console(width=200)
-    console.print(_rich_table(result))
+    console.print(_rich_table(result, console.width))
 
 
 def _table_text(result: ClassificationResult) -> str:
