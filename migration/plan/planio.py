@@ -26,10 +26,39 @@ def plan_to_yaml(plan: Plan) -> str:
     return HEADER + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
+_NOT_A_PLAN_HINT = (
+    "make a plan from the inventory with `forcelift plan INVENTORY -o plan.yaml`, "
+    "then `forcelift plan show plan.yaml`"
+)
+
+
+def _other_kind(data: dict[str, Any]) -> str | None:
+    """What a mapping that is not a plan is, when it is another forcelift file."""
+    keys = set(data)
+    if keys & {"servers", "applications"} and not keys & {"clouds", "waves", "workloads"}:
+        return "an inventory (native YAML)"
+    if {"stack", "resources"} <= keys:
+        return "an offline preview (preview/<stack>.json)"
+    if "config" in keys and not keys & {"clouds", "waves"}:
+        return "a Pulumi stack configuration (Pulumi.<stack>.yaml)"
+    if "runtime" in keys and "name" in keys:
+        return "a Pulumi project file (Pulumi.yaml)"
+    return None
+
+
 def plan_from_data(data: Any, file: str = "plan.yaml") -> Plan:
     """Validate plan data; every problem names its path inside the plan."""
     if not isinstance(data, dict):
-        raise InputError("not a forcelift plan (expected a mapping)", Location(file=file))
+        raise InputError(
+            "not a forcelift plan (expected a mapping)",
+            Location(file=file),
+            hint=_NOT_A_PLAN_HINT if file.endswith((".csv", ".xlsx")) else None,
+        )
+    kind = _other_kind(data)
+    if kind is not None:
+        raise InputError(
+            f"this is {kind}, not a forcelift plan", Location(file=file), hint=_NOT_A_PLAN_HINT
+        )
     version = str(data.get("schema_version", ""))
     if version.split(".")[0] != PLAN_SCHEMA_VERSION.split(".")[0]:
         raise InputError(
@@ -57,8 +86,21 @@ def load_plan(path: Path) -> Plan:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot read plan: {exc.strerror}", Location(file=str(path))) from exc
+    except UnicodeDecodeError:
+        raise InputError(
+            "this is a binary file (a spreadsheet export?), not a forcelift plan",
+            Location(file=str(path)),
+            hint=_NOT_A_PLAN_HINT,
+        ) from None
     try:
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
+        if path.suffix.lower() in (".csv", ".tsv", ".xlsx"):
+            raise InputError(
+                f"this is a {path.suffix.lower()[1:].upper()} file (an inventory export?), "
+                "not a forcelift plan",
+                Location(file=str(path)),
+                hint=_NOT_A_PLAN_HINT,
+            ) from None
         raise InputError(f"plan is not valid YAML: {exc}", Location(file=str(path))) from exc
     return plan_from_data(data, str(path))
