@@ -30,6 +30,7 @@ from forcelift.migration.inventory.model import (
     OsFamily,
     Server,
     SoftwareProduct,
+    os_label,
 )
 
 _DATABASE_WORDS = re.compile(r"\b(database|databases|db|dbs|sql cluster|data warehouse)\b", re.I)
@@ -87,7 +88,7 @@ class OsFacts(NamedTuple):
 
 @functools.lru_cache(maxsize=4096)
 def _os_facts(family: OsFamily, name: str, version: str) -> OsFacts:
-    label = " ".join(p for p in (name, version) if p)
+    label = os_label(name, version)
     windows = family is OsFamily.WINDOWS
     return OsFacts(
         label=label,

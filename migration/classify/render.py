@@ -124,7 +124,7 @@ def _facts(outcome: Outcome) -> list[str]:
     ]
     if ctx.servers:
         for server in ctx.servers[:_SHOWN_SERVERS]:
-            os_label = " ".join(p for p in (server.os.name, server.os.version) if p) or "OS unknown"
+            os_label = server.os.label or "OS unknown"
             lines.append(f"server {server.name}: {os_label}, {server.power_state.value}")
         if len(ctx.servers) > _SHOWN_SERVERS:
             lines.append(f"... and {len(ctx.servers) - _SHOWN_SERVERS} more servers")

@@ -75,6 +75,12 @@ class OperatingSystem(_Model):
     name: str = ""
     version: str = ""
 
+    @property
+    def label(self) -> str:
+        """Name and version for people, the version left out when the name already says it
+        ("Ubuntu 20.04 LTS", not "Ubuntu 20.04 LTS 20.04")."""
+        return os_label(self.name, self.version)
+
     @model_validator(mode="before")
     @classmethod
     def _infer_family(cls, data: object) -> object:
@@ -253,3 +259,10 @@ def inventory_json_schema() -> dict[str, object]:
     schema["$id"] = f"https://forcelift.example/schemas/inventory-{SCHEMA_VERSION}.json"
     schema["title"] = "forcelift inventory"
     return schema
+
+
+def os_label(name: str, version: str) -> str:
+    """`name version`, without repeating a version the name already contains."""
+    if version and version in name.split():
+        return name
+    return " ".join(p for p in (name, version) if p)

@@ -133,7 +133,7 @@ def advisory_warnings(inventory: Inventory, as_of: dt.date, problems: ProblemCol
             code="powered-off",
         )
     old = [
-        f"{s.name} ({s.os.name} {s.os.version})".replace(" )", ")")
+        f"{s.name} ({s.os.label})".replace(" ()", "")
         for s in inventory.servers
         if is_out_of_support(s.os, as_of)
     ]

@@ -96,7 +96,7 @@ def unsupported_os(ctx: Context) -> Verdict | None:
     if not bad:
         return None
     names = ", ".join(
-        f"{s.name} ({' '.join(p for p in (s.os.name, s.os.version) if p)})" for s in bad[:3]
+        f"{s.name} ({s.os.label})" for s in bad[:3]
     )
     return Verdict(
         f"runs on an operating system neither Azure nor AWS offers: {names}",
