@@ -16,6 +16,7 @@ from forcelift.migration.classify.rules import (
     data_security,
     lifecycle,
     platform,
+    readiness,
     workloads,
 )
 from forcelift.migration.classify.rules.base import RULE_ID, Rule, RuleSet
@@ -28,6 +29,7 @@ FAMILIES: tuple[RuleSet, ...] = (
     data_security.RULES,
     platform.RULES,
     connectivity.RULES,
+    readiness.RULES,
 )
 
 

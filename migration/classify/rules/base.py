@@ -19,7 +19,7 @@ from forcelift.migration.classify.model import Confidence, Decision, Strategy, T
 if TYPE_CHECKING:
     from forcelift.migration.classify.context import Context
 
-RULE_ID = re.compile(r"^(SAAS|PAAS|IAAS|RETAIN|RETIRE|BLOCK|CONN|DATA|LIFE|CAT)-\d{3}$")
+RULE_ID = re.compile(r"^(SAAS|PAAS|IAAS|RETAIN|RETIRE|BLOCK|CONN|DATA|LIFE|CAT|READY)-\d{3}$")
 
 
 class TextPattern:
@@ -52,6 +52,7 @@ class Family(StrEnum):
     LIFECYCLE = "lifecycle"
     BLOCKERS = "hard-blockers"
     WORKLOADS = "workload-classes"
+    READINESS = "assessment-readiness"
 
 
 class Precedence(IntEnum):
