@@ -131,7 +131,7 @@ class ProblemCollector:
     def promote(self, codes: frozenset[str], hint: str) -> None:
         """Turn the warnings with these codes into errors (`--strict`)."""
         self.problems = [
-            replace(p, severity=Severity.ERROR, hint=f"{p.hint}; {hint}" if p.hint else hint)
+            replace(p, severity=Severity.ERROR, hint=hint)
             if p.severity is Severity.WARNING and p.code in codes
             else p
             for p in self.problems

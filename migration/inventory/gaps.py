@@ -33,7 +33,7 @@ NO_PERFORMANCE_DATA = "no-performance-data"
 
 #: The warnings `--strict` makes errors.
 STRICT_CODES = frozenset({UNSIZED, DUPLICATE_NAME, MISSING_VALUE})
-STRICT_HINT = "--strict makes this an error; without it the row is read with this assumption"
+STRICT_HINT = "--strict makes this an error"
 
 _WHAT = {"cores": "CPU count", "memory_mib": "memory size"}
 

@@ -168,7 +168,7 @@ def load_inventory(
     for fragment in fragments:
         problems.problems.extend(fragment.problems)
     if strict:
-        problems.promote(STRICT_CODES, "--strict is on")
+        problems.promote(STRICT_CODES, "an error because --strict is on; without it, a warning")
     if not problems.errors and not chosen:
         problems.error("no inventory sources given", Location())
     problems.raise_if_errors()

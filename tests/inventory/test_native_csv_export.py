@@ -39,7 +39,7 @@ from forcelift.migration.inventory.model import (
     SoftwareProduct,
     Utilisation,
 )
-from forcelift.migration.inventory.normalise import external_service
+from forcelift.migration.inventory.normalise import external_service, is_missing
 
 
 def _read_back(inventory: Inventory, directory: Path) -> Inventory:
@@ -217,7 +217,8 @@ def _text(exclude: str = "", max_size: int = 12, min_size: int = 0) -> st.Search
     return strategy.filter(lambda s: len(s) >= min_size)
 
 
-_ITEM = _text("|;", min_size=1)  # one item of a list cell
+# A list cell holding nothing but a sentinel (`N/A`, `-`) reads as empty (docs/inventory.md)
+_ITEM = _text("|;", min_size=1).filter(lambda s: not is_missing(s))  # one item of a list cell
 _PART = _text("|;:")  # one part of vendor:product:version:edition
 _NOTE = st.lists(_text(max_size=20), max_size=3).map(lambda lines: "\n".join(lines).strip())
 _SIZE = st.integers(0, 10**7).map(lambda n: n / 1000)  # GiB kept to 0.001
@@ -227,7 +228,7 @@ _PERCENT = st.floats(min_value=0, max_value=100, allow_nan=False)
 _products = st.builds(
     SoftwareProduct,
     vendor=_PART,
-    product=_text("|;:", min_size=1),
+    product=_text("|;:", min_size=1).filter(lambda s: not is_missing(s)),
     version=_PART,
     edition=_PART,
 )
@@ -237,7 +238,11 @@ _utilisation = st.builds(
     memory_percent=st.none() | _PERCENT,
     iops=st.none() | _FLOAT,
     network_mbps=st.none() | _FLOAT,
-).filter(lambda u: any(v is not None for v in u.model_dump().values()))
+).filter(
+    # CPU and memory both 0 % read back as missing data (gaps.zero_utilisation), by design
+    lambda u: any(v is not None for v in u.model_dump().values())
+    and not (u.cpu_percent == 0 and u.memory_percent == 0)
+)
 
 
 # Strategies are built once (building them per draw is slow); names are set per draw.

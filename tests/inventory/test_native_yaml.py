@@ -50,11 +50,28 @@ def test_bare_on_reads_as_powered_on(write) -> None:
 
 def test_validation_errors_name_line_and_field(write) -> None:
     bad = GOOD.replace("cores: 4", "cores: -4").replace("memory_mib: 4096", "memory_mib: lots")
+    path = write("inv.yaml", bad)
+    result = load_inventory([path])  # read unsized, with warnings naming the line
+    web01, db01 = result.inventory.servers
+    assert (web01.memory_mib, db01.cores) == (None, None)
+    assert db01.unsized_reason == "servers[1].cores is unreadable (-4 is not a usable size) in " \
+        "inv.yaml line 9"
+    with pytest.raises(InputError) as err:
+        load_inventory([path], strict=True)
+    lines = sorted((p.location.line, p.location.column) for p in err.value.problems)
+    assert lines == [(6, "servers[0].memory_mib"), (9, "servers[1].cores")]
+    assert all(p.location.row is None for p in err.value.problems)
+    assert "line 9, column 'servers[1].cores': error" in str(err.value)
+    assert "row" not in str(err.value)
+
+
+def test_model_errors_say_line_not_row(write) -> None:
+    bad = GOOD.replace("power_state: on", "power_state: sideways")
     with pytest.raises(InputError) as err:
         load_inventory([write("inv.yaml", bad)])
-    rows = sorted((p.location.row, p.location.column) for p in err.value.problems)
-    assert rows == [(6, "memory_mib"), (9, "cores")]
-    assert "servers[1].cores" in str(err.value)
+    (problem,) = err.value.problems
+    assert problem.location.line == 7 and problem.location.row is None
+    assert ", line 7, " in str(problem) and "row" not in str(problem)
 
 
 def test_unsupported_schema_version(write) -> None:
@@ -65,7 +82,7 @@ def test_unsupported_schema_version(write) -> None:
 def test_yaml_syntax_error_has_line(write) -> None:
     with pytest.raises(InputError) as err:
         load_inventory([write("inv.yaml", GOOD + "  - name: [unclosed\n")])
-    assert err.value.problems[0].location.row is not None
+    assert err.value.problems[0].location.line is not None
 
 
 names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=12)
@@ -172,4 +189,4 @@ def test_duplicate_server_in_yaml_names_its_line(write) -> None:
     with pytest.raises(InputError) as err:
         load_inventory([write("inv.yaml", text)])
     problem = next(p for p in err.value.problems if "duplicate server name" in p.message)
-    assert problem.location.row == 8 and "'WEB01'" in problem.message
+    assert problem.location.line == 8 and "'WEB01'" in problem.message

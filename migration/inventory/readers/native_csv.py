@@ -159,7 +159,12 @@ APPLICATION_COLUMNS = (
         parse_classification,
     ),
     Column("products", ("software", "product"), parse_products),
-    Column("servers", ("server", "hosts", "hosting servers", "server name", "ci"), split_list),
+    Column(
+        "servers",
+        ("server", "hosts", "hosting servers", "server name", "ci"),
+        split_list,
+        literal=True,  # names: a server may be called `NONE`
+    ),
     Column("user_count", ("users", "user count", "number of users"), parse_int),
     Column("rto_hours", ("rto", "rto hours"), parse_float),
     Column("rpo_hours", ("rpo", "rpo hours"), parse_float),

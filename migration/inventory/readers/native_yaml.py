@@ -9,7 +9,9 @@ import yaml
 from pydantic import ValidationError
 
 from forcelift.migration.errors import Location, ProblemCollector
+from forcelift.migration.inventory.gaps import Gap, gap_detail, report_gaps, zero_utilisation
 from forcelift.migration.inventory.model import SCHEMA_VERSION, Inventory
+from forcelift.migration.inventory.normalise import is_missing, parse_float
 from forcelift.migration.inventory.pydantic_errors import problems_from_validation
 from forcelift.migration.inventory.readers.base import Fragment, ReaderSpec, Source
 
@@ -74,6 +76,61 @@ def item_lines(text: str) -> dict[str, list[int]]:
     return lines
 
 
+def _size(value: object) -> tuple[object, str | None]:
+    """(the value, None) when usable as a size, else (None, how the gap is described)."""
+    if value is None or (isinstance(value, str) and is_missing(value)):
+        return None, gap_detail(value if isinstance(value, str) else None)
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None, gap_detail(str(value), "expected a number")
+    try:
+        number = parse_float(value)
+    except ValueError as exc:
+        return None, gap_detail(str(value), str(exc))
+    if number < 1 or not number.is_integer():
+        return None, gap_detail(str(value), f"{value} is not a usable size")
+    return int(number), None
+
+
+def _size_gaps(
+    data: dict[str, Any], raw_text: str, source: Source, problems: ProblemCollector
+) -> None:
+    """Servers without a usable `cores` / `memory_mib` are kept unsized, with a warning, as in
+    every other reader; sentinel and 0/0 utilisation is dropped as missing."""
+    servers = data.get("servers")
+    if not isinstance(servers, list):
+        return
+    found: list[tuple[int, str, str]] = []
+    for i, server in enumerate(servers):
+        if not isinstance(server, dict) or not server.get("name"):
+            continue
+        for field in ("cores", "memory_mib"):
+            value, detail = _size(server.get(field))
+            if detail is not None:
+                found.append((i, field, detail))
+            server[field] = value
+    tree = yaml.compose(raw_text, Loader=_Loader) if found else None  # only to place gaps
+    gaps: dict[int, list[Gap]] = {}
+    for i, field, detail in found:
+        line = _node_line(tree, ("servers", i, field))
+        where = source.location(line=line, column=f"servers[{i}].{field}")
+        gaps.setdefault(i, []).append(Gap(field, where, detail))
+    for i, server_gaps in gaps.items():
+        if not servers[i].get("unsized_reason"):
+            servers[i]["unsized_reason"] = report_gaps(problems, server_gaps)
+    for i, server in enumerate(servers):
+        util = server.get("utilisation") if isinstance(server, dict) else None
+        if not isinstance(util, dict):
+            continue
+        for key in [k for k, v in util.items() if isinstance(v, str) and is_missing(v)]:
+            del util[key]
+        where = source.location(column=f"servers[{i}].utilisation")
+        if zero_utilisation(util.get("cpu_percent"), util.get("memory_percent"), where, problems):
+            util.pop("cpu_percent")
+            util.pop("memory_percent")
+        if not util:
+            server["utilisation"] = None
+
+
 def read(source: Source, problems: ProblemCollector) -> Fragment:
     fragment = Fragment(source.display, FORMAT)
     try:
@@ -86,7 +143,7 @@ def read(source: Source, problems: ProblemCollector) -> Fragment:
         mark = getattr(exc, "problem_mark", None)
         problems.error(
             f"not valid YAML: {getattr(exc, 'problem', exc)}",
-            source.location(row=mark.line + 1 if mark else None),
+            source.location(line=mark.line + 1 if mark else None),
         )
         return fragment
 
@@ -96,25 +153,26 @@ def read(source: Source, problems: ProblemCollector) -> Fragment:
     if not isinstance(data, dict):
         problems.error(
             "expected a mapping with servers/applications/dependencies at the top",
-            source.location(row=1),
+            source.location(line=1),
         )
         return fragment
     version = str(data.get("schema_version", SCHEMA_VERSION))
     if version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
         problems.error(
             f"schema_version {version!r} is not supported (this forcelift reads {SCHEMA_VERSION})",
-            source.location(row=_node_line(root(), ("schema_version",))),
+            source.location(line=_node_line(root(), ("schema_version",))),
             hint="convert the file with the forcelift version that wrote it",
         )
         return fragment
     data["schema_version"] = SCHEMA_VERSION
+    _size_gaps(data, raw_text, source, problems)
     try:
         inventory = Inventory.model_validate(data)
     except ValidationError as exc:
         tree = root()
 
         def locate(loc: tuple[int | str, ...]) -> Location:
-            return source.location(row=_node_line(tree, loc), column=str(loc[-1]) if loc else None)
+            return source.location(line=_node_line(tree, loc), column=str(loc[-1]) if loc else None)
 
         for problem in problems_from_validation(exc, locate):
             problems.problems.append(problem)
@@ -123,10 +181,11 @@ def read(source: Source, problems: ProblemCollector) -> Fragment:
 
     def where(section: str, index: int) -> Location:
         found = lines.get(section, [])
-        row = found[index] if len(found) == len(data.get(section) or ()) else None
-        return source.location(row=row, column=None if row else f"{section}[{index}]")
+        line = found[index] if len(found) == len(data.get(section) or ()) else None
+        return source.location(line=line, column=None if line else f"{section}[{index}]")
 
     fragment.force = inventory.force
+    fragment.rows = len(inventory.servers)
     for i, server in enumerate(inventory.servers):
         fragment.add_server(server, where("servers", i))
     for i, app in enumerate(inventory.applications):
