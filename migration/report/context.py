@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from forcelift.migration.classify.rules.data_security import offline_device
 from forcelift.migration.plan.planfile import Plan, WorkloadDecision
 from forcelift.migration.policy.model import Finding
 from forcelift.migration.report.costview import Money, Timeline, money_view, timeline_view
@@ -231,7 +232,7 @@ def _app_row(plan: Plan, w: WorkloadDecision) -> AppRow:
         wave=w.wave,
         targets=tuple((cloud_label(c), w.targets.get(c, "")) for c in clouds),
         reasons=w.reasons,
-        blockers=w.blockers,
+        blockers=tuple(offline_device(b, tuple(clouds)) for b in w.blockers),
         conflicts=w.conflicts,
         override=w.override,
         criticality=w.criticality,
@@ -381,8 +382,16 @@ def _blockers(plan: Plan) -> tuple[tuple[Blocker, ...], int]:
             w.application.casefold(),
         )
     )
+    clouds = tuple(c.cloud for c in plan.clouds)
     found = [
-        Blocker(w.application, w.decision, decision_label(w.decision), w.criticality, w.wave, text)
+        Blocker(
+            w.application,
+            w.decision,
+            decision_label(w.decision),
+            w.criticality,
+            w.wave,
+            offline_device(text, clouds),
+        )
         for w in moving
         for text in w.blockers[:1]
     ]

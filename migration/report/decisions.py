@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from forcelift.migration.classify.rules.data_security import offline_device
 from forcelift.migration.plan.planfile import CloudWorkload, Plan, WorkloadDecision
 from forcelift.migration.report.style import cloud_label
 
@@ -101,7 +102,7 @@ def decision_table(plan: Plan) -> DecisionTable:
             w.override,
             w.rules,
             w.reasons,
-            w.blockers,
+            tuple(offline_device(b, tuple(clouds)) for b in w.blockers),
             w.conflicts,
             excluded.get(w.application, ""),
         ]

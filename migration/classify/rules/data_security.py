@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from forcelift.migration.classify.catalogue import Availability
+from forcelift.migration.classify.catalogue import Availability, Category
 from forcelift.migration.classify.context import Context
 from forcelift.migration.classify.model import Confidence, Decision, Strategy, Targets
 from forcelift.migration.classify.rules.base import Family, Phase, Precedence, RuleSet, Verdict
@@ -77,12 +77,41 @@ def large_data(ctx: Context) -> Verdict | None:
         return None
     tib = total / 1024
     return Verdict(
-        f"about {tib:,.1f} TiB of data to move",
-        blockers=(
-            f"{tib:,.1f} TiB to transfer: plan Azure Data Box / AWS Snowball or a long seeding "
-            "window before fixing the cutover date",
-        ),
-        effort=1,
+        f"about {tib:,.1f} TiB of data to move", blockers=(_transfer(ctx, tib),), effort=1
+    )
+
+
+# The offline device of each cloud; a plan for one cloud names only its own (offline_device).
+OFFLINE_DEVICES = {"azure": "Azure Data Box", "aws": "AWS Snowball"}
+DEVICE_CHOICE = "the target cloud's offline transfer device (Azure Data Box / AWS Snowball)"
+
+
+def offline_device(text: str, clouds: tuple[str, ...]) -> str:
+    """A blocker as a plan for these clouds should read it: only their own device named."""
+    if DEVICE_CHOICE not in text or not clouds:
+        return text
+    devices = " / ".join(OFFLINE_DEVICES[c] for c in clouds if c in OFFLINE_DEVICES)
+    return text.replace(DEVICE_CHOICE, f"an offline transfer device ({devices})")
+
+
+def _transfer(ctx: Context, tib: float) -> str:
+    """How the data gets there: a SaaS move goes through the service's own migration path
+    (mailboxes through mail migration), never a cloud provider's data box."""
+    primary = ctx.primary
+    if ctx.decision is Decision.SAAS:
+        if primary is not None and primary.entry.category is Category.EMAIL:
+            return (
+                f"{tib:,.1f} TiB of mailboxes to move: plan the mail migration (hybrid "
+                "mailbox moves or migration batches to the hosted service) over the network, "
+                "in batches over weeks, before fixing the cutover date"
+            )
+        return (
+            f"{tib:,.1f} TiB to move into the SaaS service: plan its vendor's import or "
+            "migration path and how long it takes before fixing the cutover date"
+        )
+    return (
+        f"{tib:,.1f} TiB to transfer: plan {DEVICE_CHOICE} or a long seeding window before "
+        "fixing the cutover date"
     )
 
 
