@@ -66,6 +66,20 @@ def _show_table(summary: dict[str, Any], sources: list[tuple[str, str]]) -> None
     title = f"Inventory of {summary['force']}" if summary["force"] else "Inventory"
     head = Table(title=title, show_header=False, box=None)
     head.add_row("Servers", f"{s['count']:,}")
+    if s["unsized"]:
+        head.add_row(
+            "Unsized",
+            f"{s['unsized']:,} (CPU or memory unknown: not in Cores/Memory below; e.g. "
+            + ", ".join(s["unsized_servers"][:5])
+            + ")",
+        )
+    rows = summary["rows"]
+    if rows["read"]:
+        skipped = ", ".join(f"{n:,} {why}" for why, n in rows["skipped"].items())
+        extra = f" ({skipped} skipped)" if skipped else ""
+        head.add_row("Rows read", f"{rows['read']:,}{extra}")
+    if s["with_assessment"]:
+        head.add_row("With assessment", f"{s['with_assessment']:,}")
     head.add_row("Cores", f"{s['cores']:,}")
     head.add_row("Memory", f"{s['memory_gib']:,} GiB")
     head.add_row(
@@ -111,7 +125,7 @@ def show(
     from forcelift.migration.inventory.summary import summarise
 
     result = _load(paths, forced_format, group_by, strict)
-    summary = summarise(result.inventory)
+    summary = summarise(result.inventory, result.counts)
     if as_json:
         summary["sources"] = [{"file": f, "format": fmt} for f, fmt in result.sources]
         summary["warnings"] = [p.to_dict() for p in result.warnings]

@@ -103,6 +103,8 @@ def _merge_servers(fragments: list[Fragment], problems: ProblemCollector) -> lis
                 problems,
             )
             merged["os"] = type(server.os).model_validate(merged_os)
+            if merged.get("cores") is not None and merged.get("memory_mib") is not None:
+                merged["unsized_reason"] = ""  # another source sized it
             records[key] = merged
     _attach_software(fragments, records, problems)
     return [r if isinstance(r, Server) else Server.model_validate(r) for r in records.values()]

@@ -62,7 +62,8 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     bad = tmp_path / "servers.csv"
     bad.write_text("name,cores,memory_mib\nweb01,lots,4096\n")
     out = tmp_path / "out"
-    code, output = _migrate(str(bad), "--out", str(out))
+    # an unreadable CPU count is a warning (the server is read unsized); --strict refuses it
+    code, output = _migrate(str(bad), "--strict", "--out", str(out))
     assert code == 2
     assert "servers.csv, row 2" in output and "Traceback" not in output
     assert not out.exists()
