@@ -292,7 +292,11 @@ _applications = st.builds(
     cost_centre=_text(),
     notes=_NOTE,
 )
-_server_names = st.lists(_text("|;.", min_size=1), max_size=4, unique_by=server_key)
+_server_names = st.lists(
+    _text("|;.", min_size=1).filter(lambda s: not is_missing(s)),  # `N/A` is no name
+    max_size=4,
+    unique_by=server_key,
+)
 _app_names = st.lists(_ITEM, max_size=4, unique_by=lambda n: n.lower())
 _dependency_details = st.tuples(
     st.booleans(),

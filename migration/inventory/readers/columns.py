@@ -24,7 +24,8 @@ class Column:
     "memory_mib"): needed for sizing; a blank, sentinel or unreadable cell leaves the server
     unsized with a warning (see gaps.py). Sentinels (normalise.SENTINELS) are "no value" in
     typed columns; `literal` columns, and free text read with plain `text`, keep them as
-    written (a Readiness column's `Not ready`, a folder named `-`).
+    written (a Readiness column's `Not ready`, a folder named `-`); a `required` identity
+    cell holding a sentinel (`N/A` as a server name) is no identity, an error.
     """
 
     field: str
@@ -89,7 +90,8 @@ class ColumnMap:
         gaps: list[Gap] = []
         for column, index in self.resolved:
             cell = cells[index] if index < width else None
-            if is_blank(cell) if column.literal or column.parse is text else is_missing(cell):
+            literal = not column.required and (column.literal or column.parse is text)
+            if is_blank(cell) if literal else is_missing(cell):
                 if column.required:
                     shown = text(cell)
                     self.problems.error(
