@@ -113,8 +113,12 @@ def interrupt_line(exc: KeyboardInterrupt) -> tuple[str, int]:
 @contextmanager
 def cli_edge() -> Iterator[None]:
     """The one place a command's errors become messages and exit codes (see module doc)."""
-    from forcelift.stacks.interrupts import signals_raise
+    from forcelift.stacks.interrupts import set_reporter, signals_raise
 
+    def report(exc: KeyboardInterrupt) -> None:
+        click.secho(interrupt_line(exc)[0], fg="yellow", err=True)
+
+    set_reporter(report)
     try:
         with signals_raise():
             yield
@@ -130,6 +134,8 @@ def cli_edge() -> Iterator[None]:
     except OSError as exc:
         click.secho(os_error_line(exc), fg="red", err=True)
         sys.exit(EXIT_INPUT)
+    finally:
+        set_reporter(None)
 
 
 def handle_input_errors(func: F) -> F:

@@ -7,9 +7,11 @@ then raises :class:`Interrupted` up to the CLI edge (exit 128 + signal number, o
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 
@@ -57,3 +59,42 @@ def worker_signals() -> None:
     """Pool initializer: Ctrl-C is the parent's to handle; SIGTERM ends a worker at once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+_reporter: Callable[[Interrupted], None] | None = None
+
+
+def set_reporter(report: Callable[[Interrupted], None] | None) -> None:
+    """The CLI edge's way to print its one line when work must stop at once (below)."""
+    global _reporter
+    _reporter = report
+
+
+@contextmanager
+def exit_at_once(progress: Callable[[], str], cleanup: Callable[[], None]) -> Iterator[None]:
+    """For work that swallows or stalls on an exception raised into it - Pulumi's runtime run
+    in this process (`--jobs 1`) does both: on SIGINT/SIGTERM clean up, report, and leave
+    at once (nothing is half-written: every write is atomic). Without a reporter (library
+    use) signals raise :class:`Interrupted` as usual."""
+    if _reporter is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    report = _reporter
+
+    def leave(signum: int, _frame: FrameType | None) -> None:
+        for sig in SIGNALS:
+            signal.signal(sig, signal.SIG_IGN)
+        try:
+            cleanup()
+            report(Interrupted(signum, progress()))
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(128 + signum)
+
+    previous = {sig: signal.signal(sig, leave) for sig in SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)

@@ -31,7 +31,12 @@ import yaml
 
 from forcelift.migration.errors import InputError, Location, Problem
 from forcelift.stacks.config import ENGINEER_VALUES, NAMESPACE, read_config
-from forcelift.stacks.interrupts import Interrupted, signals_raise, worker_signals
+from forcelift.stacks.interrupts import (
+    Interrupted,
+    exit_at_once,
+    signals_raise,
+    worker_signals,
+)
 from forcelift.stacks.plan_slice import stack_view
 from forcelift.stacks.program import context_from
 
@@ -430,8 +435,17 @@ def _stop(pool: ProcessPoolExecutor, directory: Path) -> None:
             process.kill()
             process.join(0.5)
     pool.shutdown(wait=False, cancel_futures=True)
+    _remove_temporaries(directory)
+
+
+def _remove_temporaries(directory: Path) -> None:
+    """write_atomic's temporary files (`.<name>.<random>`) a stopped writer left behind."""
     for leftover in (directory / PREVIEW_DIR).glob(".*.*"):
         leftover.unlink(missing_ok=True)
+
+
+def _all_names(project: Project) -> list[str]:
+    return [s.name for s in project.stacks]
 
 
 def _run_phase(
@@ -443,10 +457,19 @@ def _run_phase(
 ) -> list[StackResult]:
     if workers == 1:  # in this process (tests, debugging)
         done = []
-        for name in phase:
-            done.append(run_stack(project, name, outputs))
-            if on_done is not None:
-                on_done(name)
+
+        def progress() -> str:
+            complete = [n for n in _all_names(project) if preview_state(project, n) == "current"]
+            return (
+                f"{len(complete)} of {len(project.stacks)} stack preview(s) complete in "
+                f"{project.directory / PREVIEW_DIR}"
+            )
+
+        with exit_at_once(progress, lambda: _remove_temporaries(project.directory)):
+            for name in phase:
+                done.append(run_stack(project, name, outputs))
+                if on_done is not None:
+                    on_done(name)
         return done
     pool = _pool(min(workers, len(phase)))
     try:

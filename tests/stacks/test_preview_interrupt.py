@@ -109,6 +109,38 @@ def test_interrupted_migrate_stops_workers_and_exits(
     assert leftovers == [], "temporary files left behind"
 
 
+def _interrupt_when_previewing_in_process(proc: subprocess.Popen[str], out: Path) -> float:
+    deadline = time.monotonic() + 60
+    while not (out / "preview").is_dir() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)
+    assert proc.poll() is None, "finished before the interrupt"
+    sent = time.monotonic()
+    os.killpg(proc.pid, signal.SIGINT)
+    return sent
+
+
+def test_interrupted_in_process_preview_exits_at_once(estate: Path, tmp_path: Path) -> None:
+    """`--jobs 1` runs Pulumi's runtime in this process, which swallows or stalls on an
+    exception raised into it: the interrupt must still end the run at once, cleanly."""
+    out = tmp_path / "out"
+    proc = _start(
+        ["migrate", str(estate), "--cloud", "aws", "--out", str(out), "--jobs", "1", "-q"]
+    )
+    sent = _interrupt_when_previewing_in_process(proc, out)
+    try:
+        _, stderr = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail("still running 30 s after the interrupt")
+    assert time.monotonic() - sent < 3.0
+    assert proc.returncode == 130, stderr
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "stack preview(s) complete" in lines[0], stderr
+    assert [p.name for p in (out / "preview").glob(".*")] == []
+
+
 def test_rerun_after_interrupt_resumes(estate: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     args = ["migrate", str(estate), "--cloud", "aws", "--out", str(out), "--jobs", "2", "-q"]
