@@ -63,6 +63,10 @@ def test_every_writing_command_is_covered() -> None:
     assert writing == set(WRITERS), "a command writes files but has no unwritable-path test"
 
 
+FORCELIFT = (sys.executable, "-c", "from forcelift.cli.main import main; main()")
+QUIET = ("-q", "--as-of", "2026-11-25")
+
+
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("inputs")
@@ -70,8 +74,7 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     estate.write_text(inventory_to_yaml(synthesise(20, seed=3)), encoding="utf-8")
     project = base / "project"
     done = subprocess.run(
-        [sys.executable, "-c", "from forcelift.cli.main import main; main()", "migrate"]
-        + [str(estate), "--cloud", "aws", "--out", str(project), "-q", "--as-of", "2026-11-25"],
+        [*FORCELIFT, "migrate", str(estate), "--cloud", "aws", "--out", str(project), *QUIET],
         capture_output=True,
         text=True,
         timeout=300,

@@ -15,6 +15,9 @@ from forcelift.cli.main import cli
 from forcelift.migration.inventory.synth import synthesise
 from forcelift.migration.inventory.writer import inventory_to_yaml
 
+FORCELIFT = (sys.executable, "-c", "from forcelift.cli.main import main; main()")
+QUIET = ("-q", "--as-of", "2026-11-25")
+
 
 @pytest.fixture(scope="module")
 def previewed(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -23,8 +26,7 @@ def previewed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     estate.write_text(inventory_to_yaml(synthesise(40, seed=5)), encoding="utf-8")
     out = base / "out"
     done = subprocess.run(
-        [sys.executable, "-c", "from forcelift.cli.main import main; main()", "migrate"]
-        + [str(estate), "--cloud", "aws", "--out", str(out), "-q", "--as-of", "2026-11-25"],
+        [*FORCELIFT, "migrate", str(estate), "--cloud", "aws", "--out", str(out), *QUIET],
         capture_output=True,
         text=True,
         timeout=300,
@@ -45,7 +47,7 @@ def _stacks(project: Path) -> list[str]:
 
 
 def _check(project: Path, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["policy", "check", str(project), "--as-of", "2026-11-25", *args])
+    return CliRunner().invoke(cli, ["policy", "check", str(project), *QUIET[1:], *args])
 
 
 def test_complete_run_is_checked(project: Path) -> None:
