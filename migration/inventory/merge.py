@@ -11,18 +11,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from forcelift.migration.errors import Location, ProblemCollector
+from forcelift.migration.inventory.identity import server_key
 from forcelift.migration.inventory.model import Application, Dependency, PowerState, Server
 from forcelift.migration.inventory.readers.base import Fragment
 
 _SERVER_COMPARED = ("cores", "memory_mib", "power_state")
-
-
-def server_key(name: str) -> str:
-    """Servers match across sources by short host name, case-insensitively."""
-    lowered = name.strip().lower()
-    if lowered.replace(".", "").isdigit():
-        return lowered
-    return lowered.split(".", 1)[0]
 
 
 def _is_empty(value: Any) -> bool:

@@ -7,67 +7,24 @@ Collections are tuples and models are frozen, so an inventory can be shared and 
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from forcelift.migration.inventory.vocabulary import (
+    Criticality,
+    DependencyKind,
+    ExternalService,
+    OsFamily,
+    PowerState,
+    SecurityClassification,
+)
 
 SCHEMA_VERSION = "1.0"
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
-
-
-class OsFamily(StrEnum):
-    WINDOWS = "windows"
-    LINUX = "linux"
-    UNIX = "unix"  # AIX, Solaris, HP-UX: neither cloud runs them as VMs
-    MAINFRAME = "mainframe"
-    APPLIANCE = "appliance"
-    OTHER = "other"
-    UNKNOWN = "unknown"
-
-
-class PowerState(StrEnum):
-    ON = "on"
-    OFF = "off"
-    SUSPENDED = "suspended"
-    UNKNOWN = "unknown"
-
-
-class Criticality(StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    CRITICAL = "critical"
-
-
-class SecurityClassification(StrEnum):
-    """Government Security Classifications within scope (SECRET and above are rejected)."""
-
-    OFFICIAL = "OFFICIAL"
-    OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
-
-
-class DependencyKind(StrEnum):
-    APPLICATION = "application"
-    EXTERNAL = "external"
-
-
-class ExternalService(StrEnum):
-    """National and partner services a force depends on but never migrates."""
-
-    PNC = "PNC"
-    PND = "PND"
-    LEDS = "LEDS"
-    PSN = "PSN"
-    NEP = "NEP"
-    M365 = "M365"
-    CJSM = "CJSM"
-    PARTNER = "PARTNER"
-    INTERNET = "INTERNET"
-    OTHER = "OTHER"
 
 
 class OperatingSystem(_Model):

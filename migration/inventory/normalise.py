@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from forcelift.migration.inventory.model import (
+from forcelift.migration.inventory.vocabulary import (
     Criticality,
     ExternalService,
     OsFamily,

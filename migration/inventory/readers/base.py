@@ -106,7 +106,7 @@ class Fragment:
     def disambiguate(self, problems: ProblemCollector) -> dict[Location, str]:
         """Keep same-named, differently identified machines apart (idempotent)."""
         from forcelift.migration.inventory.gaps import disambiguate
-        from forcelift.migration.inventory.merge import server_key  # merge imports readers
+        from forcelift.migration.inventory.identity import server_key
 
         renames = disambiguate(self.servers, self.server_origins, server_key, problems)
         for index, name in renames.items():
