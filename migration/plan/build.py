@@ -147,11 +147,23 @@ def _workload_decisions(
 
 
 def _spoke_request(
-    cloud: Cloud, number: int, servers: int, has_paas: bool
+    cloud: Cloud, number: int, servers: int, has_paas: bool, managed_instance: bool = False
 ) -> network.NetworkRequest:
     base = network.spoke_request(f"wave-{number}", max(servers, 1), cloud)
     if cloud is not Cloud.AZURE or not has_paas:
         return base
+    mi = (
+        # a small wave's spoke has no room to carve it later (stacks/azure_program.py)
+        (
+            network.SubnetRequest(
+                name="sql-managed-instance",
+                prefix_length=27,
+                purpose="SQL Managed Instance (delegated)",
+            ),
+        )
+        if managed_instance
+        else ()
+    )
     extra = (
         network.SubnetRequest(
             name="app-service", prefix_length=26, purpose="App Service VNet integration (delegated)"
@@ -160,7 +172,7 @@ def _spoke_request(
             name="postgres", prefix_length=28, purpose="PostgreSQL flexible server (delegated)"
         ),
     )
-    return base.model_copy(update={"subnets": (*base.subnets, *extra)})
+    return base.model_copy(update={"subnets": (*base.subnets, *extra, *mi)})
 
 
 def _network_plan(net: network.Network) -> NetworkPlan:
@@ -388,10 +400,16 @@ def _cloud_plan(
     ]
 
     has_paas = defaultdict(bool)
+    has_mi = defaultdict(bool)
     for name, n in wave_of.items():
         has_paas[n] |= bool(targets[name].paas)
+        has_mi[n] |= any(
+            p.kind.value == "sql_server" and "managed instance" in p.service.lower()
+            for p in targets[name].paas
+        )
     spokes = [
-        _spoke_request(cloud, w.number, w.server_count, has_paas[w.number]) for w in plan.waves
+        _spoke_request(cloud, w.number, w.server_count, has_paas[w.number], has_mi[w.number])
+        for w in plan.waves
     ]
     addresses = network.plan_addresses(
         cloud,

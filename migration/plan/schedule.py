@@ -82,10 +82,18 @@ def next_monday(day: dt.date) -> dt.date:
     return day + dt.timedelta(days=(MONDAY - day.weekday()) % 7)
 
 
+def _occurrences(
+    freezes: Sequence[Freeze], first_year: int, last_year: int
+) -> list[tuple[str, dt.date, dt.date]]:
+    return sorted((f.name, a, b) for f in freezes for a, b in f.occurrences(first_year, last_year))
+
+
 def _clash(
-    start: dt.date, end: dt.date, freezes: Sequence[tuple[str, dt.date, dt.date]]
+    start: dt.date, end: dt.date, freezes: Sequence[Freeze]
 ) -> tuple[str, dt.date, dt.date] | None:
-    for freeze in freezes:
+    """The earliest freeze occurrence the window [start, end] touches (annual ones expanded
+    over the window's own years, however far freezes have pushed it)."""
+    for freeze in _occurrences(freezes, start.year - 1, end.year + 1):
         if start <= freeze[2] and freeze[1] <= end:
             return freeze
     return None
@@ -96,12 +104,7 @@ def schedule_waves(numbers: Sequence[int], options: ScheduleOptions) -> Schedule
     start = next_monday(options.start)
     lz_end = start + dt.timedelta(weeks=options.landing_zone_weeks) - dt.timedelta(days=1)
     length = dt.timedelta(weeks=options.weeks_per_wave)
-    horizon = start.year + 2 + (len(numbers) * options.weeks_per_wave) // 26
-    freezes = sorted(
-        (f.name, a, b)
-        for f in options.freezes
-        for a, b in f.occurrences(start.year, horizon + 1)
-    )
+    freezes = options.freezes
     cursor = lz_end + dt.timedelta(days=1)
     waves = []
     for number in numbers:
@@ -109,14 +112,11 @@ def schedule_waves(numbers: Sequence[int], options: ScheduleOptions) -> Schedule
         reasons = []
         while (freeze := _clash(begin, begin + length - dt.timedelta(days=1), freezes)) is not None:
             reasons.append(
-                f"starts after the {freeze[0]} ({freeze[1].isoformat()} to "
-                f"{freeze[2].isoformat()})"
+                f"starts after the {freeze[0]} ({freeze[1].isoformat()} to {freeze[2].isoformat()})"
             )
             begin = next_monday(freeze[2] + dt.timedelta(days=1))
         end = begin + length - dt.timedelta(days=1)
-        waves.append(
-            ScheduledWave(number=number, start=begin, end=end, reason="; ".join(reasons))
-        )
+        waves.append(ScheduledWave(number=number, start=begin, end=end, reason="; ".join(reasons)))
         cursor = end + dt.timedelta(days=1)
     end = waves[-1].end if waves else lz_end
     return Schedule(
@@ -125,7 +125,9 @@ def schedule_waves(numbers: Sequence[int], options: ScheduleOptions) -> Schedule
         landing_zone_end=lz_end,
         weeks_per_wave=options.weeks_per_wave,
         waves=tuple(waves),
-        freezes=tuple(f for f in freezes if f[1] <= end and f[2] >= start),
+        freezes=tuple(
+            f for f in _occurrences(freezes, start.year, end.year) if f[1] <= end and f[2] >= start
+        ),
     )
 
 

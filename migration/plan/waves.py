@@ -839,7 +839,8 @@ def _choose_pilot(g_: _Graph, options: WaveOptions) -> None:
                 f"no low-criticality {kind} workload free of dependencies can lead the pilot: "
                 f"{_sample(g.apps)} (criticality {level}) proves the {kind} path instead"
                 + (
-                    f", reaching {_sample(bridged)} on premise over the hybrid link until they move"
+                    f", reaching {_sample(bridged)} on premise over the hybrid link until "
+                    + ("it moves" if len(bridged) == 1 else "they move")
                     if bridged
                     else ""
                 )
@@ -868,8 +869,8 @@ def _bridge(g: _Graph, pick: int, needs: Mapping[int, set[int]]) -> list[str]:
     """Let a pilot group go before what it depends on: those links become hybrid links."""
     members = set(g.groups[pick].apps)
     targets = []
-    for source, target in g.hard:
-        if source in members and g.group_of[target] in needs[pick]:
+    for source, target in g.hard:  # the pilot goes first: everything it depends on is ahead
+        if source in members and target not in members:
             targets.append(target)
             g.hybrid.append(
                 (

@@ -72,7 +72,7 @@ def test_the_schemas_catch_mistakes(files: dict[str, GeneratedFile]) -> None:
     bad["jobs"]["deploy-landing-zone"]["permisions"] = {"id-token": "write"}
     assert errors("github-workflows", bad)
     bad = workflow(files, "aws")
-    bad["jobs"]["deploy-wave-1"]["needs"] = 7
+    bad["jobs"]["deploy-wave-1-1"]["needs"] = 7
     assert errors("github-workflows", bad)
     bad = pipeline(files, "azure")
     deploy = bad["stages"][2]["jobs"][0]["strategy"]["runOnce"]["deploy"]["steps"]

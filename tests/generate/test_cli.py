@@ -68,7 +68,7 @@ def test_a_plan_that_no_longer_validates_stops_with_its_path(tmp_path: Path) -> 
 
 def test_a_stack_name_off_the_contract_stops_before_writing(tmp_path: Path) -> None:
     text = PLAN.read_text(encoding="utf-8").replace(
-        "- name: smallshire-aws-wave-1\n", "- name: ../../outside\n", 1
+        "- name: smallshire-aws-wave-1-1\n", "- name: ../../outside\n", 1
     )
     bad = tmp_path / "plan.yaml"
     bad.write_text(text, encoding="utf-8")
