@@ -414,10 +414,10 @@ def _existing_outputs(project: Project, name: str) -> Mapping[str, Any] | None:
 def _pool(jobs: int) -> ProcessPoolExecutor:
     # Fork so workers inherit the loaded plan - but only while this process has not loaded
     # Pulumi: forking after its gRPC threads exist can deadlock a worker. Otherwise spawn.
-    if sys.platform.startswith("linux") and "pulumi.runtime" not in sys.modules:
-        context = multiprocessing.get_context("fork")
-    else:
-        context = multiprocessing.get_context("spawn")
+    fork = sys.platform.startswith("linux") and "pulumi.runtime" not in sys.modules
+    context: multiprocessing.context.BaseContext = multiprocessing.get_context(
+        "fork" if fork else "spawn"
+    )
     return ProcessPoolExecutor(jobs, mp_context=context, initializer=worker_signals)
 
 

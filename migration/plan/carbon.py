@@ -252,6 +252,8 @@ def onprem_energy_kwh(server: Server, coefficients: CarbonCoefficients) -> float
 
 
 def _onprem_parts(server: Server, k: _OnPremRates) -> tuple[float, float, float, float]:
+    if server.cores is None or server.memory_mib is None:
+        return (0.0, 0.0, 0.0, 0.0)  # unsized: left out, the plan lists it with the reason
     util = server.utilisation
     cpu = util.cpu_percent if util is not None else None
     utilisation = k.default_utilisation if cpu is None else cpu / 100

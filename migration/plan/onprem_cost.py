@@ -197,6 +197,8 @@ def _rates(a: OnPremAssumptions) -> _Rates:
 def _server_parts(
     server: Server, a: OnPremAssumptions, k: _Rates, energy_kwh: float
 ) -> tuple[float, float, float, float, float, float, float]:
+    if server.cores is None or server.memory_mib is None:
+        return (0.0,) * 7  # unsized: left out, the plan lists it with the reason
     cores = server.cores
     physical = cores / k.vcpus_per_physical
     gib_per_thread = server.memory_mib / 1024 / cores  # a vCPU is a hyper-threaded core

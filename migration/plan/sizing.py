@@ -489,6 +489,8 @@ class Sizer:
         if (
             not cfg.burstable
             or need.demand is None
+            or server.cores is None
+            or server.memory_gib is None
             or server.cores > cfg.burstable_max_cores
             or server.memory_gib > cfg.burstable_max_memory_gib
         ):
@@ -628,9 +630,10 @@ class Sizer:
             sources = [("os disk (assumed: no disk data)", default)]
         total = sum(size for _, size in sources) or 1.0
         iops_total = 0.0
-        measured = bool(self._performance and server.utilisation and server.utilisation.iops)
-        if measured:
-            iops_total = server.utilisation.iops * cfg.comfort_factor  # type: ignore[union-attr]
+        measured_iops = server.utilisation.iops if server.utilisation else None
+        measured = bool(self._performance and measured_iops)
+        if measured and measured_iops is not None:
+            iops_total = measured_iops * cfg.comfort_factor
         out: list[DiskSizing] = []
         for index, (name, size) in enumerate(sources):
             iops = iops_total * size / total
