@@ -31,6 +31,7 @@ class Money:
     vat_note: str
     onprem_source: str
     cases: tuple[CaseView, ...]
+    vat_rate: float = 0.2
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ def money_view(plan: Plan) -> Money | None:
         vat_note=pricing.vat_note,
         onprem_source=pricing.onprem_source,
         cases=cases,
+        vat_rate=pricing.vat_rate,
     )
 
 
