@@ -58,8 +58,7 @@ class Conversion(Frozen):
             return "prices in USD, as listed"
         when = f", rate of {self.date.isoformat()}" if self.date else ""
         return (
-            f"converted from USD at {self.rate:g} {self.currency}/USD{when}, source: "
-            f"{self.source}"
+            f"converted from USD at {self.rate:g} {self.currency}/USD{when}, source: {self.source}"
         )
 
 
