@@ -67,4 +67,7 @@ def cli() -> None:
 
 
 def main() -> None:
+    from forcelift.cli import output
+
+    output.HARD_EXIT_ON_INTERRUPT = True
     cli(prog_name="forcelift")

@@ -93,6 +93,10 @@ def os_error_line(exc: OSError) -> str:
     return f"error: {where}: {reason}. Nothing was written there; fix the path and re-run."
 
 
+# Set by the console entry point (a real process); in-process callers (tests) get SystemExit.
+HARD_EXIT_ON_INTERRUPT = False
+
+
 def interrupt_line(exc: KeyboardInterrupt) -> tuple[str, int]:
     from forcelift.stacks.interrupts import Interrupted
 
@@ -130,6 +134,12 @@ def cli_edge() -> Iterator[None]:
     except KeyboardInterrupt as exc:
         line, code = interrupt_line(exc)
         click.secho(line, fg="yellow", err=True)
+        if HARD_EXIT_ON_INTERRUPT:
+            # The workers are stopped and their files removed; the interpreter's own exit
+            # handlers (concurrent.futures wakes its dead pool) would only print tracebacks.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
         sys.exit(code)
     except OSError as exc:
         click.secho(os_error_line(exc), fg="red", err=True)

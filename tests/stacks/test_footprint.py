@@ -80,4 +80,7 @@ def test_wave_stacks_hold_what_the_plan_estimates(
         actual = len(docs[stack.name]["resources"])
         # never (much) more than estimated; the spoke is counted at its largest (4 subnets)
         assert actual <= estimate + max(3, actual // 50), (stack.name, actual, estimate)
-        assert estimate <= actual + actual // 10 + 8, (stack.name, actual, estimate)
+        # ... and never far less: beyond 10 %, only the spoke's unused parts (a small wave of a
+        # capacity-bounded plan may use one subnet of the four it is counted at)
+        slack = actual // 10 + max(8, spoke)
+        assert estimate <= actual + slack, (stack.name, actual, estimate)

@@ -16,15 +16,15 @@ from forcelift.cli.main import cli
 from forcelift.migration.plan.planfile import Plan
 from forcelift.stacks.preview import load_documents, preview_project
 
-MOVED = "Network Monitoring"  # the VMs + SQL MI workload of wave 2 goes to part 2
+MOVED = "Performance Data Warehouse"  # the VM + SQL MI workload of wave 3 goes to part 2
+KEPT = ("Active Directory", "Address Gazetteer Service")  # wave 3 VMs that stay in part 1
 
 
 @pytest.fixture(scope="module")
 def split_projects(
     sample_plan: Plan, helpers: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Path]:
-    wave2 = [w.application for w in sample_plan.clouds[0].workloads if w.wave == 2]
-    plan = helpers.split_wave(helpers.keep_workloads(sample_plan, wave2), 2, [MOVED])
+    plan = helpers.split_wave(helpers.keep_workloads(sample_plan, [MOVED, *KEPT]), 3, [MOVED])
     return {
         cloud: helpers.write_project(
             tmp_path_factory.mktemp(f"split-{cloud}"), helpers.only_cloud(plan, cloud)
@@ -48,8 +48,8 @@ def _by_type(doc: dict[str, Any], kind: str) -> list[dict[str, Any]]:
 
 
 def test_azure_later_part_uses_the_first_parts_spoke(split_docs: dict[str, Any]) -> None:
-    first = split_docs["exampleshire-azure-wave-2-1"]
-    second = split_docs["exampleshire-azure-wave-2-2"]
+    first = split_docs["exampleshire-azure-wave-3-1"]
+    second = split_docs["exampleshire-azure-wave-3-2"]
     assert len(_by_type(first, "forcelift:azure:Spoke")) == 1
     assert _by_type(second, "forcelift:azure:Spoke") == []
     assert "spokeSubnetIds" not in second["outputs"]
@@ -76,32 +76,30 @@ def test_azure_later_part_uses_the_first_parts_spoke(split_docs: dict[str, Any])
 
 
 def test_aws_later_part_uses_the_first_parts_spoke(split_docs: dict[str, Any]) -> None:
-    first = split_docs["exampleshire-aws-wave-2-1"]
-    second = split_docs["exampleshire-aws-wave-2-2"]
+    first = split_docs["exampleshire-aws-wave-3-1"]
+    second = split_docs["exampleshire-aws-wave-3-2"]
     assert _by_type(second, "forcelift:aws:SpokeNetwork") == []
     subnets = first["outputs"]["spokeSubnetIds"]
     # The later part holds its own workloads' security group, in the first part's VPC
-    assert "network-monitoring" not in first["outputs"]["spokeSecurityGroupIds"]
+    assert "performance-data-warehouse" not in first["outputs"]["spokeSecurityGroupIds"]
     (own,) = [
         g
         for g in _by_type(second, "aws:ec2/securityGroup:SecurityGroup")
-        if g["name"] == "wave-2-sg-network-monitoring"
+        if g["name"] == "wave-3-sg-performance-data-warehouse"
     ]
-    assert own["parent"].endswith("forcelift:aws:WorkloadSecurityGroups::wave-2-2-groups")
+    assert own["parent"].endswith("forcelift:aws:WorkloadSecurityGroups::wave-3-2-groups")
     assert own["inputs"]["vpcId"] == first["outputs"]["spokeVpcId"]
     egress = _by_type(second, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
     assert {e["inputs"].get("prefixListId") for e in egress} >= {
         first["outputs"]["spokeS3PrefixListId"]
     }
     instances = _by_type(second, "aws:ec2/instance:Instance")
-    assert len(instances) == 2
+    assert len(instances) == 1  # the warehouse ETL server
     for instance in instances:
         assert own["urn"] in instance["dependencies"]
         assert instance["inputs"]["subnetId"] in subnets.values()
-    assert {i["inputs"]["subnetId"] for i in instances} == {
-        subnets["eu-west-2a"],
-        subnets["eu-west-2b"],
-    }  # spread over zones
+    # servers are spread over zones in order: the one server lands in the first
+    assert {i["inputs"]["subnetId"] for i in instances} == {subnets["eu-west-2a"]}
     (group,) = _by_type(second, "aws:rds/subnetGroup:SubnetGroup")
     assert group["inputs"]["subnetIds"] == [subnets[z] for z in sorted(subnets)]
 
@@ -111,15 +109,15 @@ def test_cli_tree_counts_stack_and_json(
 ) -> None:
     directory = split_projects["azure"]
     out = tmp_path / "graph.json"
-    stack = "exampleshire-azure-wave-2-2"
+    stack = "exampleshire-azure-wave-3-2"
     result = CliRunner().invoke(
         cli, ["preview", str(directory), "--stack", stack, "--json", str(out), "--jobs", "1"]
     )
     assert result.exit_code == 0, result.output
     # its dependencies were previewed before: only this stack runs
     assert f"{stack} (" in result.output and "landing-zone (" not in result.output
-    assert "+ forcelift:azure:IaasWorkload network-monitoring-iaas" in result.output
-    assert "- azure-native:compute:VirtualMachine x2" in result.output
+    assert "+ forcelift:azure:IaasWorkload performance-data-warehouse-iaas" in result.output
+    assert "- azure-native:compute:VirtualMachine" in result.output
     assert "azure-native:network:NetworkInterface" in result.output.split("counts")[1]
     data = json.loads(out.read_text())
     assert [d["stack"] for d in data["stacks"]] == [stack]
@@ -146,7 +144,7 @@ def test_parallel_workers_write_byte_identical_previews(
     # landing zone first, then the waves, and the later part after the first
     order = [line.split(" (")[0] for line in run.stdout.splitlines() if " resources)" in line]
     assert order.index("exampleshire-aws-landing-zone") == 0
-    assert order.index("exampleshire-aws-wave-2-1") < order.index("exampleshire-aws-wave-2-2")
+    assert order.index("exampleshire-aws-wave-3-1") < order.index("exampleshire-aws-wave-3-2")
 
 
 def test_each_stack_is_reported_when_it_finishes(
@@ -156,9 +154,9 @@ def test_each_stack_is_reported_when_it_finishes(
     results: list[str] = []
     preview_project(
         split_projects["azure"],
-        only=["exampleshire-azure-wave-2-2"],
+        only=["exampleshire-azure-wave-3-2"],
         jobs=1,
         on_result=lambda r: results.append(r.stack),
         on_done=finished.append,
     )
-    assert finished == results == ["exampleshire-azure-wave-2-2"]
+    assert finished == results == ["exampleshire-azure-wave-3-2"]
