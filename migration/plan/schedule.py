@@ -14,9 +14,13 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
+from forcelift.migration.errors import InputError
 from forcelift.migration.plan.datafiles import Frozen
 
 MONDAY = 0
+#: annual freezes repeat with the weekdays every 28 years: a wave that finds no window in that
+#: long after the last one-off freeze never will
+_SEARCH_YEARS = 28
 
 
 class Freeze(Frozen):
@@ -106,11 +110,20 @@ def schedule_waves(numbers: Sequence[int], options: ScheduleOptions) -> Schedule
     length = dt.timedelta(weeks=options.weeks_per_wave)
     freezes = options.freezes
     cursor = lz_end + dt.timedelta(days=1)
+    one_off = max((f.end for f in freezes if not f.annual), default=cursor)
     waves = []
     for number in numbers:
         begin = next_monday(cursor)
+        give_up = max(begin, one_off) + dt.timedelta(days=366 * _SEARCH_YEARS)
         reasons = []
         while (freeze := _clash(begin, begin + length - dt.timedelta(days=1), freezes)) is not None:
+            if begin > give_up:
+                raise InputError(
+                    f"no {options.weeks_per_wave}-week window between the change freezes "
+                    f"for wave {number}",
+                    hint="shorten --weeks-per-wave or the freezes (--freeze none drops the "
+                    "default Christmas freeze)",
+                )
             reasons.append(
                 f"starts after the {freeze[0]} ({freeze[1].isoformat()} to {freeze[2].isoformat()})"
             )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from forcelift.migration.errors import InputError
 from forcelift.migration.plan.schedule import (
     Freeze,
     ScheduleOptions,
@@ -45,6 +47,19 @@ def test_annual_freezes_repeat_every_year() -> None:
     for wave in with_freeze.waves:
         for year in (2027, 2028):
             assert not (wave.start <= dt.date(year + 1, 1, 4) and dt.date(year, 12, 14) <= wave.end)
+
+
+def test_a_wave_longer_than_any_gap_between_annual_freezes_is_an_input_error() -> None:
+    # 52-week waves always touch a yearly three-week freeze: no date exists, so the plan must
+    # say so instead of searching the calendar until the year 9999
+    christmas = Freeze(start=dt.date(2026, 12, 14), end=dt.date(2027, 1, 4), annual=True)
+    options = ScheduleOptions(start=dt.date(2026, 3, 1), weeks_per_wave=52, freezes=(christmas,))
+    with pytest.raises(InputError, match="no 52-week window"):
+        schedule_waves([1], options)
+    # a long one-off freeze is waited out, not mistaken for a calendar with no room
+    long = Freeze(start=dt.date(2026, 3, 1), end=dt.date(2030, 6, 30))
+    plan = schedule_waves([1], options.model_copy(update={"weeks_per_wave": 4, "freezes": (long,)}))
+    assert plan.waves[0].start == dt.date(2030, 7, 1)
 
 
 def test_parse_freeze_and_month_index() -> None:
