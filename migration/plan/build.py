@@ -55,7 +55,7 @@ from forcelift.migration.plan.planfile import (
     WorkloadDecision,
 )
 from forcelift.migration.plan.saas_egress import egress_fqdns
-from forcelift.migration.plan.unsized import Resolution, resolve_unsized
+from forcelift.migration.plan.unsized import ESTIMATED, Resolution, resolve_unsized
 
 MIGRATING = ("SAAS", "PAAS", "IAAS")
 _PSN_SERVICES = {
@@ -182,7 +182,7 @@ def _network_plan(net: network.Network) -> NetworkPlan:
 def _vm_plan(vm: sizing.VmSizing, server: Server | None, cloud: Cloud, estimated: bool) -> VmPlan:
     reason = vm.reason
     if estimated:
-        reason = f"estimated ({unsized_reason(server)}): {reason}"
+        reason = f"estimated ({_estimated_reason(server)}): {reason}"
     return VmPlan(
         server=vm.server,
         size=vm.size,
@@ -214,15 +214,10 @@ def _vm_plan(vm: sizing.VmSizing, server: Server | None, cloud: Cloud, estimated
     )
 
 
-def unsized_reason(server: Server | None) -> str:
-    return (
-        "sized from the application's other servers"
-        if server is None
-        else (
-            f"{server.unsized_reason or 'no size in the export'}; sized from the application's "
-            "other servers"
-        )
-    )
+def _estimated_reason(server: Server | None) -> str:
+    if server is None:
+        return ESTIMATED
+    return f"{server.unsized_reason or 'no size in the export'}; {ESTIMATED}"
 
 
 def sizing_config(opts: PlanOptions) -> sizing.SizingConfig:
@@ -578,9 +573,7 @@ def build_plan(req: PlanRequest) -> Plan:
         resolution, sized_owned = _resolve(inventory, owned)
         coefficients = carbon.carbon_coefficients(None)
         assumptions = onprem_cost.onprem_assumptions(None)
-        money = plan_money(
-            req, plan, sized_owned, decisions, assumptions, coefficients, resolution
-        )
+        money = plan_money(req, plan, sized_owned, decisions, assumptions, coefficients, resolution)
         clouds = tuple(
             _cloud_plan(
                 Cloud(c),
@@ -596,16 +589,9 @@ def build_plan(req: PlanRequest) -> Plan:
             )
             for c in opts.clouds
         )
-        servers: list[Server] = [
-            resolution.replacements.get(s.name.lower(), s)
-            for s in inventory.servers
-            if s.name.lower() not in resolution.left_out
-        ]
-        servers = [s for s in servers if s.sized]
+        servers = money.estate
         onprem = OnPremSummary(
-            cost=onprem_cost.onprem_cost(
-                servers, assumptions, coefficients, exchange_rate=money.conversion.rate
-            ),
+            cost=money.onprem,
             carbon=carbon.onprem_footprint(servers, coefficients),
             servers=len(inventory.servers),
             cores=sum(s.cores or 0 for s in servers),

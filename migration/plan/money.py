@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from forcelift.migration.inventory.model import Server
 from forcelift.migration.plan import business_case, currency, onprem_cost
 from forcelift.migration.plan.carbon import CarbonCoefficients
 from forcelift.migration.plan.clouds import Cloud
@@ -23,6 +24,7 @@ from forcelift.migration.plan.planfile import PriceSource, Pricing
 from forcelift.migration.plan.prices import PriceSnapshot
 from forcelift.migration.plan.schedule import Schedule, ScheduleOptions, schedule_waves
 from forcelift.migration.plan.sizing import Assignment
+from forcelift.migration.plan.unsized import Resolution, planned_servers
 from forcelift.migration.plan.waves import WavePlan
 
 if TYPE_CHECKING:
@@ -41,7 +43,13 @@ class Money:
     efforts: Mapping[str, str]
     servers: Mapping[str, int]
     onprem_monthly: Mapping[str, float]  # per application, plan currency
-    baseline_monthly: float  # the whole estate, plan currency
+    estate: tuple[Server, ...]  # every server as planned (estimated in place, unsized left out)
+    onprem: onprem_cost.OnPremCost  # the whole estate a year, plan currency
+
+    @property
+    def baseline_monthly(self) -> float:
+        """The whole estate on premise a month, plan currency."""
+        return self.onprem.monthly
 
     def factor(self, snapshot: PriceSnapshot) -> float:
         """Multiplier from the snapshot's currency to the plan's."""
@@ -55,7 +63,7 @@ def plan_money(
     decisions: Mapping[str, str],
     assumptions: onprem_cost.OnPremAssumptions,
     coefficients: CarbonCoefficients,
-    resolution: Any,
+    resolution: Resolution,
 ) -> Money:
     opts = req.options
     conv = currency.conversion(opts.currency, opts.fx_rate)
@@ -69,13 +77,7 @@ def plan_money(
             freezes=opts.freezes,
         ),
     )
-    # The estate as build_plan costs it (estimated servers replaced, unsized left out).
-    servers = [
-        resolution.replacements.get(s.name.lower(), s)
-        for s in req.inventory.servers
-        if s.name.lower() not in resolution.left_out
-    ]
-    servers = [s for s in servers if s.sized]
+    servers = planned_servers(req.inventory.servers, resolution)
     rate = conv.rate
     total = onprem_cost.onprem_cost(servers, assumptions, coefficients, exchange_rate=rate)
     per_app = {
@@ -110,7 +112,8 @@ def plan_money(
         efforts={c.application: c.effort.value for c in req.classification.classifications},
         servers={app: len(members) for app, members in owned.servers.items()},
         onprem_monthly=per_app,
-        baseline_monthly=total.monthly,
+        estate=servers,
+        onprem=total,
     )
 
 

@@ -27,6 +27,16 @@ class Resolution(NamedTuple):
     counts: SizingCounts
 
 
+def planned_servers(servers: Sequence[Server], resolution: Resolution) -> tuple[Server, ...]:
+    """The estate as the plan sizes and costs it: estimates in place, unsized ones left out."""
+    planned = (
+        resolution.replacements.get(s.name.lower(), s)
+        for s in servers
+        if s.name.lower() not in resolution.left_out
+    )
+    return tuple(s for s in planned if s.sized)
+
+
 def _median_low(values: Sequence[int]) -> int:
     return int(statistics.median_low(values))
 
