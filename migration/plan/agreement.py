@@ -17,7 +17,7 @@ from forcelift.migration.plan.clouds import DEFAULT_REGION, Cloud
 from forcelift.migration.plan.cost import Pricer
 from forcelift.migration.plan.prices import load_prices
 from forcelift.migration.plan.sizing import TOOL_CLOUD, Sizer, SizingConfig
-from forcelift.migration.plan.skuname import family_of, shape_of
+from forcelift.migration.plan.skuname import shape_of
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,3 @@ def _row(server: Server, sizer: Sizer, pricer: Pricer) -> Row:
         verdict=agreement(vm.size, theirs),
         reason=vm.reason,
     )
-
-
-def same_family(ours: str, theirs: str) -> bool:
-    return family_of(ours) == family_of(theirs)

@@ -35,13 +35,6 @@ def family_of(name: str) -> str:
     return text.lower()
 
 
-def series_of(name: str) -> str:
-    """The series letter(s): 'D', 'E', 'F', 'B' (Azure) or 'm', 'r', 'c', 't' (AWS)."""
-    family = family_of(name)
-    m = re.match(r"[A-Za-z]+?(?=[a-z0-9]|$)", family)
-    return m.group(0) if m else family
-
-
 def shape_of(name: str, catalogue: CloudCatalogue | None = None) -> tuple[int, float, bool] | None:
     """(vCPUs, memory GiB, exact): from the catalogue when it has the size, else by naming rule."""
     if catalogue is not None:
