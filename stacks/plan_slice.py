@@ -23,17 +23,36 @@ _FileKey = tuple[str, int]
 
 @dataclass
 class PlanCache:
-    """The last plan this process loaded, and the last stack slice it read."""
+    """The last plan this process loaded, the last stack slice it read, and the content
+    digests of the files it hashed (by path, size and modification time)."""
 
     plans: dict[_FileKey, Plan] = field(default_factory=dict)
     views: dict[tuple[_FileKey, str, str], PlanView] = field(default_factory=dict)
+    digests: dict[tuple[str, int, int], str] = field(default_factory=dict)
 
     def clear(self) -> None:
         self.plans.clear()
         self.views.clear()
+        self.digests.clear()
 
 
 PLAN_CACHE = PlanCache()
+
+
+def file_digest(path: Path) -> str:
+    """sha256 of a file's bytes, hashed once per process while its size and modification time
+    stay the same: every stack's view of the plan and every preview stamp key on the content
+    of one plan that may be 70 MB (preview workers forked later inherit the digest)."""
+    resolved = path.resolve()
+    stat = resolved.stat()
+    key = (str(resolved), stat.st_size, stat.st_mtime_ns)
+    if key not in PLAN_CACHE.digests:
+        sha = hashlib.sha256()
+        with resolved.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                sha.update(block)
+        PLAN_CACHE.digests[key] = sha.hexdigest()
+    return PLAN_CACHE.digests[key]
 
 
 def cached_plan(path: Path) -> Plan:
@@ -90,8 +109,9 @@ def _cache_dir(path: Path) -> tuple[Path, Path]:
         release = version("forcelift")
     except PackageNotFoundError:
         release = "0"
-    digest = hashlib.sha256(path.read_bytes())
-    digest.update(f"/{PLAN_SCHEMA_VERSION}/{CACHE_VERSION}/{release}".encode())
+    digest = hashlib.sha256(
+        f"{file_digest(path)}/{PLAN_SCHEMA_VERSION}/{CACHE_VERSION}/{release}".encode()
+    )
     root = path.parent / f".{path.name}.cache"
     return root, root / digest.hexdigest()[:24]
 

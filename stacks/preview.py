@@ -14,7 +14,6 @@ run in separate processes (forked after the plan is loaded, so each inherits it)
 
 from __future__ import annotations
 
-import hashlib
 import json
 import multiprocessing
 import os
@@ -37,7 +36,7 @@ from forcelift.stacks.interrupts import (
     signals_raise,
     worker_signals,
 )
-from forcelift.stacks.plan_slice import stack_view
+from forcelift.stacks.plan_slice import file_digest, stack_view
 from forcelift.stacks.program import context_from
 
 PREVIEW_SCHEMA_VERSION = "1.0"
@@ -263,23 +262,14 @@ def _reference_outputs(
 
 
 STAMP_SUFFIX = ".stamp"
-_DIGESTS: dict[tuple[str, int, int], str] = {}
 
 
 def _digest(path: Path) -> str:
-    """sha256 of a file, cached by (path, size, mtime): a large plan is hashed once per process."""
+    """The file's content digest, "" when it cannot be read."""
     try:
-        stat = path.stat()
+        return file_digest(path)
     except OSError:
         return ""
-    key = (str(path), stat.st_size, stat.st_mtime_ns)
-    if key not in _DIGESTS:
-        sha = hashlib.sha256()
-        with path.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                sha.update(block)
-        _DIGESTS[key] = sha.hexdigest()
-    return _DIGESTS[key]
 
 
 def _version() -> str:
@@ -362,6 +352,8 @@ def run_stack(project: Project, name: str, outputs: Mapping[str, Mapping[str, An
 
     stack = project.stack(name)
     started = time.perf_counter()
+    # Before the run: an input changed while it runs leaves the preview stale, never current.
+    inputs = preview_inputs(project, stack)
     try:
         run = run_mocked(
             main,
@@ -379,7 +371,7 @@ def run_stack(project: Project, name: str, outputs: Mapping[str, Mapping[str, An
 
     write_atomic(target, dumps(doc), force=True)  # unchanged previews keep their timestamps
     # The stamp last: a preview without a current stamp is never taken as complete.
-    stamp = json.dumps(preview_inputs(project, stack), indent=1, sort_keys=True) + "\n"
+    stamp = json.dumps(inputs, indent=1, sort_keys=True) + "\n"
     write_atomic(stamp_path(project.directory, name), stamp, force=True)
     return StackResult(
         stack=name,
