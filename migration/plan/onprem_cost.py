@@ -25,7 +25,7 @@ from forcelift.migration.plan.datafiles import (
     validate,
     with_overrides,
 )
-from forcelift.migration.plan.sizing import sql_edition
+from forcelift.migration.plan.paas_kind import sql_edition
 
 Money = Annotated[float, Field(ge=0)]
 Years = Annotated[float, Field(gt=0)]

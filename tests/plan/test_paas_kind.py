@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from forcelift.migration.inventory.model import Server, SoftwareProduct
-from forcelift.migration.plan.sizing import PaasKind, infer_paas_kind, sql_edition
+from forcelift.migration.plan.paas_kind import PaasKind, infer_paas_kind, sql_edition
 
 # (vendor, product, edition) as inventories and discovery exports write them
 Product = tuple[str, str, str]
