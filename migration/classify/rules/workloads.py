@@ -214,11 +214,14 @@ def _partners(ctx: Context) -> list[str]:
 
 
 def _file_transfer(ctx: Context) -> ProductMatch | bool | None:
-    """The file-transfer product, True when only its name or description says so, or None."""
-    for match in ctx.matches:
-        if match.entry.category is Category.FILE_TRANSFER:
-            return match
+    """The file-transfer product, True when only its name or description says so, or None.
+
+    Only the product that defines the workload counts: an FTP server installed beside a
+    supplier application or an IT service does not make that workload a file transfer server.
+    """
     primary = ctx.primary
+    if primary is not None and primary.entry.category is Category.FILE_TRANSFER:
+        return primary
     if ctx.unknown_products or (primary is not None and primary.entry.kind is not Kind.PLATFORM):
         return None
     words = f"{ctx.identity}\n{ctx.app.description}".lower()
