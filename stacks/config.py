@@ -7,7 +7,7 @@ import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from forcelift.migration.clouds import PROVIDER_CONFIG_KEY as PROVIDER_KEY
+from forcelift.migration.clouds import PROVIDER_CONFIG_KEY
 from forcelift.migration.errors import InputError, Location, Problem
 
 NAMESPACE = "forcelift"
@@ -69,7 +69,7 @@ def read_config(get: Callable[[str], str | None], stack: str) -> StackConfig:
             )
         values[key] = value
     cloud, layer = values["cloud"], values["layer"]
-    if cloud and cloud not in PROVIDER_KEY:
+    if cloud and cloud not in PROVIDER_CONFIG_KEY:
         problems.append(
             config_problem(
                 stack, "forcelift:cloud", f"cloud {cloud!r} is not azure or aws", "use azure or aws"
@@ -99,15 +99,15 @@ def read_config(get: Callable[[str], str | None], stack: str) -> StackConfig:
         else:
             wave = int(text)
     location = ""
-    if cloud in PROVIDER_KEY:
-        location = (get(PROVIDER_KEY[cloud]) or "").strip()
+    if cloud in PROVIDER_CONFIG_KEY:
+        location = (get(PROVIDER_CONFIG_KEY[cloud]) or "").strip()
         if not location:
             problems.append(
                 config_problem(
                     stack,
-                    PROVIDER_KEY[cloud],
-                    f"missing stack config {PROVIDER_KEY[cloud]}",
-                    f"`pulumi config set {PROVIDER_KEY[cloud]} REGION` (the plan's region)",
+                    PROVIDER_CONFIG_KEY[cloud],
+                    f"missing stack config {PROVIDER_CONFIG_KEY[cloud]}",
+                    f"`pulumi config set {PROVIDER_CONFIG_KEY[cloud]} REGION` (the plan's region)",
                 )
             )
     gateway = (get(f"{NAMESPACE}:onPremGatewayAddress") or "").strip() or None

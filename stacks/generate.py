@@ -56,7 +56,6 @@ ACTIONS = {
 VENDOR_DIR = "vendor"
 GITHUB_MATRIX_LIMIT = 256
 
-PROVIDER_KEY = PROVIDER_CONFIG_KEY
 CLOUD_TITLE = {"azure": "Azure", "aws": "AWS"}
 # Keys generate owns in Pulumi.<stack>.yaml; everything else there belongs to the engineer.
 MANAGED_KEYS = frozenset(
@@ -65,7 +64,7 @@ MANAGED_KEYS = frozenset(
         "forcelift:cloud",
         "forcelift:layer",
         "forcelift:wave",
-        *PROVIDER_KEY.values(),
+        *PROVIDER_CONFIG_KEY.values(),
     }
 )
 GATEWAY_KEY = "forcelift:onPremGatewayAddress"
@@ -325,7 +324,7 @@ def _stack_config(cloud: CloudPlan, stack: StackPlan) -> tuple[tuple[str, str], 
         "forcelift:cloud": cloud.cloud,
         "forcelift:layer": stack.layer,
         ORGANIZATION_KEY: DEFAULT_ORGANIZATION,
-        PROVIDER_KEY[cloud.cloud]: cloud.region,
+        PROVIDER_CONFIG_KEY[cloud.cloud]: cloud.region,
     }
     if stack.layer == "wave":
         config["forcelift:wave"] = str(stack.wave)
@@ -383,7 +382,7 @@ def cloud_views(plan: Plan) -> tuple[CloudView, ...]:
                 name=cloud.cloud,
                 title=CLOUD_TITLE[cloud.cloud],
                 region=cloud.region,
-                provider_key=PROVIDER_KEY[cloud.cloud],
+                provider_key=PROVIDER_CONFIG_KEY[cloud.cloud],
                 stacks=stacks,
                 groups=groups,
                 values=tuple((v, tuple(users)) for v, users in values.items()),

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
+from forcelift.migration.clouds import PROVIDER_CONFIG_KEY
 from forcelift.migration.plan.planfile import CloudPlan, Plan, StackPlan
 from forcelift.migration.plan.planio import plan_to_yaml
 
@@ -34,7 +35,6 @@ WAVE3_KEEP = (
     "Performance Data Warehouse",
     "SQL Server Shared Cluster 3",
 )
-PROVIDER_KEY = {"azure": "azure-native:location", "aws": "aws:region"}
 
 
 def build_sample_plan() -> Plan:
@@ -50,9 +50,7 @@ def build_sample_plan() -> Plan:
             classify(inv, as_of=dt.date(2026, 11, 25)),
             # Unbounded waves keep the shape these tests were written for (pilot, standard, one
             # large late wave 3); wave capacity is tested in tests/plan (docs/waves.md).
-            PlanOptions(
-                clouds=("azure", "aws"), wave_max_servers=None, wave_max_applications=None
-            ),
+            PlanOptions(clouds=("azure", "aws"), wave_max_servers=None, wave_max_applications=None),
             ("inventories/exampleshire",),
         )
     )
@@ -124,7 +122,7 @@ def stack_config(plan: Plan, cloud: CloudPlan, stack: StackPlan) -> dict[str, An
         "forcelift:cloud": cloud.cloud,
         "forcelift:layer": stack.layer,
         "forcelift:organization": ORG,
-        PROVIDER_KEY[cloud.cloud]: cloud.region,
+        PROVIDER_CONFIG_KEY[cloud.cloud]: cloud.region,
     }
     if stack.layer == "wave":
         config["forcelift:wave"] = str(stack.wave)
