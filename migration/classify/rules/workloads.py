@@ -68,7 +68,7 @@ _NEEDS_VM = (
     _Signal(
         "files kept on the server's local disk",
         re.compile(
-            r"\blocal ([c-z]:\\|disks?\b|drives?\b|storage\b|file ?systems?\b)|"
+            r"(?<!browser )\blocal ([c-z]:\\|disks?\b|drives?\b|storage\b|file ?systems?\b)|"
             r"\b(stored|written|saved|kept) (on|to) (the )?[c-z]:\\"
         ),
     ),
@@ -113,20 +113,22 @@ _NEEDS_VM_HINTS = TextPattern(
     ),
 )
 _FILE_TRANSFER = TextPattern(
-    r"\b(sftp|ftps?|managed file transfer|mft|file transfer|file drop|drop ?box)\b",
+    r"\b(sftp|ftps?|managed file transfer|mft|file transfer|file drop|drop box)\b",
     ("ftp", "mft", "file transfer", "file drop", "drop"),
 )
-# Backup data movers and devices a monitoring tool watches: on-premise kit it must stay beside.
-_ON_PREMISE_KIT = TextPattern(
-    r"\b(backup proxy|proxies|repositor(y|ies)|media ?agents?|media servers?|tape|tapes|"
-    r"storage nodes?|switch(es)?|routers?|firewalls?|ups|upss|snmp|netflow|network devices?|"
-    r"radio|infrastructure monitoring|pollers?)\b",
+# A backup tool's on-premise side: the data movers and the storage they write to.
+_BACKUP_KIT = TextPattern(
+    r"\b(prox(y|ies)|repositor(y|ies)|data movers?|media ?agents?|"
+    r"media servers?|tapes?|storage nodes?)\b",
+    ("prox", "repositor", "mover", "media", "tape", "storage node"),
+)
+# Devices a monitoring tool polls. Nouns only where the word is also a verb ("switch to Azure
+# Monitor"); repositories and proxies count for backup tools alone (a monitoring tool's
+# "repository" is where its dashboards are kept).
+_WATCHED_KIT = TextPattern(
+    r"\b(switches|(network|core|edge|access|ethernet|san) switch|routers?|firewalls?|ups|upss|"
+    r"snmp|netflow|network devices?|radio|infrastructure monitoring|pollers?)\b",
     (
-        "prox",
-        "repositor",
-        "media",
-        "tape",
-        "storage node",
         "switch",
         "router",
         "firewall",
@@ -267,8 +269,8 @@ def file_transfer_with_partners(ctx: Context) -> Verdict | None:
     condition="""the main product is a monitoring or backup tool, and it depends on or is used by
     an application that stays on-premise (an OS neither cloud runs, hardware ties), or its
     products prefer to stay with the network, or its software and text show on-premise data
-    movers or devices (backup proxies, media agents, repositories, tape, switches, routers,
-    SNMP, NetFlow, infrastructure monitoring)""",
+    movers or devices (for a backup tool: proxies, media agents, repositories, tape; for
+    either: switches, routers, UPSs, SNMP, NetFlow, infrastructure monitoring)""",
     precedence=Precedence.ON_PREMISE,
     tags=("retain", "operations"),
 )
@@ -294,7 +296,9 @@ def watches_on_premise_kit(ctx: Context) -> Verdict | None:
         if network is not None:
             why = f"{network.entry.label} ({network.evidence}) works on the network it watches"
         else:
-            match = _ON_PREMISE_KIT.search(f"{ctx.text}\n{ctx.installed}")
+            text = f"{ctx.text}\n{ctx.installed}"
+            backup = primary.entry.category is Category.BACKUP
+            match = (backup and _BACKUP_KIT.search(text)) or _WATCHED_KIT.search(text)
             if match is None:
                 return None
             why = f"it works on on-premise kit ({match.group(0)!r})"
