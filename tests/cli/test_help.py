@@ -49,3 +49,19 @@ def test_top_level_help_imports_no_heavy_modules() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "HEAVY []" in out.stdout
+
+
+def test_console_entry_help_imports_no_heavy_modules() -> None:
+    """The console script's own entry (main(), which also sets up the interrupt handling)
+    stays as light as the group."""
+    code = (
+        "import sys; sys.argv = ['forcelift', '--help']\n"
+        "from forcelift.cli.main import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('pulumi', 'pydantic', 'python_calamine', 'rich', 'networkx', "
+        "'boto3', 'yaml', 'jinja2', 'matplotlib') if m in sys.modules]\n"
+        "print('HEAVY', heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "Usage: forcelift" in out.stdout
+    assert "HEAVY []" in out.stdout
