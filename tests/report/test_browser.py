@@ -98,7 +98,8 @@ def test_every_section_is_shown(browser: Any) -> None:
         link = browser.find_element(By.CSS_SELECTOR, f'nav.toc a[href="#{section}"]')
         assert link.is_displayed()
     charts = browser.find_elements(By.CSS_SELECTOR, "svg.chart, svg.depgraph")
-    assert len(charts) == 5 and all(
+    # five charts (a cash-flow chart and a wave timeline among them) and the dependency graph
+    assert len(charts) == 6 and all(
         c.size["width"] > 600 and c.size["height"] > 100 for c in charts
     )
 
