@@ -233,7 +233,9 @@ class Catalogue:
             pass
         text = " ".join(f"{vendor} {product}".split()).lower()
         year = ""
-        if not version:  # "SQL Server 2005": the release year in the name is the version
+        # "SQL Server (64-bit) 2016": a release year in the name is the version when no number
+        # follows the matched name itself (_match_text)
+        if not version:
             found_year = _YEAR.search(product)
             year = found_year.group(1) if found_year else ""
         found = self._match_text(text, version, year)
@@ -265,7 +267,7 @@ class Catalogue:
             seen = version
             if not seen and entry.versions != "*":
                 after = _VERSION_AFTER.match(text, found.end())
-                seen = year or (after.group(1) if after else "")
+                seen = (after.group(1) if after else "") or year
             if seen and not entry.version_range.contains(seen):
                 continue
             score = (-(found.end() - found.start()), index)

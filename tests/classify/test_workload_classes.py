@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from forcelift.migration.classify.catalogue import builtin_catalogue
 from forcelift.migration.classify.engine import classify
 from forcelift.migration.classify.evaluate import fragment_inventory
 from forcelift.migration.classify.model import Classification, Decision
@@ -113,3 +114,10 @@ def test_the_dropbox_product_name_is_not_a_file_drop() -> None:
         }
     )
     assert "PAAS-006" not in got.rules
+
+
+def test_the_version_after_the_name_beats_a_year_later_in_it() -> None:
+    entry = builtin_catalogue().match("", "Apache Tomcat 6 for Windows Server 2008")
+    assert entry is not None and entry.id == "apache-tomcat-legacy"
+    entry = builtin_catalogue().match("", "Microsoft SQL Server (64-bit) 2016")
+    assert entry is not None and entry.id == "microsoft-sql-server"
