@@ -42,6 +42,11 @@ class TextPattern:
         return None
 
 
+def join_services(values: Iterable[str]) -> str:
+    """Target services in order, each once: "Azure App Service + Azure SQL Database"."""
+    return " + ".join(dict.fromkeys(v for v in values if v))
+
+
 class Family(StrEnum):
     """One module per family under `forcelift.migration.classify.rules`."""
 

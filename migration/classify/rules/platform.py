@@ -11,6 +11,7 @@ from forcelift.migration.classify.rules.base import (
     RuleSet,
     TextPattern,
     Verdict,
+    join_services,
 )
 from forcelift.migration.inventory.model import OsFamily
 
@@ -34,14 +35,6 @@ _FAMILY_NAMES = {
     OsFamily.OTHER: "other OS",
     OsFamily.UNKNOWN: "OS unknown",
 }
-
-
-def _join(values: list[str]) -> str:
-    seen: list[str] = []
-    for value in values:
-        if value not in seen:
-            seen.append(value)
-    return " + ".join(seen)
 
 
 @RULES.rule(
@@ -71,8 +64,8 @@ def bespoke_on_managed_runtimes(ctx: Context) -> Verdict | None:
     if any(m.entry.category is Category.CONTAINER_PLATFORM for m in platforms):
         return None  # PAAS-004's
     ordered = sorted(platforms, key=lambda m: m.entry.category is not Category.WEB_RUNTIME)
-    azure = _join([m.entry.paas.azure for m in ordered if m.entry.paas])
-    aws = _join([m.entry.paas.aws for m in ordered if m.entry.paas])
+    azure = join_services([m.entry.paas.azure for m in ordered if m.entry.paas])
+    aws = join_services([m.entry.paas.aws for m in ordered if m.entry.paas])
     found = ", ".join(m.entry.product for m in ordered)
     weak = primary.source is EvidenceSource.NAME
     equivalent = "each with" if len(ordered) > 1 else "which has"

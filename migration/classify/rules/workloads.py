@@ -20,6 +20,7 @@ from forcelift.migration.classify.rules.base import (
     RuleSet,
     TextPattern,
     Verdict,
+    join_services,
 )
 from forcelift.migration.inventory.model import ExternalService, OsFamily
 
@@ -143,10 +144,6 @@ _WATCHED_KIT = TextPattern(
 )
 
 
-def _join(values: list[str]) -> str:
-    return " + ".join(dict.fromkeys(v for v in values if v))
-
-
 def _databases(ctx: Context) -> list[ProductMatch]:
     return [
         m
@@ -158,7 +155,9 @@ def _databases(ctx: Context) -> list[ProductMatch]:
 def _with_databases(ctx: Context, azure: str, aws: str) -> Targets:
     """The platform's targets, followed by the managed database for each database it uses."""
     dbs = [m.entry.paas for m in _databases(ctx) if m.entry.paas is not None]
-    return Targets.of(_join([azure, *(p.azure for p in dbs)]), _join([aws, *(p.aws for p in dbs)]))
+    return Targets.of(
+        join_services([azure, *(p.azure for p in dbs)]), join_services([aws, *(p.aws for p in dbs)])
+    )
 
 
 def _needs_vm(ctx: Context) -> list[str]:
@@ -453,8 +452,8 @@ def managed_platform_service(ctx: Context) -> Verdict | None:
         return None
     if any(m.entry.preferred is not Decision.PAAS or m.entry.paas is None for m in services):
         return None
-    azure = _join([m.entry.paas.azure for m in services if m.entry.paas])
-    aws = _join([m.entry.paas.aws for m in services if m.entry.paas])
+    azure = join_services([m.entry.paas.azure for m in services if m.entry.paas])
+    aws = join_services([m.entry.paas.aws for m in services if m.entry.paas])
     found = ", ".join(dict.fromkeys(m.entry.label for m in services))
     return Verdict(
         f"{found} has a managed equivalent: {azure} / {aws}",
