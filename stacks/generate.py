@@ -745,6 +745,22 @@ def find_stale(out_dir: Path, produced: Iterable[str]) -> list[FileOutcome]:
     return stale
 
 
+def _stale_wheels(out_dir: Path, current: str) -> list[FileOutcome]:
+    """Wheels of another forcelift version left in vendor/ by an earlier run; kept, reported."""
+    return [
+        FileOutcome(
+            rel,
+            "stale",
+            "an earlier forcelift; requirements.txt no longer points at it (delete it)",
+        )
+        for rel in sorted(
+            p.relative_to(out_dir).as_posix()
+            for p in (out_dir / VENDOR_DIR).glob("forcelift-*-py3-none-any.whl")
+        )
+        if rel != current
+    ]
+
+
 def write_project(
     files: Mapping[str, GeneratedFile],
     out_dir: Path,
@@ -770,6 +786,7 @@ def write_project(
         from forcelift.stacks.vendor import write_wheel
 
         wheel = vendored_wheel(version("forcelift"))
-        status: Status = write_wheel(out_dir, wheel, dry_run=dry_run)  # type: ignore[assignment]
+        status = write_wheel(out_dir, wheel, dry_run=dry_run)
         outcomes.append(FileOutcome(wheel, status, "forcelift itself, for requirements.txt"))
+        outcomes.extend(_stale_wheels(out_dir, wheel))
     return sorted(outcomes, key=lambda o: o.path) + find_stale(out_dir, files)

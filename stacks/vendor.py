@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Iterator
 from importlib.metadata import Distribution, distributions
 from pathlib import Path
+from typing import Literal
 
 # The import packages that make up the `forcelift` namespace (pyproject.toml's package-dir).
 TOP_PACKAGES = ("forcelift.cli", "forcelift.components", "forcelift.migration", "forcelift.stacks")
@@ -87,17 +88,17 @@ def build_wheel() -> tuple[str, bytes]:
     return f"forcelift-{version}-py3-none-any.whl", buffer.getvalue()
 
 
-def write_wheel(project_dir: Path, relative: str, *, dry_run: bool = False) -> str:
-    """Put the wheel at project_dir/relative (atomically, untouched when unchanged);
-    returns 'created', 'updated' or 'unchanged'."""
+def write_wheel(
+    project_dir: Path, relative: str, *, dry_run: bool = False
+) -> Literal["created", "updated", "unchanged"]:
+    """Put the wheel at project_dir/relative (atomically, untouched when unchanged)."""
     from forcelift.migration.inventory.writer import write_atomic
 
     _name, data = build_wheel()
     target = project_dir / relative
+    status: Literal["created", "updated", "unchanged"] = "created"
     if target.is_file():
         status = "unchanged" if target.read_bytes() == data else "updated"
-    else:
-        status = "created"
     if not dry_run and status != "unchanged":
         write_atomic(target, data, force=True)
     return status

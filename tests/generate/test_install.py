@@ -106,3 +106,21 @@ def test_forcelift_requirement_option_writes_no_wheel(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert _requirement_lines(project) == [given]
     assert not (project / "vendor").exists()
+
+
+def test_an_earlier_forcelifts_wheel_is_reported_stale_and_kept(tmp_path: Path) -> None:
+    import json
+
+    project = tmp_path / "project"
+    assert CliRunner().invoke(cli, ["generate", str(PLAN), "-o", str(project)]).exit_code == 0
+    old = project / "vendor" / "forcelift-0.0.1-py3-none-any.whl"
+    old.write_bytes(b"an older wheel")
+    again = CliRunner().invoke(
+        cli, ["generate", str(PLAN), "-o", str(project), "--check", "--format", "json"]
+    )
+    assert again.exit_code == 0, again.output  # nothing to write: stale is not a change
+    status = {f["path"]: f["status"] for f in json.loads(again.stdout)["files"]}
+    assert status["vendor/forcelift-0.0.1-py3-none-any.whl"] == "stale"
+    (current,) = (p for p in status if p.startswith("vendor/") and "0.0.1" not in p)
+    assert status[current] == "unchanged"
+    assert old.read_bytes() == b"an older wheel"
