@@ -121,3 +121,10 @@ def test_the_version_after_the_name_beats_a_year_later_in_it() -> None:
     assert entry is not None and entry.id == "apache-tomcat-legacy"
     entry = builtin_catalogue().match("", "Microsoft SQL Server (64-bit) 2016")
     assert entry is not None and entry.id == "microsoft-sql-server"
+
+
+def test_a_pipeline_script_is_not_a_script_on_the_box() -> None:
+    got = _one(_web("In-house web app, deployed by the pipeline with deploy.ps1"))
+    assert "IAAS-005" not in got.rules and got.decision is Decision.PAAS
+    got = _one(_web(r"In-house web app; a scheduled task runs D:\Jobs\nightly.ps1"))
+    assert "IAAS-005" in got.rules and got.decision is Decision.IAAS

@@ -75,7 +75,8 @@ _NEEDS_VM = (
     ),
     _Signal(
         "local scripts and UNC shares on the box",
-        re.compile(r"\b[c-z]:\\scripts\b|\.(bat|cmd|ps1|vbs)\b|\bbatch (files|scripts)\b"),
+        # PowerShell only on a local path: a pipeline's deploy.ps1 runs anywhere
+        re.compile(r"\b[c-z]:\\(scripts\b|\S*\.ps1\b)|\.(bat|cmd|vbs)\b|\bbatch (files|scripts)\b"),
     ),
     _Signal(
         "a desktop thick client (VB6 / PowerBuilder)",
