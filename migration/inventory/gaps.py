@@ -140,16 +140,37 @@ def distinct(a: Server, b: Server) -> bool:
     return False
 
 
-def _suffixes(server: Server) -> list[str]:
+def _same(left: str, right: str) -> bool:
+    return left.strip().lower() == right.strip().lower()
+
+
+def _suffixes(server: Server, keeper: Server) -> list[str]:
+    """Suffix candidates, those that tell this machine from the keeper first (two machines
+    at one site are told apart by id, not called `name@<the site they share>`)."""
     out = []
     if server.site:
-        out.append(_slug(server.site))
+        out.append((_same(server.site, keeper.site), _slug(server.site)))
     if server.identity:
-        out.append(_short_id(server.identity))
-        out.append(_slug(server.identity))
+        shared = _same(server.identity, keeper.identity)
+        out.append((shared, _short_id(server.identity)))
+        out.append((shared, _slug(server.identity)))
     if server.fqdn and "." in server.fqdn:
-        out.append(_slug(server.fqdn.split(".", 1)[1]))
-    return [s for s in out if s]
+        domain = server.fqdn.split(".", 1)[1]
+        out.append((_same(domain, keeper.fqdn.partition(".")[2]), _slug(domain)))
+    return [suffix for _, suffix in sorted(out, key=lambda pair: pair[0]) if suffix]
+
+
+def _strength(server: Server) -> tuple[bool, str, bool, str, bool, str]:
+    """Rows with an id (then a site, then an FQDN) first, so machines are seeded by the rows
+    that identify them best, whatever the order of rows."""
+    return (
+        not server.identity,
+        server.identity.strip().lower(),
+        not server.site,
+        server.site.strip().lower(),
+        not server.fqdn,
+        server.fqdn.strip().lower(),
+    )
 
 
 def disambiguate(
@@ -161,10 +182,12 @@ def disambiguate(
     """Rename same-named servers that are different machines; {index: new name}.
 
     Servers sharing a (short, case-insensitive) name are split into machines by identity
-    (:func:`distinct`). Machines are ordered by (site, identity, FQDN): the first keeps the
-    name, each other becomes `name@<site>` (else `@<first 8 of its id>`, else `@<domain>`),
-    so the result does not depend on the order of rows. Rows of one machine keep one name
-    (merging reports them as duplicates, as before).
+    (:func:`distinct`), the rows with the strongest identity seeding the machines. Machines
+    are ordered by (site, identity, FQDN): the first keeps the name, each other becomes
+    `name@<site>` (else `@<first 8 of its id>`, else `@<domain>`; a suffix that differs from
+    the keeper's first), so the result does not depend on the order of rows. Rows of one
+    machine keep one name (merging reports them as duplicates, as before). `name_key` must
+    give each `name@suffix` a key of its own (identity.server_key does).
     """
     groups: dict[str, list[int]] = {}
     for index, server in enumerate(servers):
@@ -175,7 +198,7 @@ def disambiguate(
         if len(members) < 2:
             continue
         machines: list[list[int]] = []
-        for i in members:
+        for i in sorted(members, key=lambda i: (_strength(servers[i]), i)):
             home = next((m for m in machines if not distinct(servers[m[0]], servers[i])), None)
             if home is None:
                 machines.append([i])
@@ -183,28 +206,32 @@ def disambiguate(
                 home.append(i)
         if len(machines) < 2:
             continue
-        machines.sort(key=lambda m: (servers[m[0]].site.lower(), servers[m[0]].identity.lower(),
-                                     servers[m[0]].fqdn.lower(), m[0]))  # fmt: skip
+        machines.sort(key=lambda m: (servers[m[0]].site.strip().lower(),
+                                     servers[m[0]].identity.strip().lower(),
+                                     servers[m[0]].fqdn.strip().lower(), m[0]))  # fmt: skip
         keeper = machines[0][0]
         for machine in machines[1:]:
+            first = min(machine)  # the row the warning points at
             server = servers[machine[0]]
-            new = _new_name(server, taken, name_key)
+            new = _new_name(server, servers[keeper], taken, name_key)
             taken.add(name_key(new))
             for index in machine:
                 renames[index] = new
             problems.warning(
                 f"two machines are named {server.name!r}: this one "
                 f"({_identity_text(server)}) is read as {new!r}; the one at "
-                f"{origins[keeper]} ({_identity_text(servers[keeper])}) keeps the name",
-                origins[machine[0]],
+                f"{origins[min(machines[0])]} ({_identity_text(servers[keeper])}) keeps the name",
+                origins[first],
                 hint=STRICT_HINT,
                 code=DUPLICATE_NAME,
             )
     return renames
 
 
-def _new_name(server: Server, taken: set[str], name_key: Callable[[str], str]) -> str:
-    for suffix in _suffixes(server):
+def _new_name(
+    server: Server, keeper: Server, taken: set[str], name_key: Callable[[str], str]
+) -> str:
+    for suffix in _suffixes(server, keeper):
         candidate = f"{server.name}@{suffix}"
         if name_key(candidate) not in taken:
             return candidate

@@ -427,6 +427,70 @@ def test_duplicate_names_with_ids_in_csv_readers(name: str, content: str, tmp_pa
     assert [p.code for p in err.value.problems] == ["duplicate-name"]
 
 
+def _bounded(key):  # type: ignore[no-untyped-def]
+    """server_key that fails the test instead of looping forever on a name it cannot split."""
+    calls = []
+
+    def bounded(name: str) -> str:
+        calls.append(name)
+        assert len(calls) < 1000, "disambiguate keeps proposing names with a taken key"
+        return key(name)
+
+    return bounded
+
+
+def test_dotted_and_ip_names_told_apart_get_keys_of_their_own(tmp_path: Path) -> None:
+    from forcelift.migration.errors import Location, ProblemCollector
+    from forcelift.migration.inventory.gaps import disambiguate
+    from forcelift.migration.inventory.identity import server_key
+    from forcelift.migration.inventory.model import Server
+
+    servers = [
+        Server(name="web01.a.local", site="vc1"),
+        Server(name="web01.b.local", site="vc2"),
+        Server(name="10.0.0.1", site="vc1"),
+        Server(name="10.0.0.1", site="vc2"),
+        Server(name="10.0.0.2", site="vc1"),
+        Server(name="10.0.0.2", site="vc2"),
+    ]
+    origins = [Location(row=i) for i in range(len(servers))]
+    renames = disambiguate(servers, origins, _bounded(server_key), ProblemCollector())
+    assert renames == {1: "web01.b.local@vc2", 3: "10.0.0.1@vc2", 5: "10.0.0.2@vc2"}
+    names = [renames.get(i, s.name) for i, s in enumerate(servers)]
+    assert len({server_key(n) for n in names}) == len(names)  # no two merge again
+
+    path = tmp_path / "servers.csv"
+    path.write_text("name,cores,memory mib,vcenter\nweb01.a.local,2,4096,vc1\n"
+                    "web01.b.local,2,4096,vc2\n")  # fmt: skip
+    result = load_inventory([path])
+    assert sorted(s.name for s in result.inventory.servers) == [
+        "web01.a.local",
+        "web01.b.local@vc2",
+    ]
+
+
+def test_duplicate_machines_do_not_depend_on_row_order() -> None:
+    import itertools
+
+    from forcelift.migration.errors import Location, ProblemCollector
+    from forcelift.migration.inventory.gaps import disambiguate
+    from forcelift.migration.inventory.identity import server_key
+    from forcelift.migration.inventory.model import Server
+
+    rows = [
+        Server(name="x", identity="id-1", site="s"),
+        Server(name="x", site="s"),  # nothing but the site: the same machine as one of them
+        Server(name="x", identity="id-2", site="s"),
+    ]
+    seen = set()
+    for order in itertools.permutations(rows):
+        origins = [Location(row=i) for i in range(len(order))]
+        renames = disambiguate(order, origins, server_key, ProblemCollector())
+        seen.add(tuple(sorted((order[i].identity, name) for i, name in renames.items())))
+    # id-2 is the other machine however the rows come; told apart by its id, not `x@s`
+    assert seen == {(("id-2", "x@id-2"),)}
+
+
 # ---------------------------------------------------------------- assessment columns
 
 
