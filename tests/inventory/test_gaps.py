@@ -212,6 +212,15 @@ def test_strict_exits_2_through_the_cli(reader: str, tmp_path: Path) -> None:
         assert result.exit_code == 2, (command, result.output)
 
 
+def test_rvtools_memory_read_back_as_infinity_is_a_gap_not_a_crash(tmp_path: Path) -> None:
+    # the largest double, written to xlsx, reads back as inf (found by the vInfo fuzz test)
+    rows = [_RV_HEADER, ["web01", "poweredOn", False, 2, 1.7976931348623155e308, "", ""]]
+    result = load_inventory([_xlsx(tmp_path / "a.xlsx", {"vInfo": rows})])
+    (server,) = result.inventory.servers
+    assert (server.cores, server.memory_mib) == (2, None)
+    assert _unsized(result) == [(2, "Memory")]
+
+
 def test_rvtools_blank_cpu_is_filled_from_the_vcpu_tab(tmp_path: Path) -> None:
     path = _xlsx(
         tmp_path / "RVTools.xlsx",

@@ -94,6 +94,7 @@ _FAST_POWER = {
     "suspended": PowerState.SUSPENDED,
 }
 _GIB = 1024.0
+_INFINITY = float("inf")
 _HUGE = 1e18  # typed numbers at or above this (or inf) take the checking slow path
 _NOT_SET = (None, False, "")
 
@@ -169,6 +170,8 @@ def _mib(value: Cell) -> float:
     if type(value) is float or type(value) is int:
         if value < 0 or value != value:
             raise ValueError(f"size cannot be negative: {value!r}")
+        if value == _INFINITY:
+            raise ValueError(f"size is not a finite number: {value!r}")
         return float(value)
     return parse_size_mib(value)
 
