@@ -128,3 +128,9 @@ def test_a_pipeline_script_is_not_a_script_on_the_box() -> None:
     assert "IAAS-005" not in got.rules and got.decision is Decision.PAAS
     got = _one(_web(r"In-house web app; a scheduled task runs D:\Jobs\nightly.ps1"))
     assert "IAAS-005" in got.rules and got.decision is Decision.IAAS
+
+
+def test_a_generic_helpdesk_name_is_not_solarwinds_web_help_desk() -> None:
+    assert builtin_catalogue().match_name("IT Web Helpdesk") is None
+    entry = builtin_catalogue().match("SolarWinds", "Web Help Desk")
+    assert entry is not None and entry.id == "solarwinds-web-help-desk"
