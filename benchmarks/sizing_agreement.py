@@ -28,8 +28,8 @@ def _ratio(spread: tuple[float, float, float] | None) -> str:
 
 
 def report(name: str, inventory, args: argparse.Namespace) -> dict:  # type: ignore[no-untyped-def]
+    from forcelift.migration.clouds import Cloud
     from forcelift.migration.plan.agreement import compare
-    from forcelift.migration.plan.clouds import Cloud
     from forcelift.migration.plan.sizing import SizingConfig
 
     config = SizingConfig(

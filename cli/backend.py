@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from forcelift.cli.output import echo_json, handle_input_errors
+from forcelift.migration.clouds.aws import FACTS as AWS
 from forcelift.migration.errors import InputError, Location
 
 _STYLE = {"created": "green", "updated": "yellow", "already set": None}
@@ -20,7 +21,9 @@ def backend() -> None:
     "--aws", "aws", is_flag=True, help="Create the backend in AWS S3 (the only one so far)."
 )
 @click.option("--bucket", required=True, help="Globally unique S3 bucket name for the state.")
-@click.option("--region", default="eu-west-2", show_default=True, help="Bucket and key region.")
+@click.option(
+    "--region", default=AWS.default_region, show_default=True, help="Bucket and key region."
+)
 @click.option(
     "--kms-alias",
     default="alias/forcelift-state",
@@ -72,7 +75,7 @@ def init_command(
     if fmt == "json":
         echo_json(result.to_dict())
         return
-    if allow_non_uk_region and region != "eu-west-2":
+    if allow_non_uk_region and region not in AWS.regions:
         click.secho(
             f"warning: state bucket in {region}, outside the UK (--allow-non-uk-region)",
             fg="yellow",

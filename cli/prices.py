@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from forcelift.cli.output import ensure_writable, handle_input_errors
+from forcelift.migration.clouds.azure import FACTS as AZURE
 
 
 @click.group()
@@ -24,8 +25,8 @@ def prices() -> None:
 )
 @click.option(
     "--region",
-    type=click.Choice(["uksouth", "ukwest"]),
-    default="uksouth",
+    type=click.Choice(AZURE.regions),
+    default=AZURE.default_region,
     show_default=True,
     help="Azure region to price (--azure).",
 )
@@ -80,9 +81,9 @@ def refresh(
     """
     if aws == azure:
         raise click.UsageError("choose one of --azure or --aws")
+    from forcelift.migration.clouds import Cloud
     from forcelift.migration.inventory.writer import write_atomic
     from forcelift.migration.plan import prices as price_data
-    from forcelift.migration.plan.clouds import Cloud
 
     if azure:
         target = output or Path(f"prices-azure-{region}.yaml")

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from forcelift.cli.output import EXIT_FINDINGS, echo_json, ensure_writable, handle_input_errors
+from forcelift.migration.clouds.aws import FACTS as AWS
 from forcelift.migration.errors import InputError, Location
 
 
@@ -25,7 +26,9 @@ def findings_lines(findings: Sequence[Any]) -> list[str]:
 
 @click.command("verify")
 @click.option("--aws", "aws", is_flag=True, help="Verify an AWS account (the only cloud so far).")
-@click.option("--region", default="eu-west-2", show_default=True, help="Region to verify in full.")
+@click.option(
+    "--region", default=AWS.default_region, show_default=True, help="Region to verify in full."
+)
 @click.option(
     "--stack",
     default=None,

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from forcelift.migration.clouds import DEFAULT_REGION, Cloud
 from forcelift.migration.inventory.model import Inventory, Server
 from forcelift.migration.plan.assessed import agreement
-from forcelift.migration.plan.clouds import DEFAULT_REGION, Cloud
 from forcelift.migration.plan.cost import Pricer
 from forcelift.migration.plan.prices import load_prices
 from forcelift.migration.plan.sizing import TOOL_CLOUD, Sizer, SizingConfig

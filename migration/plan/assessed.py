@@ -8,8 +8,8 @@ or different.
 
 from __future__ import annotations
 
+from forcelift.migration.clouds import Cloud
 from forcelift.migration.inventory.model import Server
-from forcelift.migration.plan.clouds import Cloud
 from forcelift.migration.plan.planfile import AssessedDiskPlan, AssessmentPlan
 from forcelift.migration.plan.sizing import TOOL_CLOUD
 from forcelift.migration.plan.skuname import family_of

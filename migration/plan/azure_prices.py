@@ -21,8 +21,8 @@ import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from forcelift.migration.clouds import Cloud, check_region
 from forcelift.migration.errors import InputError
-from forcelift.migration.plan.clouds import Cloud, check_region
 from forcelift.migration.plan.currency import Conversion, conversion, convert_snapshot, factor
 from forcelift.migration.plan.prices import PriceSnapshot
 

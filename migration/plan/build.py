@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from forcelift.migration.classify.model import ClassificationResult
+from forcelift.migration.clouds import DEFAULT_REGION, FACTS, Cloud
 from forcelift.migration.errors import InputError
 from forcelift.migration.inventory.model import (
     Application,
@@ -27,7 +28,6 @@ from forcelift.migration.inventory.model import (
 from forcelift.migration.plan import carbon, cost, network, onprem_cost, prices, sizing, waves
 from forcelift.migration.plan.assessed import assessment_plan
 from forcelift.migration.plan.batch import paused_collection
-from forcelift.migration.plan.clouds import DEFAULT_REGION, Cloud
 from forcelift.migration.plan.footprint import FOOTPRINTS, workload_resources
 from forcelift.migration.plan.money import Money, cloud_money, plan_money
 from forcelift.migration.plan.planfile import (
@@ -65,7 +65,6 @@ _PSN_SERVICES = {
     ExternalService.LEDS,
     ExternalService.CJSM,
 }
-_SECONDARY = {Cloud.AZURE: "ukwest", Cloud.AWS: ""}
 _REMOTE_ACCESS = {Cloud.AZURE: "azure-bastion", Cloud.AWS: "aws-verified-access"}
 _TAG_VALUE = re.compile(r"[^\w .:/=+\-@]")
 _FORCE_WORDS = re.compile(r"\b(police|constabulary|service|force|and|of|the)\b", re.I)
@@ -540,7 +539,7 @@ def _cloud_plan(
     return CloudPlan(
         cloud=cloud.value,
         region=region,
-        secondary_region=_SECONDARY[cloud],
+        secondary_region=FACTS[cloud].region_pairs.get(region, ""),
         landing_zone=landing_zone,
         waves=tuple(cloud_waves),
         workloads=tuple(placed),

@@ -17,9 +17,9 @@ from typing import Annotated, Any, NamedTuple
 
 from pydantic import Field
 
+from forcelift.migration.clouds import Cloud
 from forcelift.migration.errors import InputError
 from forcelift.migration.inventory.model import Server
-from forcelift.migration.plan.clouds import Cloud
 from forcelift.migration.plan.datafiles import (
     Frozen,
     Provenance,

@@ -16,8 +16,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from forcelift.migration.clouds import Cloud
 from forcelift.migration.errors import InputError
-from forcelift.migration.plan.clouds import Cloud
 from forcelift.migration.plan.datafiles import Frozen, trusted
 from forcelift.migration.plan.prices import PriceSnapshot
 from forcelift.migration.plan.sizing import (

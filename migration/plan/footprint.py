@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from forcelift.migration.plan.clouds import Cloud
+from forcelift.migration.clouds import Cloud
 from forcelift.migration.plan.planfile import CloudWorkload
 
 

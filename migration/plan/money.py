@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from forcelift.migration.clouds import Cloud
 from forcelift.migration.inventory.model import Server
 from forcelift.migration.plan import business_case, currency, onprem_cost
 from forcelift.migration.plan.carbon import CarbonCoefficients
-from forcelift.migration.plan.clouds import Cloud
 from forcelift.migration.plan.cost import WorkloadCost
 from forcelift.migration.plan.planfile import PriceSource, Pricing
 from forcelift.migration.plan.prices import PriceSnapshot

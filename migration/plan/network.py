@@ -19,9 +19,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from forcelift.migration.clouds import AWS_ZONES, Cloud
 from forcelift.migration.errors import InputError
 from forcelift.migration.inventory.model import Server
-from forcelift.migration.plan.clouds import AWS_ZONES, Cloud
 from forcelift.migration.plan.datafiles import Frozen
 
 Net = ipaddress.IPv4Network

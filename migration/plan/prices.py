@@ -19,8 +19,8 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import Field
 
+from forcelift.migration.clouds import DEFAULT_REGION, Cloud, check_region
 from forcelift.migration.errors import InputError, Location
-from forcelift.migration.plan.clouds import DEFAULT_REGION, Cloud, check_region
 from forcelift.migration.plan.datafiles import Frozen, Provenance, read_data, validate
 
 PRICE_API_REGION = "us-east-1"  # the Price List API is served from us-east-1 (and ap-south-1)

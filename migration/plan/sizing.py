@@ -21,9 +21,9 @@ from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import Field
 
+from forcelift.migration.clouds import Cloud
 from forcelift.migration.errors import InputError
 from forcelift.migration.inventory.model import Inventory, OsFamily, Server
-from forcelift.migration.plan.clouds import Cloud
 from forcelift.migration.plan.datafiles import Frozen, trusted
 from forcelift.migration.plan.paas_kind import PaasKind, infer_paas_kind, sql_edition
 from forcelift.migration.plan.prices import PriceSnapshot

@@ -14,8 +14,8 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from forcelift.migration.clouds import Cloud
 from forcelift.migration.errors import InputError
-from forcelift.migration.plan.clouds import Cloud
 from forcelift.migration.plan.datafiles import Frozen, Provenance, read_data, validate
 
 

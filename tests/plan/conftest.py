@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from forcelift.migration.clouds import Cloud
 from forcelift.migration.inventory.model import Inventory
-from forcelift.migration.plan.clouds import Cloud
 from forcelift.migration.plan.prices import PriceSnapshot, load_prices
 
 DATA = Path(__file__).parent / "data"

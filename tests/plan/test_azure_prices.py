@@ -19,9 +19,9 @@ import yaml
 from click.testing import CliRunner
 
 from forcelift.cli.main import cli
+from forcelift.migration.clouds import Cloud
 from forcelift.migration.errors import InputError
 from forcelift.migration.plan.azure_prices import refresh_azure_snapshot, retail_url
-from forcelift.migration.plan.clouds import Cloud
 from forcelift.migration.plan.currency import Conversion
 from forcelift.migration.plan.prices import load_prices
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from forcelift.migration.clouds import Cloud
 from forcelift.migration.errors import InputError
 from forcelift.migration.inventory.model import (
     Disk,
@@ -26,7 +27,6 @@ from forcelift.migration.plan.carbon import (
     sum_footprints,
     workload_carbon,
 )
-from forcelift.migration.plan.clouds import Cloud
 from forcelift.migration.plan.prices import PriceSnapshot
 from forcelift.migration.plan.sizing import Sizer, assign_servers
 from forcelift.migration.plan.waves import plan_waves

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from forcelift.migration.clouds import Cloud
 from forcelift.migration.errors import InputError
 from forcelift.migration.inventory.model import (
     Disk,
@@ -17,7 +18,6 @@ from forcelift.migration.inventory.model import (
     SoftwareProduct,
     Utilisation,
 )
-from forcelift.migration.plan.clouds import Cloud
 from forcelift.migration.plan.cost import (
     CostConfig,
     Pricer,

@@ -9,8 +9,8 @@ import yaml
 from click.testing import CliRunner
 
 from forcelift.cli.main import cli
+from forcelift.migration.clouds import Cloud
 from forcelift.migration.errors import InputError
-from forcelift.migration.plan.clouds import Cloud
 from forcelift.migration.plan.currency import VAT_NOTE, conversion, convert_snapshot, factor
 from forcelift.migration.plan.prices import load_prices
 

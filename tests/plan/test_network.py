@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from forcelift.migration.clouds import Cloud
 from forcelift.migration.errors import InputError
 from forcelift.migration.inventory.model import Inventory, Server
-from forcelift.migration.plan.clouds import Cloud
 from forcelift.migration.plan.network import (
     AddressOptions,
     AddressPlan,

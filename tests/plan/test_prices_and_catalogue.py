@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from forcelift.migration.clouds import Cloud, check_region, parse_cloud
 from forcelift.migration.errors import InputError
-from forcelift.migration.plan.clouds import Cloud, check_region, parse_cloud
 from forcelift.migration.plan.datafiles import read_data
 from forcelift.migration.plan.prices import (
     AZURE_RETAIL_PRICES_HELP,

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from forcelift.migration.clouds import Cloud
 from forcelift.migration.errors import InputError
 from forcelift.migration.inventory.model import (
     Disk,
@@ -15,7 +16,6 @@ from forcelift.migration.inventory.model import (
     SoftwareProduct,
     Utilisation,
 )
-from forcelift.migration.plan.clouds import Cloud
 from forcelift.migration.plan.prices import PriceSnapshot
 from forcelift.migration.plan.sizing import (
     PaasKind,

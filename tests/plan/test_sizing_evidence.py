@@ -17,6 +17,7 @@ from forcelift.migration.classify.model import (
     Strategy,
     Targets,
 )
+from forcelift.migration.clouds import Cloud
 from forcelift.migration.inventory.model import (
     Application,
     Assessment,
@@ -28,7 +29,6 @@ from forcelift.migration.inventory.model import (
 from forcelift.migration.plan.agreement import compare
 from forcelift.migration.plan.assessed import agreement
 from forcelift.migration.plan.build import PlanRequest, build_plan
-from forcelift.migration.plan.clouds import Cloud
 from forcelift.migration.plan.planfile import PlanOptions
 from forcelift.migration.plan.prices import PriceSnapshot
 from forcelift.migration.plan.sizing import Sizer, SizingBasis, SizingConfig

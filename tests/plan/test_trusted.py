@@ -8,10 +8,10 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
+from forcelift.migration.clouds import DEFAULT_REGION, Cloud
 from forcelift.migration.inventory.model import Inventory
 from forcelift.migration.inventory.synth import synthesise
 from forcelift.migration.plan.carbon import carbon_summary, load_coefficients, workload_carbon
-from forcelift.migration.plan.clouds import DEFAULT_REGION, Cloud
 from forcelift.migration.plan.cost import Pricer, Rates, cost_summary
 from forcelift.migration.plan.datafiles import trusted
 from forcelift.migration.plan.onprem_cost import sum_onprem, workload_onprem_cost

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from forcelift.migration.plan.clouds import Cloud
+from forcelift.migration.clouds import Cloud
 from forcelift.migration.plan.footprint import FOOTPRINTS, workload_resources
 from forcelift.migration.plan.planfile import Plan
 from forcelift.stacks.context import component_name
