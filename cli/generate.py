@@ -11,7 +11,7 @@ import click
 from forcelift.cli.output import EXIT_FINDINGS, echo_json, handle_input_errors
 
 if TYPE_CHECKING:
-    from forcelift.stacks.generate import FileOutcome
+    from forcelift.stacks.project_writer import FileOutcome
 
 _STYLE = {"created": "green", "updated": "yellow", "unchanged": None, "stale": "magenta"}
 
@@ -79,7 +79,8 @@ def generate(
     from importlib.metadata import version
 
     from forcelift.migration.plan.planio import load_plan
-    from forcelift.stacks.generate import render_project, warnings_for, write_project
+    from forcelift.stacks.generate import render_project, warnings_for
+    from forcelift.stacks.project_writer import write_project
 
     plan = load_plan(plan_file)
     files = render_project(

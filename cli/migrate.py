@@ -166,8 +166,9 @@ def migrate(
 def _generate(plan: Any, out_dir: Path, force: bool) -> list[Any]:
     from importlib.metadata import version
 
-    from forcelift.stacks.generate import render_project, write_project
+    from forcelift.stacks.generate import render_project
     from forcelift.stacks.plan_slice import prime_plan_cache
+    from forcelift.stacks.project_writer import write_project
 
     files = render_project(plan, version=version("forcelift"), ci=True, source="plan.yaml")
     outcomes = write_project(files, out_dir, force=force, vendor=True)

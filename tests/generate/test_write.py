@@ -9,7 +9,8 @@ import yaml
 
 from forcelift.migration.errors import InputError
 from forcelift.migration.plan.planfile import Plan
-from forcelift.stacks.generate import GeneratedFile, render_project, write_project
+from forcelift.stacks.generate import GeneratedFile, render_project
+from forcelift.stacks.project_writer import write_project
 
 from .conftest import VERSION
 
