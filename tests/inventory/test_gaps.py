@@ -346,6 +346,20 @@ def test_the_shared_cell_parser_raises_only_value_error(value: object) -> None:
             parse_cell(value, parse)  # type: ignore[arg-type]
 
 
+def test_sentinel_first_characters_cover_every_spelling() -> None:
+    """is_missing rules a value out by its first character: no character outside that set may
+    casefold to the start of a sentinel, or `N/A` spelt with it would be read as a value."""
+    import sys
+
+    from forcelift.migration.inventory import normalise
+
+    heads = {s[0] for s in SENTINELS if s}
+    starts = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).casefold()[:1] in heads}
+    assert starts <= normalise._SENTINEL_HEADS
+    assert is_missing(" N/A") and is_missing("\u00a0none") and is_missing("NOT READY")
+    assert not is_missing("node01") and not is_missing("4210-aaaa") and not is_missing("n")
+
+
 def test_sentinel_list_is_documented() -> None:
     doc = (Path(__file__).parents[2] / "docs" / "inventory.md").read_text(encoding="utf-8")
     for word in ("Not applicable", "N/A", "#N/A", "Not ready", "null", "--"):

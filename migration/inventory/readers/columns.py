@@ -63,6 +63,12 @@ class ColumnMap:
                 self.resolved.append((column, index))
             elif column.required or (column.size and size_headers):
                 self.missing_required.append(column)
+        #: (column, index, the "no value" test for its cells), decided once per table: free
+        #: text keeps sentinels as written, typed columns read them as no value
+        self._plan = [
+            (c, i, is_blank if not c.required and (c.literal or c.parse is text) else is_missing)
+            for c, i in self.resolved
+        ]
         for column in self.missing_required:
             names = " / ".join(dict.fromkeys((column.aliases or (column.field,))[:3]))
             problems.error(
@@ -88,10 +94,9 @@ class ColumnMap:
         failed = False
         width = len(cells)
         gaps: list[Gap] = []
-        for column, index in self.resolved:
+        for column, index, no_value in self._plan:
             cell = cells[index] if index < width else None
-            literal = not column.required and (column.literal or column.parse is text)
-            if is_blank(cell) if literal else is_missing(cell):
+            if no_value(cell):
                 if column.required:
                     shown = text(cell)
                     self.problems.error(

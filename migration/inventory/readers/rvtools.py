@@ -620,9 +620,10 @@ class _VInfo:
             os_name = os_tools.strip() if type(os_tools) is str else _text(os_tools)
             if not os_name:
                 os_name = os_config.strip() if type(os_config) is str else _text(os_config)
-            identity = vm_uuid if type(vm_uuid) is str else _text(vm_uuid)
-            if not identity or is_missing(identity):
+            identity = vm_uuid.strip() if type(vm_uuid) is str else _text(vm_uuid)
+            if is_missing(identity):  # one test per row when the VM UUID is there
                 identity = _text(bios_uuid)
+                identity = "" if is_missing(identity) else identity
             try:
                 server = Server(
                     name=name,
@@ -631,7 +632,7 @@ class _VInfo:
                     os=os_of(os_name),
                     cores=cores,
                     memory_mib=None if memory_mib is None else round(memory_mib),
-                    identity="" if is_missing(identity) else identity.strip(),
+                    identity=identity,
                     site=_text(vcenter),
                     disks=_disks(disks_of(name), total_mib or provisioned_mib, in_use_mib),
                     power_state=state,
