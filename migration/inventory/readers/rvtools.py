@@ -94,7 +94,6 @@ _FAST_POWER = {
     "suspended": PowerState.SUSPENDED,
 }
 _GIB = 1024.0
-_INFINITY = float("inf")
 _HUGE = 1e18  # typed numbers at or above this (or inf) take the checking slow path
 _NOT_SET = (None, False, "")
 
@@ -168,10 +167,8 @@ def is_companion(source: Source) -> bool:
 def _mib(value: Cell) -> float:
     """A size in MiB (RVTools' `MB` means MiB); typed numbers skip the text parser."""
     if type(value) is float or type(value) is int:
-        if value < 0 or value != value:
-            raise ValueError(f"size cannot be negative: {value!r}")
-        if value == _INFINITY:
-            raise ValueError(f"size is not a finite number: {value!r}")
+        if value < 0 or not value < float("inf"):  # NaN and inf are no size either
+            raise ValueError(f"size is not a non-negative finite number: {value!r}")
         return float(value)
     return parse_size_mib(value)
 
@@ -622,8 +619,7 @@ class _VInfo:
                 os_name = os_config.strip() if type(os_config) is str else _text(os_config)
             identity = vm_uuid.strip() if type(vm_uuid) is str else _text(vm_uuid)
             if is_missing(identity):  # one test per row when the VM UUID is there
-                identity = _text(bios_uuid)
-                identity = "" if is_missing(identity) else identity
+                identity = "" if is_missing(bios := _text(bios_uuid)) else bios
             try:
                 server = Server(
                     name=name,
