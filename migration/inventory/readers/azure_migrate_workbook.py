@@ -22,6 +22,7 @@ from forcelift.migration.inventory.gaps import (
     report_gaps,
     zero_utilisation,
 )
+from forcelift.migration.inventory.identity import server_key
 from forcelift.migration.inventory.model import (
     AssessedDisk,
     Assessment,
@@ -313,10 +314,7 @@ def _partner(
     """The machine from another sheet this row describes: by identity, else the only one."""
     others = [m for m in candidates if sheet not in m.joined]
     if probe.identity or probe.site:
-        same = [m for m in others if not distinct(m.probe(), probe)]
-        if len(same) == 1 or (same and not any(distinct(m.probe(), probe) for m in others)):
-            return same[0]
-        return same[0] if same else None
+        return next((m for m in others if not distinct(m.probe(), probe)), None)
     return others[0] if others else None
 
 
@@ -327,22 +325,18 @@ def _read_machines(
     problems: ProblemCollector,
     *,
     sizes_required: bool,
-) -> int:
-    """Machine rows of one sheet into `machines`; returns the number of rows read."""
-    from forcelift.migration.inventory.merge import server_key  # merge imports the readers
-
+) -> None:
+    """Machine rows of one sheet into `machines`."""
     spec = list(columns_spec)
     if table.sheet and normalise_header(table.sheet) == normalise_header(ASSESSMENT_SHEET):
         spec += _money_columns(table, COMPUTE_COST, _COMPUTE_COST_ALIASES)
         spec += _money_columns(table, STORAGE_COST, _STORAGE_COST_ALIASES)
     columns = ColumnMap(table, spec, problems, report_gaps=False, size_headers=sizes_required)
     if not columns.ok:
-        return 0
+        return
     currency = _header_currency(table)
     seen: dict[str, list[tuple[int, Server]]] = {}
-    rows = 0
     for row, cells in table.rows:
-        rows += 1
         values = columns.extract(row, cells)
         if values is None:
             continue
@@ -380,7 +374,6 @@ def _read_machines(
                 if values.get(size_field) is not None:
                     machine.sized_by[model_field] = f"the {table.sheet} sheet, row {row}"
             candidates.append(machine)
-    return rows
 
 
 def _header_currency(table: Table) -> str:
@@ -396,21 +389,16 @@ def _read_disks(
     table: Table, machines: dict[str, list[_Machine]], problems: ProblemCollector
 ) -> None:
     """All_Assessed_Disks: one row per disk, attached to its machine."""
-    from forcelift.migration.inventory.merge import server_key  # merge imports the readers
-
     if not any(table.header):
         return
-    columns = ColumnMap(table, DISK_COLUMNS, problems)
+    money = _money_columns(table, "Monthly cost", ("Monthly cost estimate", "Monthly cost"))
+    columns = ColumnMap(table, [*DISK_COLUMNS, *money], problems)
     if not columns.ok:
         return
-    spec = _money_columns(table, "Monthly cost", ("Monthly cost estimate", "Monthly cost"))
-    money = ColumnMap(table, spec, problems) if spec else None
     for row, cells in table.rows:
         values = columns.extract(row, cells)
         if values is None:
             continue
-        if money is not None:
-            values.update(money.extract(row, cells) or {})
         candidates = machines.get(server_key(values[MACHINE]), [])
         identity = text(values.get(IDENTITY))
         machine = next(
@@ -487,8 +475,6 @@ def _read_software(
     fragment: Fragment,
     problems: ProblemCollector,
 ) -> None:
-    from forcelift.migration.inventory.merge import server_key  # merge imports the readers
-
     spec = {
         APPLICATIONS_SHEET: APPLICATION_COLUMNS,
         SQL_SHEET: SQL_COLUMNS,
@@ -663,9 +649,8 @@ def read(source: Source, problems: ProblemCollector) -> Fragment:
             )
             return fragment
         machines: dict[str, list[_Machine]] = {}
-        rows = 0
         if DISCOVERY_SHEET in sheets:
-            rows = _read_machines(
+            _read_machines(
                 workbook.table(sheets[DISCOVERY_SHEET]),
                 DISCOVERY_COLUMNS,
                 machines,
@@ -674,14 +659,13 @@ def read(source: Source, problems: ProblemCollector) -> Fragment:
             )
         if ASSESSMENT_SHEET in sheets:
             # without a discovery report the assessment is the only size source
-            assessed = _read_machines(
+            _read_machines(
                 workbook.table(sheets[ASSESSMENT_SHEET]),
                 ASSESSMENT_COLUMNS,
                 machines,
                 problems,
                 sizes_required=DISCOVERY_SHEET not in sheets,
             )
-            rows = max(rows, assessed)
         if DISKS_SHEET in sheets:
             _read_disks(workbook.table(sheets[DISKS_SHEET]), machines, problems)
         if PROPERTIES_SHEET in sheets:
