@@ -591,3 +591,15 @@ def test_aws_recommended_instance_type(tmp_path: Path) -> None:
         "m5.large",
     )
     assert b.assessment is None
+
+
+def test_aws_sentinel_ids_are_no_identity(tmp_path: Path) -> None:
+    """`N/A` in SMBIOSID is no machine id: the VM keeps no identity from it."""
+    path = tmp_path / "aws.csv"
+    path.write_text(
+        "HostName,CPU.NumberOfLogicalCores,RAM.TotalSizeInMB,SMBIOSID\n"
+        "a,2,4096,N/A\nb,2,4096,4c4c4544-0042-3510-8052-b7c04f4a3132\n"
+    )
+    a, b = load_inventory([path]).inventory.servers
+    assert a.identity != "N/A" and "n/a" not in a.identity.lower()
+    assert b.identity == "4c4c4544-0042-3510-8052-b7c04f4a3132"
