@@ -36,6 +36,7 @@ from forcelift.migration.inventory.model import (
     SoftwareProduct,
     Utilisation,
 )
+from forcelift.migration.inventory.normalise import is_missing
 from forcelift.migration.inventory.readers import READERS, Source, azure_migrate_csv
 from forcelift.migration.inventory.writer import inventory_to_yaml
 
@@ -217,7 +218,7 @@ def test_assessment_export_gives_utilisation_storage_and_host() -> None:
     assert [d.provisioned_gib for d in sql.disks] == [600]
     assert sql.host == "esx-hq-04.exampleshire.police.uk"
     assert app.utilisation == Utilisation(cpu_percent=18.25)  # memory usage "NA"
-    assert azure_migrate_csv.not_available("Not available")
+    assert is_missing("Not available")  # the one no-value test the readers apply
     assert app.disks[0].provisioned_gib == 80  # "80 GB"
 
 

@@ -24,8 +24,10 @@ from forcelift.migration.inventory.normalise import (
     text,
     value_text,
 )
-from forcelift.migration.inventory.readers.azure_migrate_csv import (
-    ApplicationGroups,
+from forcelift.migration.inventory.readers.application_groups import ApplicationGroups
+from forcelift.migration.inventory.readers.base import Fragment, ReaderSpec, Source
+from forcelift.migration.inventory.readers.columns import Column, ColumnMap
+from forcelift.migration.inventory.readers.vendor_cells import (
     build_server,
     header_of,
     optional,
@@ -39,8 +41,6 @@ from forcelift.migration.inventory.readers.azure_migrate_csv import (
     split_fqdn,
     utilisation,
 )
-from forcelift.migration.inventory.readers.base import Fragment, ReaderSpec, Source
-from forcelift.migration.inventory.readers.columns import Column, ColumnMap
 
 FORMAT = "aws-migration-hub"
 

@@ -9,7 +9,6 @@ Mapping and caveats: docs/formats-azure-migrate.md.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,240 +22,70 @@ from forcelift.migration.inventory.gaps import (
     zero_utilisation,
 )
 from forcelift.migration.inventory.identity import server_key
-from forcelift.migration.inventory.model import (
-    AssessedDisk,
-    Assessment,
-    Disk,
-    PowerState,
-    Server,
-    SoftwareProduct,
+from forcelift.migration.inventory.model import Disk, PowerState, Server, SoftwareProduct
+from forcelift.migration.inventory.normalise import normalise_header, parse_power_state, text
+from forcelift.migration.inventory.readers.azure_migrate_assessment import (
+    NO_CPU_DATA,
+    NO_DATA,
+    NO_MEMORY_DATA,
+    assessment,
+    header_currency,
+    money_columns,
+    read_properties,
 )
-from forcelift.migration.inventory.normalise import (
-    Cell,
-    normalise_header,
-    parse_float,
-    parse_power_state,
-    parse_size_gib,
-    split_list,
-    text,
-    value_text,
+from forcelift.migration.inventory.readers.azure_migrate_columns import (
+    APPLICATION_COLUMNS,
+    APPLICATIONS_SHEET,
+    ASSESSMENT_COLUMNS,
+    ASSESSMENT_SHEET,
+    BOOT,
+    CLAIMING,
+    COMPUTE_COST,
+    COMPUTE_COST_ALIASES,
+    CORES,
+    CPU_USAGE,
+    DATA_ISSUES,
+    DATABASE_COLUMNS,
+    DATABASES_SHEET,
+    DISCOVERY_COLUMNS,
+    DISCOVERY_SHEET,
+    DISK_COLUMNS,
+    DISKS_SHEET,
+    ENVIRONMENT,
+    HOST,
+    IDENTITY,
+    IPS,
+    MACHINE,
+    MEMORY,
+    MEMORY_USAGE,
+    OS,
+    POWER,
+    PROPERTIES_SHEET,
+    SHEET_ALIASES,
+    SHEET_KEYS,
+    SITE,
+    SQL_COLUMNS,
+    SQL_SHEET,
+    STORAGE,
+    STORAGE_COST,
+    STORAGE_COST_ALIASES,
 )
-from forcelift.migration.inventory.readers.azure_migrate_csv import (
-    IDENTITY_ALIASES,
-    SITE_ALIASES,
+from forcelift.migration.inventory.readers.base import Fragment, ReaderSpec, Source
+from forcelift.migration.inventory.readers.columns import Column, ColumnMap
+from forcelift.migration.inventory.readers.vendor_cells import (
     build_server,
     header_of,
-    optional,
-    parse_addresses,
-    parse_count,
-    parse_memory_mib,
-    parse_pct,
     present,
     split_fqdn,
     utilisation,
 )
-from forcelift.migration.inventory.readers.base import Fragment, ReaderSpec, Source
-from forcelift.migration.inventory.readers.columns import Column, ColumnMap
 from forcelift.migration.inventory.tabular import Table
 
 FORMAT = "azure-migrate-workbook"
-SOURCE = "azure-migrate"
-
-DISCOVERY_SHEET = "Discovery_Report"
-ASSESSMENT_SHEET = "All_Assessed_Machines"
-DISKS_SHEET = "All_Assessed_Disks"
-PROPERTIES_SHEET = "Assessment_Properties"
-APPLICATIONS_SHEET = "ApplicationInventory"
-SQL_SHEET = "SQLServer"
-DATABASES_SHEET = "OtherDatabases"
-
-_SHEET_ALIASES: dict[str, tuple[str, ...]] = {
-    DISCOVERY_SHEET: (DISCOVERY_SHEET,),
-    ASSESSMENT_SHEET: (ASSESSMENT_SHEET,),
-    DISKS_SHEET: (DISKS_SHEET,),
-    PROPERTIES_SHEET: (PROPERTIES_SHEET, "Assessment Properties", "Properties",
-                       "Assessment_Summary", "Assessment Summary", "Settings"),
-    APPLICATIONS_SHEET: (APPLICATIONS_SHEET, "Application Inventory", "Software Inventory"),
-    SQL_SHEET: (SQL_SHEET, "SQL Server", "SQLServers", "SQL Server Instances"),
-    DATABASES_SHEET: (DATABASES_SHEET, "Other Databases"),
-}  # fmt: skip
-#: sheets that make a workbook an Azure Migrate one (a "Properties" sheet alone does not)
-_CLAIMING = (DISCOVERY_SHEET, ASSESSMENT_SHEET, DISKS_SHEET, APPLICATIONS_SHEET, SQL_SHEET,
-             DATABASES_SHEET)  # fmt: skip
-_SHEET_KEYS = frozenset(normalise_header(a) for k in _CLAIMING for a in _SHEET_ALIASES[k])
-
-MACHINE = "Machine"
-OS = "Operating System"
-CORES = "Cores"
-MEMORY = "Memory (in MB)"
-IPS = "IP Addresses"
-BOOT = "Boot Type"
-POWER = "Power Stats"
-ENVIRONMENT = "Environment"
-HOST = "VM host"
-CPU_USAGE = "CPU usage(%)"
-MEMORY_USAGE = "Memory usage(%)"
-STORAGE = "Storage(GB)"
-IDENTITY = "identity"
-SITE = "site"
-READINESS = "Azure VM readiness"
-READINESS_ISSUES = "Azure readiness issues"
-DATA_ISSUES = "Data collection issues"
-RECOMMENDED_SIZE = "Recommended size"
-COMPUTE_COST = "Compute monthly cost estimate"
-STORAGE_COST = "Storage monthly cost estimate"
-SIZING_CRITERION = "Sizing criterion"
-DISK_NAMES = "Disk names"
-DISK_SKUS = "Recommended disk SKUs"
-
-_MACHINE_ALIASES = (MACHINE, "Machine Name", "MachineName", "Server name", "Server", "Name")
-_MEMORY_ALIASES = (MEMORY, "Memory(MB)", "Memory (MB)", "Memory in MB", "Memory")
-_COMPUTE_COST_ALIASES = (COMPUTE_COST, "Monthly compute cost estimate", "Compute monthly cost",
-                         "Monthly compute cost")  # fmt: skip
-_STORAGE_COST_ALIASES = (STORAGE_COST, "Monthly storage cost estimate", "Storage monthly cost",
-                         "Monthly storage cost")  # fmt: skip
-_CURRENCIES = frozenset({"usd", "gbp", "eur", "inr", "jpy", "aud", "cad", "chf"})
-_SYMBOLS = {"£": "GBP", "$": "USD", "€": "EUR"}
-
-
-def parse_money(value: Cell) -> float:
-    """A cost: `452.1`, `£1,204.50`, `USD 30`."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return parse_float(value)
-    raw = text(value)
-    for symbol in _SYMBOLS:
-        raw = raw.replace(symbol, "")
-    raw = re.sub(r"^\s*[A-Za-z]{3}\s+|\s+[A-Za-z]{3}\s*$", "", raw)
-    number = parse_float(raw)
-    if number < 0:
-        raise ValueError(f"cost cannot be negative: {text(value)!r}")
-    return number
-
-
-def _currency_of(value: Cell) -> str:
-    raw = text(value)
-    for symbol, code in _SYMBOLS.items():
-        if symbol in raw:
-            return code
-    match = re.search(r"\b([A-Za-z]{3})\b", raw)
-    return match.group(1).upper() if match and match.group(1).lower() in _CURRENCIES else ""
-
-
-def _issues(value: Cell) -> tuple[str, ...]:
-    return split_list(value)
-
-
-DISCOVERY_COLUMNS = (
-    Column(MACHINE, _MACHINE_ALIASES, required=True),
-    Column(ENVIRONMENT, (ENVIRONMENT,)),
-    Column(OS, (OS, "Operating system name", "OS name", "OS")),
-    Column(CORES, (CORES, "Number of cores"), parse_count, size="cores"),
-    Column(MEMORY, _MEMORY_ALIASES, parse_memory_mib, size="memory_mib"),
-    Column(IPS, (IPS, "IP Address"), parse_addresses),
-    Column(BOOT, (BOOT, "Firmware type")),
-    Column(POWER, (POWER, "Power Status", "Power State", "Powerstate")),
-    Column(IDENTITY, IDENTITY_ALIASES, value_text),
-    Column(SITE, SITE_ALIASES, value_text),
-)
-
-ASSESSMENT_COLUMNS = (
-    Column(MACHINE, _MACHINE_ALIASES, required=True),
-    Column(HOST, (HOST, "Host")),
-    Column(OS, (OS, "Operating System")),
-    Column(BOOT, (BOOT,)),
-    Column(CORES, (CORES, "Number of cores"), parse_count, size="cores"),
-    Column(MEMORY, _MEMORY_ALIASES, parse_memory_mib, size="memory_mib"),
-    Column(CPU_USAGE, (CPU_USAGE, "CPU usage (%)", "CPU usage", "CPU Utilization (in %)"),
-           optional(parse_pct)),
-    Column(MEMORY_USAGE, (MEMORY_USAGE, "Memory usage (%)", "Memory usage",
-                          "Memory Utilization (in %)"), optional(parse_pct)),
-    Column(
-        STORAGE,
-        (STORAGE, "Storage (GB)", "Storage", "Storage in GB", "Storage (in GB)"),
-        optional(lambda value: parse_size_gib(value)),
-    ),
-    Column(IPS, ("IP address", IPS), parse_addresses),
-    Column(IDENTITY, IDENTITY_ALIASES, value_text),
-    Column(SITE, SITE_ALIASES, value_text),
-    # the tool's own answer, kept as Server.assessment; readiness words are real values here
-    Column(READINESS, (READINESS, "Azure readiness", "Readiness", "Azure VM Readiness",
-                       "Suitability"), literal=True),
-    Column(READINESS_ISSUES, (READINESS_ISSUES, "Readiness issues", "Suitability issues",
-                              "Suitability explanation", "Migration issues",
-                              "Azure VM readiness issues"), _issues, literal=True),
-    Column(DATA_ISSUES, (DATA_ISSUES, "Data collection issue"), _issues, literal=True),
-    Column(RECOMMENDED_SIZE, (RECOMMENDED_SIZE, "Azure VM size", "Recommended VM size",
-                              "Recommended VM Size", "Azure VM Size (recommended)"), value_text),
-    Column(SIZING_CRITERION, (SIZING_CRITERION, "Sizing criteria")),
-    Column(DISK_NAMES, (DISK_NAMES, "Disk Names"), _issues),
-    Column(DISK_SKUS, (DISK_SKUS, "Recommended Disk SKUs", "Recommended disk SKU"), _issues),
-)  # fmt: skip
-
-DISK_COLUMNS = (
-    Column(MACHINE, _MACHINE_ALIASES, required=True),
-    Column("Disk name", ("Disk name", "Disk", "Disk ID")),
-    Column("Recommended disk type", ("Recommended disk type", "Disk type"), value_text),
-    Column(
-        "Recommended disk size SKU",
-        ("Recommended disk size SKU", "Recommended disk SKU", "Recommended disk size"),
-        value_text,
-    ),
-    Column(
-        "Source disk size",
-        (
-            "Source disk size(GB)",
-            "Source disk size (GB)",
-            "Source disk size",
-            "Disk size(GB)",
-            "Disk size (GB)",
-        ),
-        optional(lambda value: parse_size_gib(value)),
-    ),
-    Column(
-        "Target disk size",
-        ("Target disk size(GB)", "Target disk size (GB)", "Target disk size"),
-        optional(lambda value: parse_size_gib(value)),
-    ),
-    Column(IDENTITY, IDENTITY_ALIASES, value_text),
-)
-
-SOFTWARE_MACHINE = Column("MachineName", _MACHINE_ALIASES, required=True)
-APPLICATION_COLUMNS = (
-    SOFTWARE_MACHINE,
-    Column("Application", ("Application", "Application Name", "Name", "Software"), required=True),
-    Column("Version", ("Version",)),
-    Column("Provider", ("Provider", "Publisher", "Vendor")),
-)
-SQL_COLUMNS = (
-    SOFTWARE_MACHINE,
-    Column("Instance Name", ("Instance Name", "Instance")),
-    Column("Edition", ("Edition",)),
-    Column("Service Pack", ("Service Pack",)),
-    Column("Version", ("Version",)),
-)
-DATABASE_COLUMNS = (
-    SOFTWARE_MACHINE,
-    Column("Database Type", ("Database Type", "Type", "Database"), required=True),
-    Column("Version", ("Version",)),
-)
 
 
 def detect(source: Source) -> bool:
-    return source.kind == "xlsx" and bool(source.sheet_keys & _SHEET_KEYS)
-
-
-def _money_columns(table: Table, field_name: str, aliases: Sequence[str]) -> list[Column]:
-    """Cost columns as exports name them, with or without a currency: `… estimate USD`."""
-    folded = [normalise_header(a) for a in aliases]
-    for index, key in enumerate(table.keys):
-        for alias in folded:
-            rest = key[len(alias) :] if key.startswith(alias) else None
-            if rest is not None and (rest == "" or rest in _CURRENCIES):
-                return [
-                    Column(field_name, (table.header[index],), parse_money),
-                    Column(f"{field_name} currency", (table.header[index],), _currency_of),
-                ]
-    return []
+    return source.kind == "xlsx" and bool(source.sheet_keys & SHEET_KEYS)
 
 
 @dataclass
@@ -329,12 +158,12 @@ def _read_machines(
     """Machine rows of one sheet into `machines`."""
     spec = list(columns_spec)
     if table.sheet and normalise_header(table.sheet) == normalise_header(ASSESSMENT_SHEET):
-        spec += _money_columns(table, COMPUTE_COST, _COMPUTE_COST_ALIASES)
-        spec += _money_columns(table, STORAGE_COST, _STORAGE_COST_ALIASES)
+        spec += money_columns(table, COMPUTE_COST, COMPUTE_COST_ALIASES)
+        spec += money_columns(table, STORAGE_COST, STORAGE_COST_ALIASES)
     columns = ColumnMap(table, spec, problems, report_gaps=False, size_headers=sizes_required)
     if not columns.ok:
         return
-    currency = _header_currency(table)
+    currency = header_currency(table)
     seen: dict[str, list[tuple[int, Server]]] = {}
     for row, cells in table.rows:
         values = columns.extract(row, cells)
@@ -376,22 +205,13 @@ def _read_machines(
             candidates.append(machine)
 
 
-def _header_currency(table: Table) -> str:
-    for key in table.keys:
-        for alias in (*_COMPUTE_COST_ALIASES, *_STORAGE_COST_ALIASES):
-            folded = normalise_header(alias)
-            if key.startswith(folded) and key[len(folded) :] in _CURRENCIES:
-                return key[len(folded) :].upper()
-    return ""
-
-
 def _read_disks(
     table: Table, machines: dict[str, list[_Machine]], problems: ProblemCollector
 ) -> None:
     """All_Assessed_Disks: one row per disk, attached to its machine."""
     if not any(table.header):
         return
-    money = _money_columns(table, "Monthly cost", ("Monthly cost estimate", "Monthly cost"))
+    money = money_columns(table, "Monthly cost", ("Monthly cost estimate", "Monthly cost"))
     columns = ColumnMap(table, [*DISK_COLUMNS, *money], problems)
     if not columns.ok:
         return
@@ -413,42 +233,6 @@ def _read_disks(
             )
             continue
         machine.disks.append(values)
-
-
-def _read_properties(table: Table) -> str:
-    """The sizing criterion from an assessment-properties sheet (key / value rows)."""
-    rows = [list(table.header), *(list(cells) for _, cells in table.rows)]
-    for cells in rows:
-        for i, cell in enumerate(cells[:-1]):
-            if normalise_header(cell) in ("sizingcriterion", "sizingcriteria"):
-                return sizing_criterion(cells[i + 1])
-    return ""
-
-
-def sizing_criterion(value: Cell) -> str:
-    """`Performance-based`, `As on-premises`, `As-is` -> "performance-based" | "as-is" | ""."""
-    key = normalise_header(value)
-    if "performance" in key:
-        return "performance-based"
-    if key.startswith(("asis", "asonprem", "onpremises", "asonpremises")):
-        return "as-is"
-    return ""
-
-
-def readiness(value: str) -> str:
-    """The export's readiness wording -> Ready | Ready with conditions | Not ready | Unknown."""
-    key = normalise_header(value)
-    if not key:
-        return ""
-    if "notready" in key:
-        return "Not ready"
-    if "condition" in key:
-        return "Ready with conditions"
-    if "unknown" in key:
-        return "Unknown"
-    if key.startswith("ready") or key == "readyforazure":
-        return "Ready"
-    return value.strip()
 
 
 def _product(kind: str, values: dict[str, Any]) -> SoftwareProduct:
@@ -516,59 +300,6 @@ def _power_state(machine: _Machine, problems: ProblemCollector) -> PowerState:
         return PowerState.UNKNOWN
 
 
-_NO_CPU_DATA = re.compile(r"no (performance )?data.*\bcpu|cpu.*\bno (performance )?data", re.I)
-_NO_MEMORY_DATA = re.compile(r"no (performance )?data.*\bmemory|memory.*\bno (performance )?data",
-                             re.I)  # fmt: skip
-_NO_DATA = re.compile(r"no (performance )?data|performance data (is )?(not|un)available", re.I)
-
-
-def _disk_type(values: dict[str, Any]) -> str:
-    kind = text(values.get("Recommended disk type"))
-    sku = text(values.get("Recommended disk size SKU"))
-    return kind if sku and sku.lower() in kind.lower() else " ".join(p for p in (kind, sku) if p)
-
-
-def _assessment(
-    machine: _Machine, criterion: str, cpu_missing: bool, memory_missing: bool
-) -> Assessment | None:
-    values = machine.values
-    listed = [
-        AssessedDisk(
-            name=text(d.get("Disk name")),
-            size_gib=d.get("Target disk size", d.get("Source disk size")),
-            recommended_type=_disk_type(d),
-            monthly_cost=d.get("Monthly cost"),
-        )
-        for d in machine.disks
-    ]
-    if not listed and values.get(DISK_SKUS):
-        names = values.get(DISK_NAMES, ())
-        listed = [
-            AssessedDisk(name=names[i] if i < len(names) else "", recommended_type=sku)
-            for i, sku in enumerate(values[DISK_SKUS])
-        ]
-    given = {
-        "sizing_criterion": sizing_criterion(values.get(SIZING_CRITERION)) or criterion,
-        "recommended_size": text(values.get(RECOMMENDED_SIZE)),
-        "readiness": readiness(text(values.get(READINESS))),
-        "readiness_reasons": values.get(READINESS_ISSUES, ()),
-        "disks": tuple(listed),
-        "monthly_compute_cost": values.get(COMPUTE_COST),
-        "monthly_storage_cost": values.get(STORAGE_COST),
-        "currency": machine.currency
-        or values.get(f"{COMPUTE_COST} currency")
-        or values.get(f"{STORAGE_COST} currency")
-        or "",
-        "data_collection_issues": values.get(DATA_ISSUES, ()),
-        "utilisation_missing": cpu_missing or memory_missing,
-    }
-    if not any(v for k, v in given.items() if k != "sizing_criterion") and not (
-        values.get(READINESS) or (ASSESSMENT_SHEET in machine.joined and criterion)
-    ):
-        return None
-    return Assessment(source=SOURCE, **given)
-
-
 def _server(machine: _Machine, criterion: str, problems: ProblemCollector) -> Server | None:
     values = machine.values
     # a gap another sheet filled is still reported, naming where the value came from
@@ -582,9 +313,9 @@ def _server(machine: _Machine, criterion: str, problems: ProblemCollector) -> Se
     where = Location(machine.where.file, machine.where.sheet, machine.row)
     issues = " | ".join(values.get(DATA_ISSUES, ()))
     cpu, memory = values.get(CPU_USAGE), values.get(MEMORY_USAGE)
-    cpu_missing = bool(_NO_CPU_DATA.search(issues))
-    memory_missing = bool(_NO_MEMORY_DATA.search(issues))
-    if _NO_DATA.search(issues) and not (cpu_missing or memory_missing):
+    cpu_missing = bool(NO_CPU_DATA.search(issues))
+    memory_missing = bool(NO_MEMORY_DATA.search(issues))
+    if NO_DATA.search(issues) and not (cpu_missing or memory_missing):
         cpu_missing = memory_missing = True
     if (cpu_missing and cpu is not None) or (memory_missing and memory is not None):
         problems.info(
@@ -626,7 +357,14 @@ def _server(machine: _Machine, criterion: str, problems: ProblemCollector) -> Se
         "utilisation": utilisation(cpu_percent=cpu, memory_percent=memory),
         "software": tuple(machine.software),
         "tags": tags,
-        "assessment": _assessment(machine, criterion, cpu_missing, memory_missing),
+        "assessment": assessment(
+            values,
+            machine.disks,
+            currency=machine.currency,
+            assessed=ASSESSMENT_SHEET in machine.joined,
+            criterion=criterion,
+            utilisation_missing=cpu_missing or memory_missing,
+        ),
     }
     return build_server(data, machine.columns, machine.row, problems, _FIELD_COLUMNS)
 
@@ -638,14 +376,14 @@ def read(source: Source, problems: ProblemCollector) -> Fragment:
     try:
         sheets = {
             kind: sheet
-            for kind, aliases in _SHEET_ALIASES.items()
+            for kind, aliases in SHEET_ALIASES.items()
             if (sheet := workbook.find_sheet(*aliases)) is not None
         }
-        if not set(sheets) & set(_CLAIMING):
+        if not set(sheets) & set(CLAIMING):
             problems.error(
                 "no Azure Migrate sheet in this workbook",
                 source.location(),
-                hint="expected one of: " + ", ".join(_CLAIMING),
+                hint="expected one of: " + ", ".join(CLAIMING),
             )
             return fragment
         machines: dict[str, list[_Machine]] = {}
@@ -669,7 +407,7 @@ def read(source: Source, problems: ProblemCollector) -> Fragment:
         if DISKS_SHEET in sheets:
             _read_disks(workbook.table(sheets[DISKS_SHEET]), machines, problems)
         if PROPERTIES_SHEET in sheets:
-            criterion = _read_properties(workbook.table(sheets[PROPERTIES_SHEET]))
+            criterion = read_properties(workbook.table(sheets[PROPERTIES_SHEET]))
         for kind in (APPLICATIONS_SHEET, SQL_SHEET, DATABASES_SHEET):
             if kind in sheets:
                 _read_software(kind, workbook.table(sheets[kind]), machines, fragment, problems)
