@@ -578,3 +578,19 @@ def test_malformed_workbook_only_ever_raises_input_error(
             load_inventory([path])
         except InputError as exc:
             assert not [p for p in exc.problems if p.message.startswith("could not read as")]
+
+
+def test_assessment_sheet_spelt_otherwise_still_keeps_the_sizing_criterion(tmp_path: Path) -> None:
+    """The machine's assessed-sheet row is known by the sheet's kind, not by its spelling: an
+    "All Assessed Machines" sheet with nothing but sizes still carries the workbook's criterion
+    (it was dropped when the real name was compared with the standard one)."""
+    path = _xlsx(
+        tmp_path / "spelt.xlsx",
+        {
+            "All Assessed Machines": [["Machine", "Cores", "Memory(MB)"], ["web01", 2, 4096]],
+            "Assessment Properties": [["Property", "Value"], ["Sizing criterion", "As-is"]],
+        },
+    )
+    (web01,) = load_inventory([path]).inventory.servers
+    assert web01.assessment is not None
+    assert web01.assessment.sizing_criterion == "as-is"

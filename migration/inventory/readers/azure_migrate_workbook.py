@@ -23,7 +23,7 @@ from forcelift.migration.inventory.gaps import (
 )
 from forcelift.migration.inventory.identity import server_key
 from forcelift.migration.inventory.model import Disk, PowerState, Server, SoftwareProduct
-from forcelift.migration.inventory.normalise import normalise_header, parse_power_state, text
+from forcelift.migration.inventory.normalise import parse_power_state, text
 from forcelift.migration.inventory.readers.azure_migrate_assessment import (
     NO_CPU_DATA,
     NO_DATA,
@@ -103,6 +103,8 @@ class _Machine:
     software: list[SoftwareProduct] = field(default_factory=list)
     disks: list[dict[str, Any]] = field(default_factory=list)
     currency: str = ""
+    #: the machine sheets (by kind, e.g. ASSESSMENT_SHEET, whatever the workbook calls them)
+    #: that have a row for this machine
     joined: set[str] = field(default_factory=set)
 
     def probe(self) -> Server:
@@ -148,6 +150,7 @@ def _partner(
 
 
 def _read_machines(
+    kind: str,
     table: Table,
     columns_spec: Sequence[Column],
     machines: dict[str, list[_Machine]],
@@ -155,9 +158,9 @@ def _read_machines(
     *,
     sizes_required: bool,
 ) -> None:
-    """Machine rows of one sheet into `machines`."""
+    """Machine rows of one sheet (of `kind`, e.g. ASSESSMENT_SHEET) into `machines`."""
     spec = list(columns_spec)
-    if table.sheet and normalise_header(table.sheet) == normalise_header(ASSESSMENT_SHEET):
+    if kind == ASSESSMENT_SHEET:
         spec += money_columns(table, COMPUTE_COST, COMPUTE_COST_ALIASES)
         spec += money_columns(table, STORAGE_COST, STORAGE_COST_ALIASES)
     columns = ColumnMap(table, spec, problems, report_gaps=False, size_headers=sizes_required)
@@ -189,15 +192,15 @@ def _read_machines(
             continue
         earlier.append((row, probe))
         candidates = machines.setdefault(key, [])
-        partner = _partner(candidates, values, table.sheet or "", probe)
+        partner = _partner(candidates, values, kind, probe)
         if partner is not None:
             _join(partner, values, where, problems)
-            partner.joined.add(table.sheet or "")
+            partner.joined.add(kind)
             partner.gaps.extend(gaps)
             partner.currency = partner.currency or currency
         else:
             machine = _Machine(values[MACHINE], where, values, columns, row, list(gaps))
-            machine.joined.add(table.sheet or "")
+            machine.joined.add(kind)
             machine.currency = currency
             for size_field, model_field in _SIZE_FIELDS.items():
                 if values.get(size_field) is not None:
@@ -389,6 +392,7 @@ def read(source: Source, problems: ProblemCollector) -> Fragment:
         machines: dict[str, list[_Machine]] = {}
         if DISCOVERY_SHEET in sheets:
             _read_machines(
+                DISCOVERY_SHEET,
                 workbook.table(sheets[DISCOVERY_SHEET]),
                 DISCOVERY_COLUMNS,
                 machines,
@@ -398,6 +402,7 @@ def read(source: Source, problems: ProblemCollector) -> Fragment:
         if ASSESSMENT_SHEET in sheets:
             # without a discovery report the assessment is the only size source
             _read_machines(
+                ASSESSMENT_SHEET,
                 workbook.table(sheets[ASSESSMENT_SHEET]),
                 ASSESSMENT_COLUMNS,
                 machines,
