@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from forcelift.cli.options import output_format
 from forcelift.cli.output import echo_json, handle_input_errors
 from forcelift.migration.clouds.aws import FACTS as AWS
 from forcelift.migration.errors import InputError, Location
@@ -36,9 +37,7 @@ def backend() -> None:
     is_flag=True,
     help="Permit a region outside the UK (only with a recorded guardrail exception).",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@output_format("table", "json")
 @handle_input_errors
 def init_command(
     aws: bool,
@@ -47,7 +46,7 @@ def init_command(
     kms_alias: str,
     endpoint_url: str | None,
     allow_non_uk_region: bool,
-    fmt: str,
+    output_format: str,
 ) -> None:
     """Create the Pulumi state bucket: SSE-KMS, versioning, private, TLS only.
 
@@ -72,7 +71,7 @@ def init_command(
         endpoint_url=endpoint_url,
         allow_non_uk_region=allow_non_uk_region,
     )
-    if fmt == "json":
+    if output_format == "json":
         echo_json(result.to_dict())
         return
     if allow_non_uk_region and region not in AWS.regions:

@@ -2,128 +2,45 @@
 
 `forcelift classify INVENTORY…` classifies (the `run` subcommand is the default, so it need not
 be typed); `forcelift classify explain APP INVENTORY…` shows every rule evaluated for one
-application. The inventories' own `--format` is spelled `--input-format` here, because
-`--format` chooses the output.
+application. As everywhere, `--format` chooses the output and `--input-format` the
+inventories' format (cli/options.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
-from forcelift.cli.options import inventory_inputs
+from forcelift.cli.options import (
+    DefaultGroup,
+    F,
+    as_of_date,
+    classify_inputs,
+    inventory_inputs,
+    output_format,
+    pipeline_inputs,
+)
 from forcelift.cli.output import echo_json, handle_input_errors, print_problems
 
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from forcelift.migration.classify.catalogue import Catalogue
     from forcelift.migration.classify.model import ClassificationResult
-    from forcelift.migration.inventory.load import LoadResult
-
-DEFAULT_COMMAND = "run"
 
 
-class _DefaultGroup(click.Group):
-    """A group whose first argument is a subcommand only when it names one; otherwise the
-    arguments go to the default command. `forcelift classify inv.yaml` = `… classify run inv.yaml`
-    (name a file `./explain` if it is really called explain)."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] in ctx.help_option_names:
-            return super().parse_args(ctx, args)
-        if not args or args[0] not in self.commands:
-            args = [DEFAULT_COMMAND, *args]
-        return super().parse_args(ctx, args)
-
-    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        formatter.write_usage(ctx.command_path, "[OPTIONS] INVENTORY...")
-        formatter.write_usage(
-            ctx.command_path, "explain [OPTIONS] APP INVENTORY...", prefix="   or: "
-        )
-
-    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        default = self.commands[DEFAULT_COMMAND]
-        rows = [
-            r
-            for p in default.get_params(ctx)
-            if isinstance(p, click.Option) and (r := p.get_help_record(ctx))
-        ]
-        with formatter.section("Options"):
-            formatter.write_dl(rows)
-        self.format_commands(ctx, formatter)
-
-
-def _inputs(required: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """The shared inventory inputs, with the input format as --input-format."""
-
-    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
-        func = inventory_inputs(func)
-        for param in getattr(func, "__click_params__", []):
-            if isinstance(param, click.Option) and param.name == "forced_format":
-                param.opts = ["--input-format"]
-            if isinstance(param, click.Argument) and param.name == "paths":
-                param.required = required
-        return func
-
-    return decorate
-
-
-def _common(func: Callable[..., Any]) -> Callable[..., Any]:
-    for option in reversed(
-        (
-            click.option(
-                "--overrides",
-                type=click.Path(path_type=Path, dir_okay=False),
-                help="YAML file of architects' pinned decisions (see docs/classify.md).",
-            ),
-            click.option(
-                "--catalogue",
-                "catalogue_file",
-                type=click.Path(path_type=Path, dir_okay=False),
-                help="Extra product catalogue YAML extending or overriding the built-in one.",
-            ),
-            click.option(
-                "--as-of",
-                type=click.DateTime(formats=["%Y-%m-%d"]),
-                default=None,
-                metavar="DATE",
-                help="Date for lifecycle checks (YYYY-MM-DD); default today. Recorded in "
-                "the output.",
-            ),
-        )
-    ):
-        func = option(func)
+def _paths_optional(func: F) -> F:
+    """`classify --evaluate LABELS` may name no inventory (the set can be self-contained)."""
+    for param in getattr(func, "__click_params__", []):
+        if isinstance(param, click.Argument) and param.name == "paths":
+            param.required = False
     return func
 
 
-def _as_of(value: dt.datetime | None, fallback: dt.date | None = None) -> dt.date:
-    if value is not None:
-        return value.date()
-    return fallback or dt.date.today()
-
-
-def _load(
-    paths: tuple[Path, ...],
-    forced_format: str | None,
-    group_by: str,
-    as_of: dt.date,
-    strict: bool = False,
-) -> LoadResult:
-    from forcelift.migration.inventory.load import load_inventory
-    from forcelift.migration.inventory.workloads import GroupBy
-
-    return load_inventory(
-        paths, forced_format=forced_format, group_by=GroupBy(group_by), as_of=as_of, strict=strict
-    )
-
-
-@click.group(cls=_DefaultGroup)
+@click.group(cls=DefaultGroup)
 def classify() -> None:
     """Decide SaaS, PaaS, IaaS, retain or retire for every application, and say why.
 
@@ -144,17 +61,11 @@ def classify() -> None:
     """
 
 
-@classify.command(DEFAULT_COMMAND)
-@_inputs(required=False)
-@_common
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@classify.command("run")
+@_paths_optional
+@inventory_inputs
+@classify_inputs
+@output_format("table", "json", "csv")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write here.")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @click.option(
@@ -174,11 +85,12 @@ def classify() -> None:
 @handle_input_errors
 def run(
     paths: tuple[Path, ...],
-    forced_format: str | None,
+    input_format: str | None,
     group_by: str,
     strict: bool,
     overrides: Path | None,
     catalogue_file: Path | None,
+    rules_file: Path | None,
     as_of: dt.datetime | None,
     output_format: str,
     output: Path | None,
@@ -193,19 +105,18 @@ def run(
 
         forcelift classify run inventories/exampleshire --format csv -o decisions.csv
     """
-    from forcelift.migration.classify.catalogue import load_catalogue
-    from forcelift.migration.classify.engine import Classifier
-    from forcelift.migration.classify.overrides import load_overrides
     from forcelift.migration.classify.render import to_csv, to_json
+    from forcelift.migration.pipeline import prepare
 
-    catalogue = load_catalogue(catalogue_file)
     if labels is not None:
+        if rules_file is not None:
+            raise click.UsageError("--evaluate measures every built-in rule; drop --rules")
         _evaluate(
             labels,
             paths,
-            forced_format,
+            input_format,
             group_by,
-            catalogue,
+            catalogue_file,
             as_of,
             output_format,
             quiet,
@@ -215,15 +126,13 @@ def run(
         return
     if not paths:
         raise click.UsageError("give at least one INVENTORY path (or --evaluate LABELS)")
-    date = _as_of(as_of)
-    loaded = _load(paths, forced_format, group_by, date, strict)
-    if not quiet:
-        print_problems(loaded.warnings)
-    inventory = loaded.inventory
-    pinned = (
-        load_overrides(overrides, [a.name for a in inventory.applications]) if overrides else None
+    inputs = pipeline_inputs(
+        paths, input_format, group_by, strict, overrides, catalogue_file, rules_file, as_of
     )
-    result = Classifier(catalogue, as_of=date).classify(inventory, pinned)
+    prepared = prepare(inputs)
+    if not quiet:
+        print_problems(prepared.warnings)
+    result = prepared.classifier.classify(prepared.inventory, prepared.pinned)
     if output is None and output_format == "table":
         _print_table(result)
         return
@@ -246,26 +155,32 @@ def run(
 def _evaluate(
     labels: Path,
     paths: tuple[Path, ...],
-    forced_format: str | None,
+    input_format: str | None,
     group_by: str,
-    catalogue: Catalogue,
+    catalogue_file: Path | None,
     as_of: dt.datetime | None,
     output_format: str,
     quiet: bool,
     min_agreement: float | None,
     strict: bool = False,
 ) -> None:
+    from forcelift.migration.classify.catalogue import load_catalogue
     from forcelift.migration.classify.evaluate import evaluate, load_labels
     from forcelift.migration.classify.render import evaluation_text
+    from forcelift.migration.pipeline import prepare
 
+    catalogue = load_catalogue(catalogue_file)
     cases, labelled_as_of = load_labels(labels)
-    date = _as_of(as_of, labelled_as_of)
+    date = as_of_date(as_of, labelled_as_of)
     inventory = None
     if paths:
-        loaded = _load(paths, forced_format, group_by, date, strict)
+        inputs = pipeline_inputs(
+            paths, input_format, group_by, strict, None, None, None, as_of, labelled_as_of
+        )
+        prepared = prepare(inputs)
         if not quiet:
-            print_problems(loaded.warnings)
-        inventory = loaded.inventory
+            print_problems(prepared.warnings)
+        inventory = prepared.inventory
     report = evaluate(cases, as_of=date, catalogue=catalogue, inventory=inventory)
     if output_format == "json":
         echo_json(report.to_dict())
@@ -376,25 +291,19 @@ def _table_text(result: ClassificationResult) -> str:
 
 @classify.command()
 @click.argument("application")
-@_inputs(required=True)
-@_common
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@inventory_inputs
+@classify_inputs
+@output_format("text", "json")
 @handle_input_errors
 def explain(
     application: str,
     paths: tuple[Path, ...],
-    forced_format: str | None,
+    input_format: str | None,
     group_by: str,
     strict: bool,
     overrides: Path | None,
     catalogue_file: Path | None,
+    rules_file: Path | None,
     as_of: dt.datetime | None,
     output_format: str,
 ) -> None:
@@ -404,21 +313,17 @@ def explain(
 
         forcelift classify explain "Niche RMS" inventories/exampleshire
     """
-    from forcelift.migration.classify.catalogue import load_catalogue
-    from forcelift.migration.classify.engine import explain as explain_outcome
-    from forcelift.migration.classify.overrides import load_overrides
     from forcelift.migration.classify.render import explain_dict, explain_text
     from forcelift.migration.errors import InputError
+    from forcelift.migration.pipeline import explain as explain_outcome
+    from forcelift.migration.pipeline import prepare
 
-    catalogue = load_catalogue(catalogue_file)
-    date = _as_of(as_of)
-    inventory = _load(paths, forced_format, group_by, date, strict).inventory
-    pinned = (
-        load_overrides(overrides, [a.name for a in inventory.applications]) if overrides else None
+    inputs = pipeline_inputs(
+        paths, input_format, group_by, strict, overrides, catalogue_file, rules_file, as_of
     )
-    outcome = explain_outcome(
-        inventory, application, as_of=date, catalogue=catalogue, overrides=pinned
-    )
+    prepared = prepare(inputs)
+    inventory = prepared.inventory
+    outcome = explain_outcome(prepared, application)
     if outcome is None:
         names = sorted(a.name for a in inventory.applications)
         close = [n for n in names if application.lower() in n.lower()][:5]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from forcelift.cli.options import output_format
 from forcelift.cli.output import EXIT_FINDINGS, echo_json, handle_input_errors
 
 if TYPE_CHECKING:
@@ -51,9 +52,7 @@ _STYLE = {"created": "green", "updated": "yellow", "unchanged": None, "stale": "
     "Default: a wheel of this forcelift written to vendor/ and referenced as "
     "./vendor/forcelift-<version>-py3-none-any.whl[pulumi].",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@output_format("table", "json")
 @handle_input_errors
 def generate(
     plan_file: Path,
@@ -62,7 +61,7 @@ def generate(
     ci: bool,
     check: bool,
     requirement: str | None,
-    fmt: str,
+    output_format: str,
 ) -> None:
     """Write the Pulumi project for PLAN into DIR: Pulumi.yaml, __main__.py, requirements.txt,
     one Pulumi.<stack>.yaml per stack, a copy of the plan, a README for the platform engineer,
@@ -86,12 +85,10 @@ def generate(
     files = render_project(
         plan, version=version("forcelift"), ci=ci, source=str(plan_file), requirement=requirement
     )
-    outcomes = write_project(
-        files, out_dir, force=force, dry_run=check, vendor=requirement is None
-    )
+    outcomes = write_project(files, out_dir, force=force, dry_run=check, vendor=requirement is None)
     warnings = warnings_for(plan)
     changed = [o for o in outcomes if o.status in ("created", "updated")]
-    if fmt == "json":
+    if output_format == "json":
         echo_json(
             {
                 "directory": str(out_dir),

@@ -8,17 +8,17 @@ from typing import Any
 
 import click
 
-from forcelift.cli.options import inventory_inputs
+from forcelift.cli.options import inventory_inputs, output_format
 from forcelift.cli.output import echo_json, handle_input_errors, print_problems
 from forcelift.migration.inventory.load import LoadResult, load_inventory
 from forcelift.migration.inventory.workloads import GroupBy
 
 
 def _load(
-    paths: tuple[Path, ...], forced_format: str | None, group_by: str, strict: bool
+    paths: tuple[Path, ...], input_format: str | None, group_by: str, strict: bool
 ) -> LoadResult:
     return load_inventory(
-        paths, forced_format=forced_format, group_by=GroupBy(group_by), strict=strict
+        paths, forced_format=input_format, group_by=GroupBy(group_by), strict=strict
     )
 
 
@@ -37,7 +37,7 @@ def inventory() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only, not warnings.")
 @handle_input_errors
 def validate(
-    paths: tuple[Path, ...], forced_format: str | None, group_by: str, strict: bool, quiet: bool
+    paths: tuple[Path, ...], input_format: str | None, group_by: str, strict: bool, quiet: bool
 ) -> None:
     """Check that PATH… read cleanly; list every error with file, sheet, row and column.
 
@@ -47,7 +47,7 @@ def validate(
 
         forcelift inventory validate rvtools.xlsx cmdb.csv dependencies.csv
     """
-    result = _load(paths, forced_format, group_by, strict)
+    result = _load(paths, input_format, group_by, strict)
     if not quiet:
         print_problems(result.warnings)
     inv = result.inventory
@@ -111,10 +111,14 @@ def _show_table(summary: dict[str, Any], sources: list[tuple[str, str]]) -> None
 
 @inventory.command()
 @inventory_inputs
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@output_format("table", "json")
 @handle_input_errors
 def show(
-    paths: tuple[Path, ...], forced_format: str | None, group_by: str, strict: bool, as_json: bool
+    paths: tuple[Path, ...],
+    input_format: str | None,
+    group_by: str,
+    strict: bool,
+    output_format: str,
 ) -> None:
     """Summarise an estate: servers, cores, RAM, storage, OS mix, applications, dependencies.
 
@@ -124,9 +128,9 @@ def show(
     """
     from forcelift.migration.inventory.summary import summarise
 
-    result = _load(paths, forced_format, group_by, strict)
+    result = _load(paths, input_format, group_by, strict)
     summary = summarise(result.inventory, result.counts)
-    if as_json:
+    if output_format == "json":
         summary["sources"] = [{"file": f, "format": fmt} for f, fmt in result.sources]
         summary["warnings"] = [p.to_dict() for p in result.warnings]
         echo_json(summary)
@@ -148,7 +152,7 @@ def show(
 @handle_input_errors
 def convert(
     paths: tuple[Path, ...],
-    forced_format: str | None,
+    input_format: str | None,
     group_by: str,
     strict: bool,
     output: Path,
@@ -162,7 +166,7 @@ def convert(
     """
     from forcelift.migration.inventory.writer import inventory_to_yaml, write_atomic
 
-    result = _load(paths, forced_format, group_by, strict)
+    result = _load(paths, input_format, group_by, strict)
     print_problems(result.warnings)
     write_atomic(output, inventory_to_yaml(result.inventory), force=force)
     inv = result.inventory

@@ -1,16 +1,20 @@
-"""`forcelift migrate`: inventory to reviewed stacks and the architect's report, in one run."""
+"""`forcelift migrate`: inventory to reviewed stacks and the architect's report, in one run.
+
+Parse the options, call the core's pipeline (forcelift.migration.pipeline.run) with the
+Pulumi-side stages (forcelift.stacks.run_stages), print the summary. The progress bar is the
+pipeline's Progress callback.
+"""
 
 from __future__ import annotations
 
 import sys
-import time
-from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from forcelift.cli.options import inventory_inputs
+from forcelift.cli.options import inventory_inputs, output_format
 from forcelift.cli.output import (
     EXIT_FINDINGS,
     echo_json,
@@ -19,9 +23,16 @@ from forcelift.cli.output import (
     note_finished,
     print_problems,
 )
-from forcelift.cli.plan import build_from_options, plan_options
+from forcelift.cli.plan_options import plan_options, plan_request
+from forcelift.migration.pipeline import DONE, STAGES
 
-STAGES = ("read", "classify", "plan", "generate", "preview", "guardrails", "report")
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from forcelift.migration.errors import Problem
+
+__all__ = ["STAGES", "migrate"]
+
 DESCRIPTIONS = {
     "read": "reading the inventory",
     "classify": "classifying workloads",
@@ -30,28 +41,42 @@ DESCRIPTIONS = {
     "preview": "previewing stacks (Pulumi mock runtime)",
     "guardrails": "checking guardrails",
     "report": "writing the report",
-    "done": "done",
+    DONE: "done",
 }
 
 
-class _StageClock:
-    """Moves the stage bar and times each stage (the summary prints the seconds)."""
+class _StageBar:
+    """The pipeline's Progress as a rich bar: one step per stage, a second bar for the
+    stacks being previewed; what is finished is noted for an interrupt's one line."""
 
-    def __init__(self, progress: Any, task: Any) -> None:
+    def __init__(self, progress: Progress, show_warnings: bool) -> None:
         self.progress = progress
-        self.task = task
-        self.seconds: dict[str, float] = {}
+        self.task = progress.add_task("forcelift migrate", total=len(STAGES))
+        self.show_warnings = show_warnings
+        self.finished: list[str] = []
         self._current: str | None = None
-        self._since = time.perf_counter()
+        self._items: TaskID | None = None
 
-    def start(self, stage: str) -> None:
-        now = time.perf_counter()
+    def stage(self, name: str) -> None:
         if self._current is not None:
-            self.seconds[self._current] = round(now - self._since, 1)
+            self.finished.append(self._current)
             self.progress.advance(self.task)
-            note_finished("finished " + ", ".join(self.seconds))
-        self._current, self._since = stage, now
-        self.progress.update(self.task, description=DESCRIPTIONS[stage])
+            note_finished("finished " + ", ".join(self.finished))
+        self._current = name
+        self.progress.update(self.task, description=DESCRIPTIONS[name])
+
+    def warnings(self, problems: Sequence[Problem]) -> None:
+        if self.show_warnings:
+            self.progress.stop()
+            print_problems(list(problems), limit=20)
+            self.progress.start()
+
+    def items(self, total: int) -> None:
+        self._items = self.progress.add_task("previewing stacks offline", total=total)
+
+    def item_done(self, name: str) -> None:
+        if self._items is not None:
+            self.progress.advance(self._items)
 
 
 @click.command()
@@ -71,17 +96,14 @@ class _StageClock:
     help="Parallel preview processes (default: CPU count).",
 )
 @click.option("--force", is_flag=True, help="Replace files in OUT that forcelift did not write.")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON (for CI).")
+@output_format("text", "json")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no inventory warnings.")
 @handle_input_errors
 def migrate(
-    paths,
-    forced_format,
-    group_by,
     out_dir: Path,
     jobs: int | None,
-    force: bool,  # type: ignore[no-untyped-def]
-    as_json: bool,
+    force: bool,
+    output_format: str,
     quiet: bool,
     **options: Any,
 ) -> None:
@@ -99,9 +121,12 @@ def migrate(
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from forcelift.migration.pipeline import run, run_summary
+    from forcelift.stacks.run_stages import PulumiStages
+
+    as_json = output_format == "json"
     ensure_writable(out_dir)  # before minutes of planning, not after
     console = Console(stderr=True, quiet=quiet or as_json)
-    started = time.perf_counter()
     progress = Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -111,125 +136,16 @@ def migrate(
         console=console,
         transient=False,
     )
-    clock = _StageClock(progress, progress.add_task("forcelift migrate", total=len(STAGES)))
+    bar = _StageBar(progress, show_warnings=not quiet and not as_json)
     with progress:
-        planned = build_from_options(
-            paths, forced_format, group_by, on_stage=clock.start, **options
-        )
-        if not quiet and not as_json:
-            progress.stop()
-            print_problems(list(planned.warnings), limit=20)
-            progress.start()
-
-        clock.start("generate")
-        outcomes = _generate(planned.plan, out_dir, force)
-
-        clock.start("preview")
-        stack_names = [s.name for c in planned.plan.clouds for s in c.stacks]
-        previews_task = progress.add_task("previewing stacks offline", total=len(stack_names))
-        preview = _preview(out_dir, jobs, lambda _name: progress.advance(previews_task))
-
-        clock.start("guardrails")
-        from forcelift.migration.policy.check import blocking
-        from forcelift.migration.report.inputs import guardrail_findings, read_previews
-
-        previews = read_previews(out_dir)
-        findings = guardrail_findings(planned.plan, previews)
-
-        clock.start("report")
-        from forcelift.migration.report.inputs import ReportInputs
-        from forcelift.migration.report.write import write_report
-
-        write_report(
-            ReportInputs(planned.plan, previews, findings, planned.inventory), out_dir / "report"
-        )
-        clock.start("done")
-
-    summary = _summary(
-        planned,
-        outcomes,
-        preview,
-        findings,
-        blocking(findings),
-        out_dir,
-        time.perf_counter() - started,
-        clock.seconds,
-    )
+        result = run(*plan_request(**options), out_dir, PulumiStages(jobs, force), bar)
+    summary = run_summary(result)
     if as_json:
         echo_json(summary)
     else:
         _print_summary(summary)
-    if summary["guardrails"]["blocking"]:
+    if result.blocking:
         sys.exit(EXIT_FINDINGS)
-
-
-def _generate(plan: Any, out_dir: Path, force: bool) -> list[Any]:
-    from importlib.metadata import version
-
-    from forcelift.stacks.generate import render_project
-    from forcelift.stacks.plan_slice import prime_plan_cache
-    from forcelift.stacks.project_writer import write_project
-
-    files = render_project(plan, version=version("forcelift"), ci=True, source="plan.yaml")
-    outcomes = write_project(files, out_dir, force=force, vendor=True)
-    prime_plan_cache(out_dir / "plan.yaml", plan)  # the preview need not parse it again
-    return outcomes
-
-
-def _preview(out_dir: Path, jobs: int | None, on_done: Any) -> Any:
-    from forcelift.stacks.preview import preview_project
-
-    # resume: a re-run after an interrupt keeps the previews that are still current
-    return preview_project(out_dir, jobs=jobs, on_done=on_done, resume=True)
-
-
-def _summary(
-    planned: Any,
-    outcomes: list[Any],
-    preview: Any,
-    findings: list[Any],
-    blocking: list[Any],
-    out_dir: Path,
-    seconds: float,
-    timings: dict[str, float],
-) -> dict[str, Any]:
-    from forcelift.migration.plan.summary import plan_summary
-
-    plan_digest = plan_summary(planned.plan)
-    severities = Counter(f.severity.value for f in findings if not f.waived)
-    return {
-        "out": str(out_dir),
-        "seconds": round(seconds, 1),
-        "stage_seconds": timings,
-        "decisions": plan_digest["decisions"],
-        "waves": len(planned.plan.waves),
-        "onprem": plan_digest["onprem"],
-        "clouds": [
-            {k: c[k] for k in ("cloud", "region", "monthly", "annual", "currency", "carbon_kgco2e")}
-            for c in plan_digest["clouds"]
-        ],
-        "stacks": [
-            {"stack": r.stack, "resources": r.resources, "cloud_resources": r.cloud_resources}
-            for r in preview.stacks
-        ],
-        # Three counts, named (docs/migrate.md): what the previews declare (components
-        # included), the cloud resources among them, and the plan's estimate.
-        "resources": sum(r.resources for r in preview.stacks),
-        "resources_declared": sum(r.resources for r in preview.stacks),
-        "cloud_resources": sum(r.cloud_resources for r in preview.stacks),
-        "components": sum(r.components for r in preview.stacks),
-        "resources_estimated": sum(
-            s.estimated_resources for c in planned.plan.clouds for s in c.stacks
-        ),
-        "files": dict(Counter(o.status for o in outcomes)),
-        "guardrails": {
-            "findings": len(findings),
-            "waived": sum(f.waived for f in findings),
-            "by_severity": dict(sorted(severities.items())),
-            "blocking": len(blocking),
-        },
-        "report": str(out_dir / "report" / "index.html"),
-    }
 
 
 def _print_summary(s: dict[str, Any]) -> None:

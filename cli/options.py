@@ -1,21 +1,67 @@
-"""Options shared by several commands, defined once."""
+"""Options shared by several commands, defined once, and the one DefaultGroup.
+
+The convention (docs/migrate.md, "Command-line conventions"): `--format` is always the output
+format and `--json` is the same as `--format json`; the inventories' format is
+`--input-format`. Commands parse with these blocks, call the core, and print. The planning
+options, one long block shared by `plan` and `migrate`, are in cli/plan_options.py.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+import functools
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from forcelift.migration.inventory.readers import BY_NAME
 
+if TYPE_CHECKING:
+    from forcelift.migration.pipeline import Inputs
+
+F = TypeVar("F", bound=Callable[..., Any])
+
 FORMAT_NAMES = tuple(BY_NAME)
+_FORMAT_MOVED = "format_moved"  # the hidden --format of commands with no output format
 
 
-def inventory_inputs(func: Callable[..., Any]) -> Callable[..., Any]:
-    """PATH… plus --format, --group-by and --strict, the inputs of every command that reads
-    inventory (the command receives `strict` and passes it to the loader)."""
+def _input_format_was_meant(value: str) -> str:
+    return (
+        f"{value!r} is an inventory format, and --format is the output format: "
+        f"read the inputs as {value} with --input-format {value}"
+    )
+
+
+def _refuse_moved_format(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        raise click.BadParameter(
+            _input_format_was_meant(value)
+            if value in FORMAT_NAMES
+            else "this command has no output format; the inputs' format is --input-format",
+            ctx,
+            param,
+        )
+
+
+def _has_format(func: Callable[..., Any]) -> bool:
+    params = getattr(func, "__click_params__", [])
+    return any("--format" in getattr(p, "opts", ()) for p in params)
+
+
+def inventory_inputs(func: F) -> F:
+    """PATH… plus --input-format, --group-by and --strict, the inputs of every command that
+    reads inventory (the command receives `strict` and passes it to the loader)."""
+    if not _has_format(func):
+        # `--format rvtools` meant the input format before issue 15: say so, do not guess
+        func = click.option(
+            "--format",
+            _FORMAT_MOVED,
+            hidden=True,
+            expose_value=False,
+            callback=_refuse_moved_format,
+        )(func)
     func = click.option(
         "--strict",
         is_flag=True,
@@ -30,8 +76,8 @@ def inventory_inputs(func: Callable[..., Any]) -> Callable[..., Any]:
         help="How servers no application claims become workloads.",
     )(func)
     func = click.option(
-        "--format",
-        "forced_format",
+        "--input-format",
+        "input_format",
         type=click.Choice(FORMAT_NAMES),
         default=None,
         help="Read every PATH as this format instead of detecting it from content.",
@@ -39,9 +85,121 @@ def inventory_inputs(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))(func)
 
 
+class _OutputChoice(click.Choice):  # type: ignore[type-arg]
+    """An output format; an inventory format name gets a hint towards --input-format."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if value in FORMAT_NAMES and value not in self.choices:
+            self.fail(_input_format_was_meant(value), param, ctx)
+        return super().convert(value, param, ctx)
+
+
+def output_format(*choices: str, default: str | None = None) -> Callable[[F], F]:
+    """`--format CHOICE` (the command receives `output_format`) and `--json`, its documented
+    alias for `--format json` (where json is a choice; --json wins over another --format)."""
+    chosen = default or choices[0]
+
+    def decorate(func: F) -> F:
+        target: Callable[..., Any] = func
+        if "json" in choices:
+
+            @functools.wraps(func)
+            def with_alias(*args: Any, as_json: bool = False, **kwargs: Any) -> Any:
+                if as_json:
+                    kwargs["output_format"] = "json"
+                return func(*args, **kwargs)
+
+            target = click.option(
+                "--json", "as_json", is_flag=True, help="The same as --format json."
+            )(with_alias)
+        params = getattr(target, "__click_params__", [])
+        params[:] = [p for p in params if p.name != _FORMAT_MOVED]
+        target = click.option(
+            "--format",
+            "output_format",
+            type=_OutputChoice(choices),
+            default=chosen,
+            show_default=True,
+            help="Output format.",
+        )(target)
+        return target  # type: ignore[return-value]
+
+    return decorate
+
+
+def classify_inputs(func: F) -> F:
+    """What the classifier reads besides the inventory: overrides, catalogue, rule selection
+    and the lifecycle date (shared by `classify`, `plan` and `migrate`)."""
+    for option in reversed(
+        (
+            click.option(
+                "--overrides",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="YAML file of architects' pinned decisions (see docs/classify.md).",
+            ),
+            click.option(
+                "--catalogue",
+                "catalogue_file",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="Extra product catalogue YAML extending or overriding the built-in one.",
+            ),
+            click.option(
+                "--rules",
+                "rules_file",
+                type=click.Path(path_type=Path, dir_okay=False),
+                help="Rule selection YAML: `exclude:` the rule ids not to run (docs/rules.md).",
+            ),
+            click.option(
+                "--as-of",
+                type=click.DateTime(formats=["%Y-%m-%d"]),
+                default=None,
+                metavar="DATE",
+                help="Date for lifecycle checks (YYYY-MM-DD); default today. Recorded in "
+                "the output.",
+            ),
+        )
+    ):
+        func = option(func)
+    return func
+
+
+def as_of_date(value: dt.datetime | None, fallback: dt.date | None = None) -> dt.date:
+    return value.date() if value is not None else fallback or dt.date.today()
+
+
+def pipeline_inputs(
+    paths: Sequence[Path],
+    input_format: str | None,
+    group_by: str,
+    strict: bool,
+    overrides: Path | None,
+    catalogue_file: Path | None,
+    rules_file: Path | None,
+    as_of: dt.datetime | None,
+    fallback_as_of: dt.date | None = None,
+) -> Inputs:
+    """The core's inputs from the options of :func:`inventory_inputs` and
+    :func:`classify_inputs`."""
+    from forcelift.migration.inventory.workloads import GroupBy
+    from forcelift.migration.pipeline import Inputs
+
+    return Inputs(
+        paths=tuple(paths),
+        forced_format=input_format,
+        group_by=GroupBy(group_by),
+        overrides=overrides,
+        catalogue=catalogue_file,
+        as_of=as_of_date(as_of, fallback_as_of),
+        strict=strict,
+        rules=rules_file,
+    )
+
+
 class DefaultGroup(click.Group):
     """A group whose first argument is a subcommand only when it names one; otherwise every
-    argument goes to `default_command` (`forcelift plan inv/` = `forcelift plan run inv/`)."""
+    argument goes to `default_command` (`forcelift plan inv/` = `forcelift plan run inv/`;
+    name a file `./explain` if it is really called explain). Its help lists the default
+    command's options, since they are the ones typed after the group's name."""
 
     default_command = "run"
 
@@ -51,3 +209,23 @@ class DefaultGroup(click.Group):
         if not args or args[0] not in self.commands:
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        default = self.commands[self.default_command]
+        formatter.write_usage(ctx.command_path, " ".join(default.collect_usage_pieces(ctx)))
+        for name in self.list_commands(ctx):
+            if name == self.default_command:
+                continue
+            pieces = " ".join(self.commands[name].collect_usage_pieces(ctx))
+            formatter.write_usage(ctx.command_path, f"{name} {pieces}", prefix="   or: ")
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        default = self.commands[self.default_command]
+        rows = [
+            r
+            for p in default.get_params(ctx)
+            if isinstance(p, click.Option) and (r := p.get_help_record(ctx))
+        ]
+        with formatter.section("Options"):
+            formatter.write_dl(rows)
+        self.format_commands(ctx, formatter)

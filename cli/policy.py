@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from forcelift.cli.options import output_format
 from forcelift.cli.output import EXIT_FINDINGS, echo_json, handle_input_errors
 from forcelift.migration.errors import InputError, Location
 
@@ -66,13 +67,7 @@ def _waivers(target: Path) -> list[Any]:
 @policy.command("check")
 @click.argument("target", type=click.Path(exists=True, path_type=Path))
 @click.option("--stack", default=None, help="Check only this stack.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "sarif"]),
-    default="table",
-    show_default=True,
-)
+@output_format("table", "json", "sarif")
 @click.option(
     "-o",
     "--output",
@@ -88,7 +83,11 @@ def _waivers(target: Path) -> list[Any]:
 )
 @handle_input_errors
 def check_command(
-    target: Path, stack: str | None, fmt: str, output: Path | None, as_of: dt.datetime | None
+    target: Path,
+    stack: str | None,
+    output_format: str,
+    output: Path | None,
+    as_of: dt.datetime | None,
 ) -> None:
     """Run the guardrails on the offline preview of a generated project DIR.
 
@@ -109,13 +108,13 @@ def check_command(
     graphs = [ResourceGraph.from_preview(p) for p in _load_previews(target, stack)]
     waivers = _waivers(target)
     findings = check(graphs, waivers, today)
-    if fmt == "sarif":
+    if output_format == "sarif":
         from importlib.metadata import version
 
         text = json.dumps(
             to_sarif(findings, GUARDRAILS, version=version("forcelift")), indent=2, sort_keys=True
         )
-    elif fmt == "json":
+    elif output_format == "json":
         text = json.dumps(
             {
                 "findings": [f.to_dict() for f in findings],
@@ -157,10 +156,8 @@ def _table(findings: list[Any], stacks: int) -> str:
 
 
 @policy.command("rules")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
-def rules_command(fmt: str) -> None:
+@output_format("table", "json")
+def rules_command(output_format: str) -> None:
     """List the guardrails with severity and NCSC Cloud Security Principles.
 
     Example:
@@ -170,7 +167,7 @@ def rules_command(fmt: str) -> None:
     from forcelift.migration.policy.model import NCSC_PRINCIPLES
     from forcelift.migration.policy.rules import GUARDRAILS
 
-    if fmt == "json":
+    if output_format == "json":
         echo_json(
             [
                 {

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from forcelift.cli.options import output_format
 from forcelift.cli.output import echo_json, handle_input_errors
 
 
@@ -54,9 +55,7 @@ def _inventory(plan_sources: tuple[str, ...], given: tuple[Path, ...], skip: boo
     default=None,
     help="Date to judge waiver expiry against (default: the plan's as-of date).",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@output_format("text", "json")
 @handle_input_errors
 def report(
     directory: Path,
@@ -64,7 +63,7 @@ def report(
     inventories: tuple[Path, ...],
     no_inventory: bool,
     as_of: dt.datetime | None,
-    fmt: str,
+    output_format: str,
 ) -> None:
     """Write the architect's report for a generated project DIR.
 
@@ -89,7 +88,7 @@ def report(
     inputs = replace(inputs, inventory=_inventory(inputs.plan.sources, inventories, no_inventory))
     out = output or directory / "report"
     paths = write_report(inputs, out)
-    if fmt == "json":
+    if output_format == "json":
         echo_json(
             {
                 "files": [str(p) for p in paths],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from forcelift.cli.options import output_format
 from forcelift.cli.output import echo_json
 
 
@@ -21,14 +22,7 @@ def rules() -> None:
 
 
 @rules.command("list")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@output_format("table", "json")
 def list_rules(output_format: str) -> None:
     """List every registered rule in evaluation order.
 

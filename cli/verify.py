@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from forcelift.cli.options import output_format
 from forcelift.cli.output import EXIT_FINDINGS, echo_json, ensure_writable, handle_input_errors
 from forcelift.migration.clouds.aws import FACTS as AWS
 from forcelift.migration.errors import InputError, Location
@@ -34,9 +35,7 @@ def findings_lines(findings: Sequence[Any]) -> list[str]:
     default=None,
     help="Only resources tagged forcelift-stack=NAME (account settings and trails always count).",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@output_format("table", "json")
 @click.option("--endpoint-url", default=None, help="AWS API endpoint (an emulator such as moto).")
 @click.option(
     "--scan-region",
@@ -56,7 +55,7 @@ def verify(
     aws: bool,
     region: str,
     stack: str | None,
-    fmt: str,
+    output_format: str,
     endpoint_url: str | None,
     scan_regions: tuple[str, ...],
     no_region_scan: bool,
@@ -104,7 +103,7 @@ def verify(
 
         write_atomic(dump_graph, resources_to_json(scan) + "\n", force=True)
     stopping = blocking(findings)
-    if fmt == "json":
+    if output_format == "json":
         echo_json(scan_to_dict(scan, findings))
     else:
         scope = f"stack {stack}" if stack else "whole account"

@@ -1,0 +1,317 @@
+"""The planning options `plan` and `migrate` share (they must make the same plan), and the
+core's request built from them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from forcelift.cli.options import F, classify_inputs, pipeline_inputs
+from forcelift.migration.plan.planfile import (
+    DEFAULT_WAVE_MAX_APPLICATIONS,
+    DEFAULT_WAVE_MAX_SERVERS,
+)
+
+if TYPE_CHECKING:
+    from forcelift.migration.pipeline import Inputs
+    from forcelift.migration.plan.planfile import PlanOptions
+
+
+def plan_options(func: F) -> F:
+    """Options shared by `plan` and `migrate` (they must make the same plan), with the
+    classifier's own (:func:`classify_inputs`)."""
+    for option in reversed(
+        (
+            click.option(
+                "--cloud",
+                type=click.Choice(["azure", "aws", "both"]),
+                default="azure",
+                show_default=True,
+                help="Target cloud(s).",
+            ),
+            click.option(
+                "--wave-max-servers",
+                type=click.IntRange(1),
+                default=DEFAULT_WAVE_MAX_SERVERS,
+                show_default=True,
+                help="At most this many servers per wave (docs/waves.md).",
+            ),
+            click.option(
+                "--wave-max-apps",
+                type=click.IntRange(1),
+                default=DEFAULT_WAVE_MAX_APPLICATIONS,
+                show_default=True,
+                help="At most this many applications per wave.",
+            ),
+            click.option(
+                "--start-date",
+                type=click.DateTime(["%Y-%m-%d"]),
+                default=None,
+                metavar="DATE",
+                help="Programme start (landing-zone build); default the --as-of date.",
+            ),
+            click.option(
+                "--weeks-per-wave",
+                type=click.IntRange(1, 52),
+                default=4,
+                show_default=True,
+                help="Wave cadence: build, test and cutover of one wave.",
+            ),
+            click.option(
+                "--landing-zone-weeks",
+                type=click.IntRange(0, 104),
+                default=6,
+                show_default=True,
+                help="Weeks to build the landing zone before the pilot wave.",
+            ),
+            click.option(
+                "--freeze",
+                "freezes",
+                multiple=True,
+                metavar="START..END[:NAME]",
+                help="A change freeze no wave may touch (repeatable); 'none' drops the default "
+                "Christmas and New Year freeze.",
+            ),
+            click.option(
+                "--currency",
+                type=click.Choice(["GBP", "USD", "EUR"], case_sensitive=False),
+                default="GBP",
+                show_default=True,
+                help="Currency of every cost figure (ex-VAT).",
+            ),
+            click.option(
+                "--fx-rate",
+                type=click.FloatRange(min=0, min_open=True),
+                default=None,
+                help="CURRENCY per USD for converting USD price lists (default: the dated rate "
+                "in data/exchange-rates.yaml).",
+            ),
+            click.option(
+                "--assumptions",
+                "assumptions_file",
+                type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                default=None,
+                help="Business-case assumptions overriding the defaults (docs/cost-and-carbon.md).",
+            ),
+            click.option(
+                "--prices",
+                "price_files",
+                type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                multiple=True,
+                help="Price snapshot from `forcelift prices refresh` (repeatable, one per cloud).",
+            ),
+            click.option("--no-pilot", is_flag=True, help="No pilot wave of low-criticality work."),
+            click.option(
+                "--supernet",
+                default="10.100.0.0/14",
+                show_default=True,
+                help="Address space for the landing zone's hub and spokes.",
+            ),
+            click.option(
+                "--reserve",
+                "reserved",
+                multiple=True,
+                metavar="CIDR",
+                help="A range the plan must not use (e.g. PSN); repeatable.",
+            ),
+            click.option(
+                "--hybrid-benefit",
+                is_flag=True,
+                help="The force has Windows Server and SQL Server licences with Software "
+                "Assurance (Azure Hybrid Benefit).",
+            ),
+            click.option(
+                "--max-resources-per-stack",
+                type=click.IntRange(100),
+                default=1500,
+                show_default=True,
+                help="Split waves into stacks of at most this size.",
+            ),
+            click.option(
+                "--comfort-factor",
+                type=click.FloatRange(1.0, 5.0),
+                default=1.3,
+                show_default=True,
+                help="Headroom over observed utilisation.",
+            ),
+            click.option(
+                "--sizing",
+                "sizing_source",
+                type=click.Choice(["forcelift", "azure-migrate", "aws-migration-hub"]),
+                default="forcelift",
+                show_default=True,
+                help="Whose VM size to take: forcelift's, or the assessment tool's where the "
+                "export gives one (forcelift's where not; the plan says which).",
+            ),
+            click.option(
+                "--sizing-mode",
+                type=click.Choice(["performance", "as-on-premise"]),
+                default="performance",
+                show_default=True,
+                help="Size on measured utilisation x comfort factor, or as allocated on premise.",
+            ),
+            click.option(
+                "--family-selection",
+                type=click.Choice(["cheapest", "ratio"]),
+                default="cheapest",
+                show_default=True,
+                help="Cheapest fitting size across the allowed families (as Azure Migrate), or "
+                "the family whose memory:vCPU ratio fits the need.",
+            ),
+            click.option(
+                "--azure-families",
+                default=None,
+                metavar="LIST",
+                help="Comma-separated Azure VM families allowed (e.g. Dsv5,Esv5,Fsv2,Bs).",
+            ),
+            click.option(
+                "--aws-families",
+                default=None,
+                metavar="LIST",
+                help="Comma-separated EC2 families allowed (e.g. m7i,r7i,c7i,t3).",
+            ),
+            click.option(
+                "--burstable/--no-burstable",
+                default=True,
+                show_default=True,
+                help="Allow burstable B-series / t3 for small low-utilisation servers.",
+            ),
+            click.option(
+                "--hdd-data-disks",
+                is_flag=True,
+                help="Put data disks on Standard HDD (Azure) / sc1 (AWS) when measured IOPS fit.",
+            ),
+        )
+    ):
+        func = option(func)
+    return classify_inputs(func)
+
+
+def plan_request(
+    paths: Sequence[Path],
+    input_format: str | None,
+    group_by: str,
+    strict: bool,
+    cloud: str,
+    overrides: Path | None,
+    catalogue_file: Path | None,
+    rules_file: Path | None,
+    as_of: dt.datetime | None,
+    wave_max_servers: int,
+    wave_max_apps: int,
+    no_pilot: bool,
+    supernet: str,
+    reserved: Sequence[str],
+    hybrid_benefit: bool,
+    max_resources_per_stack: int,
+    comfort_factor: float,
+    sizing_source: str,
+    sizing_mode: str,
+    family_selection: str,
+    azure_families: str | None,
+    aws_families: str | None,
+    burstable: bool,
+    hdd_data_disks: bool,
+    start_date: dt.datetime | None,
+    weeks_per_wave: int,
+    landing_zone_weeks: int,
+    freezes: Sequence[str],
+    currency: str,
+    fx_rate: float | None,
+    assumptions_file: Path | None,
+    price_files: Sequence[Path],
+) -> tuple[Inputs, PlanOptions]:
+    """The core's inputs and plan options from the options of :func:`inventory_inputs` and
+    :func:`plan_options` (`plan` and `migrate` pass them all through)."""
+    from forcelift.migration.plan.planfile import PlanOptions
+
+    options = PlanOptions(
+        clouds=("azure", "aws") if cloud == "both" else (cloud,),
+        wave_max_servers=wave_max_servers,
+        wave_max_applications=wave_max_apps,
+        pilot=not no_pilot,
+        supernet=supernet,
+        reserved_ranges=tuple(reserved),
+        hybrid_benefit_windows=hybrid_benefit,
+        hybrid_benefit_sql=hybrid_benefit,
+        max_resources_per_stack=max_resources_per_stack,
+        comfort_factor=comfort_factor,
+        sizing=sizing_source,
+        sizing_mode=sizing_mode,
+        family_selection=family_selection,
+        azure_families=_families(azure_families),
+        aws_families=_families(aws_families),
+        burstable=burstable,
+        hdd_data_disks=hdd_data_disks,
+        **_money_and_calendar(
+            start_date,
+            weeks_per_wave,
+            landing_zone_weeks,
+            freezes,
+            currency,
+            fx_rate,
+            assumptions_file,
+            price_files,
+        ),
+    )
+    inputs = pipeline_inputs(
+        paths, input_format, group_by, strict, overrides, catalogue_file, rules_file, as_of
+    )
+    return inputs, options
+
+
+def _money_and_calendar(
+    start_date: dt.datetime | None,
+    weeks_per_wave: int,
+    landing_zone_weeks: int,
+    freezes: Sequence[str],
+    currency: str,
+    fx_rate: float | None,
+    assumptions: Path | None,
+    prices: Sequence[Path],
+) -> dict[str, Any]:
+    """PlanOptions fields for currency, business case and wave calendar (docs/waves.md)."""
+    from forcelift.migration.plan.planfile import DEFAULT_FREEZES
+    from forcelift.migration.plan.schedule import parse_freeze
+
+    chosen = list(DEFAULT_FREEZES)
+    for text in freezes:
+        if text.strip().lower() == "none":
+            chosen = [f for f in chosen if f not in DEFAULT_FREEZES]
+            continue
+        try:
+            chosen.append(parse_freeze(text))
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--freeze") from None
+    return {
+        "start_date": start_date.date() if start_date else None,
+        "weeks_per_wave": weeks_per_wave,
+        "landing_zone_weeks": landing_zone_weeks,
+        "freezes": tuple(chosen),
+        "currency": currency.upper(),
+        "fx_rate": fx_rate,
+        "assumptions": assumptions.as_posix() if assumptions else "",
+        "price_files": tuple(p.as_posix() for p in prices),
+    }
+
+
+def _families(text: str | None) -> tuple[str, ...] | None:
+    if text is None:
+        return None
+    names = tuple(sorted({n.strip() for n in text.split(",") if n.strip()}))
+    if not names:
+        raise click.BadParameter("name at least one family", param_hint="--*-families")
+    return names
+
+
+def _families(text: str | None) -> tuple[str, ...] | None:
+    if text is None:
+        return None
+    names = tuple(sorted({n.strip() for n in text.split(",") if n.strip()}))
+    if not names:
+        raise click.BadParameter("name at least one family", param_hint="--*-families")
+    return names
