@@ -15,147 +15,60 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Callable, Mapping, Sequence
-from enum import StrEnum
-from typing import Annotated, Any, Literal, NamedTuple
-
-from pydantic import Field
+from collections.abc import Mapping, Sequence
 
 from forcelift.migration.clouds import Cloud
 from forcelift.migration.errors import InputError
-from forcelift.migration.inventory.model import Inventory, OsFamily, Server
-from forcelift.migration.plan.datafiles import Frozen, trusted
+from forcelift.migration.inventory.model import OsFamily, Server
+from forcelift.migration.plan.assignment import Assignment, assign_servers
+from forcelift.migration.plan.datafiles import trusted
+from forcelift.migration.plan.disk_sizing import DiskSizer
 from forcelift.migration.plan.paas_kind import PaasKind, infer_paas_kind, sql_edition
+from forcelift.migration.plan.paas_sizing import PaasSizer
 from forcelift.migration.plan.prices import PriceSnapshot
+from forcelift.migration.plan.sizing_model import (
+    DECISIONS,
+    TOOL_CLOUD,
+    DiskSizing,
+    Need,
+    PaasSizing,
+    SizingBasis,
+    SizingConfig,
+    VmSizing,
+    WorkloadTarget,
+    num,
+    os_of,
+)
 from forcelift.migration.plan.skus import (
     CloudCatalogue,
-    DiskTier,
-    DiskType,
-    PaasOffer,
-    PaasTier,
     SkuCatalogue,
     SkuCategory,
     VmSize,
     load_catalogue,
 )
 
-DECISIONS = ("SAAS", "PAAS", "IAAS", "RETAIN", "RETIRE")
+__all__ = [
+    "DECISIONS",
+    "TOOL_CLOUD",
+    "Assignment",
+    "DiskSizing",
+    "Need",
+    "PaasKind",
+    "PaasSizing",
+    "Sizer",
+    "SizingBasis",
+    "SizingConfig",
+    "VmSizing",
+    "WorkloadTarget",
+    "assign_servers",
+    "infer_paas_kind",
+    "size_paas",
+    "size_server",
+    "usable_utilisation",
+]
+
 _RATIO_ORDER = (SkuCategory.COMPUTE, SkuCategory.GENERAL, SkuCategory.MEMORY)
 _NOT_VM_READY = (OsFamily.UNIX, OsFamily.MAINFRAME, OsFamily.APPLIANCE)
-
-
-class SizingBasis(StrEnum):
-    PERFORMANCE = "performance"
-    AS_ON_PREMISE = "as-on-premise"
-
-
-_STORAGE_KINDS = (PaasKind.OBJECT_STORAGE, PaasKind.FILE_STORAGE)
-
-
-class SizingConfig(Frozen):
-    """Every sizing choice a user may change (defaults documented in docs/sizing.md)."""
-
-    mode: Literal["performance", "as-on-premise"] = "performance"
-    comfort_factor: Annotated[float, Field(ge=1.0, le=5.0)] = 1.3
-    family_selection: Literal["ratio", "cheapest"] = "cheapest"
-    #: whose size a server gets: forcelift's, or the assessment tool's where it has one
-    source: Literal["forcelift", "azure-migrate", "aws-migration-hub"] = "forcelift"
-    azure_families: tuple[str, ...] | None = None  # None: every family in the catalogue
-    aws_families: tuple[str, ...] | None = None
-    burstable: bool = True
-    burstable_max_cores: Annotated[int, Field(ge=1)] = 4
-    burstable_max_memory_gib: Annotated[float, Field(gt=0)] = 16
-    azure_disk_type: Literal["auto", "PremiumSSD", "StandardSSD", "StandardHDD"] = "auto"
-    #: data disks (not the first, OS, disk) on Standard HDD (Azure) / sc1-st1 (AWS) when the
-    #: server's measured IOPS fit; off by default (HDD has a weaker single-VM SLA)
-    hdd_data_disks: bool = False
-    os_disk_gib_windows: Annotated[float, Field(gt=0)] = 128
-    os_disk_gib_linux: Annotated[float, Field(gt=0)] = 64
-    min_memory_gib: Annotated[float, Field(gt=0)] = 0.5
-    azure_sql_target: Literal["sql_managed_instance", "sql_database"] = "sql_managed_instance"
-    min_database_storage_gib: Annotated[float, Field(gt=0)] = 32
-
-
-class DiskSizing(Frozen):
-    name: str
-    source_gib: float
-    disk_type: str  # PremiumSSD, StandardSSD (Azure) or gp3 (AWS)
-    tier: str = ""  # P10, E10… (Azure); empty for gp3
-    size_gib: float
-    iops: int
-    mbps: int
-
-
-class VmSizing(Frozen):
-    """The target VM for one server, with the evidence for the choice."""
-
-    server: str
-    cloud: Cloud
-    size: str
-    family: str
-    category: SkuCategory
-    vcpus: int
-    memory_gib: float
-    os: Literal["windows", "linux"]
-    sql_edition: Literal["", "standard", "enterprise"] = ""
-    basis: SizingBasis
-    required_vcpus: int
-    required_memory_gib: float
-    cpu_demand_vcpus: float | None = None  # observed busy vCPUs (no comfort factor)
-    fits: bool = True
-    disks: tuple[DiskSizing, ...] = ()
-    notes: tuple[str, ...] = ()
-    #: one line an architect can check: the evidence, the arithmetic and the size it gave
-    reason: str = ""
-    #: whose size this is: "forcelift" or the assessment tool's ("azure-migrate", …)
-    source: str = "forcelift"
-    #: forcelift's own choice when the tool's size was taken instead
-    forcelift_size: str = ""
-
-
-class PaasSizing(Frozen):
-    """A platform service replacing one or more servers."""
-
-    kind: PaasKind
-    cloud: Cloud
-    offer: str  # catalogue and price-table key, e.g. sql_managed_instance, postgresql
-    service: str
-    tier: str = ""
-    instances: Annotated[int, Field(ge=1)] = 1
-    vcpus: Annotated[int, Field(ge=0)] = 0  # per instance
-    memory_gib: Annotated[float, Field(ge=0)] = 0
-    storage_gib: Annotated[float, Field(ge=0)] = 0
-    os: Literal["windows", "linux"] = "linux"
-    replaces: tuple[str, ...] = ()
-    basis: SizingBasis = SizingBasis.AS_ON_PREMISE
-    cpu_demand_vcpus: float | None = None
-    fits: bool = True
-    notes: tuple[str, ...] = ()
-
-
-class WorkloadTarget(Frozen):
-    """What one application becomes in the target cloud."""
-
-    application: str
-    decision: str
-    cloud: Cloud
-    vms: tuple[VmSizing, ...] = ()
-    paas: tuple[PaasSizing, ...] = ()
-    notes: tuple[str, ...] = ()
-
-
-class Need(NamedTuple):
-    """What a server needs in the cloud: vCPUs, memory and the evidence for them."""
-
-    vcpus: int
-    memory_gib: float
-    basis: SizingBasis
-    demand: float | None  # busy vCPUs observed, None when unknown
-    reason: str = ""
-
-
-def _num(value: float) -> str:
-    return f"{value:.1f}".removesuffix(".0")
 
 
 def usable_utilisation(server: Server) -> tuple[float | None, float | None, str]:
@@ -183,50 +96,6 @@ def usable_utilisation(server: Server) -> tuple[float | None, float | None, str]
             else ("no utilisation data"),
         )
     return cpu, mem, ""
-
-
-#: which cloud's plan each assessment tool's recommendation belongs to
-TOOL_CLOUD = {"azure-migrate": Cloud.AZURE, "aws-migration-hub": Cloud.AWS}
-
-
-class Assignment(NamedTuple):
-    """Each server under exactly one workload, so nothing is sized or costed twice."""
-
-    servers: dict[str, tuple[Server, ...]]  # application -> the servers it owns
-    notes: dict[str, tuple[str, ...]]  # application -> servers it shares but does not own
-
-
-def assign_servers(inventory: Inventory) -> Assignment:
-    """Give every server to one application: the first by name among those listing it.
-
-    Applications sharing a server always sit in the same move group, so wave totals do not
-    depend on which of them owns it. Names that are not in the server inventory are skipped.
-    """
-    index = inventory.server_index()
-    owner: dict[str, str] = {}
-    for app in sorted(inventory.applications, key=lambda a: a.name):
-        for name in app.servers:
-            owner.setdefault(name.lower(), app.name)
-    servers: dict[str, tuple[Server, ...]] = {}
-    notes: dict[str, tuple[str, ...]] = {}
-    for app in inventory.applications:
-        mine, shared = [], []
-        for name in app.servers:
-            server = index.get(name.lower())
-            if server is None:
-                continue
-            if owner[name.lower()] == app.name:
-                mine.append(server)
-            else:
-                shared.append(f"{server.name} is sized and costed with {owner[name.lower()]}")
-        servers[app.name] = tuple(mine)
-        if shared:
-            notes[app.name] = tuple(shared)
-    return Assignment(servers=servers, notes=notes)
-
-
-def _os_of(server: Server) -> Literal["windows", "linux"]:
-    return "windows" if server.os.family is OsFamily.WINDOWS else "linux"
 
 
 class Sizer:
@@ -269,23 +138,8 @@ class Sizer:
         self._by_name = {s.name.lower(): s for s in every}
         self._memory_steps = sorted({s.memory_gib for s in every})
         self._burst_steps = sorted({_capacity(s) for s in self._candidates[SkuCategory.BURSTABLE]})
-        self._disk_cache: dict[tuple[object, ...], tuple[DiskSizing, ...]] = {}
-        names = {d.type for d in self.catalogue.disks}
-        if cloud is Cloud.AZURE:
-            self._standard_ssd = self.catalogue.disk_type("StandardSSD")
-            self._premium_ssd = self.catalogue.disk_type("PremiumSSD")
-            self._standard_hdd = (
-                self.catalogue.disk_type("StandardHDD") if "StandardHDD" in names else None
-            )
-            kinds = (self._standard_ssd, self._premium_ssd, self._standard_hdd)
-            steps = {t.iops for d in kinds if d is not None for t in d.tiers}
-        else:
-            self._gp3 = self.catalogue.disk_type("gp3")
-            self._sc1 = self.catalogue.disk_type("sc1") if "sc1" in names else None
-            steps = {self._gp3.baseline_iops or 3000}  # above the baseline IOPS are priced
-            if self._sc1 is not None and self._sc1.max_iops:
-                steps.add(self._sc1.max_iops)
-        self._iops_steps = sorted(steps)
+        self._disks = DiskSizer(cloud, self.catalogue, self.config)
+        self._paas = PaasSizer(cloud, prices, self.catalogue, self.config, self.need, self.choose)
 
     def _index_sizes(self) -> dict[SkuCategory, list[VmSize]]:
         allowed = (
@@ -321,8 +175,6 @@ class Sizer:
     def _price(self, name: str) -> float:
         return self.prices.price("vm", name) or math.inf
 
-    # --- needs ---------------------------------------------------------------------------
-
     def need(self, server: Server) -> Need:
         """vCPUs and memory the server needs in the cloud, and on what evidence."""
         cfg = self.config
@@ -332,7 +184,7 @@ class Sizer:
                 hint="estimate it first (plan.unsized) or leave it out of sizing",
             )
         cores, allocated = server.cores, server.memory_mib / 1024
-        allocated_text = f"{cores} vCPU, {_num(allocated)} GiB as on premise"
+        allocated_text = f"{cores} vCPU, {num(allocated)} GiB as on premise"
         if not self._performance:
             return Need(
                 cores,
@@ -350,22 +202,22 @@ class Sizer:
                 None,
                 f"as-is: {missing} → {allocated_text}",
             )
-        k = _num(cfg.comfort_factor)
+        k = num(cfg.comfort_factor)
         demand = cores * cpu / 100 if cpu is not None else None
         if demand is None:
             vcpus = cores
             cpu_text = f"CPU not measured → {cores} vCPU as on premise"
         else:
             vcpus = max(1, math.ceil(demand * cfg.comfort_factor))
-            cpu_text = f"CPU {_num(cpu)} % × {k} comfort → {vcpus} of {cores} vCPU"  # type: ignore[arg-type]
+            cpu_text = f"CPU {num(cpu)} % × {k} comfort → {vcpus} of {cores} vCPU"  # type: ignore[arg-type]
         memory = allocated
         if mem is None:
-            mem_text = f"memory not measured → {_num(allocated)} GiB as on premise"
+            mem_text = f"memory not measured → {num(allocated)} GiB as on premise"
         else:
             memory = max(cfg.min_memory_gib, allocated * mem / 100 * cfg.comfort_factor)
             mem_text = (
-                f"memory {_num(mem)} % × {k} comfort → {_num(round(memory, 1))} of "
-                f"{_num(allocated)} GiB"
+                f"memory {num(mem)} % × {k} comfort → {num(round(memory, 1))} of "
+                f"{num(allocated)} GiB"
             )
         return Need(
             vcpus,
@@ -374,8 +226,6 @@ class Sizer:
             demand,
             f"{cpu_text}; {mem_text}",
         )
-
-    # --- VM choice -----------------------------------------------------------------------
 
     def _ratio_category(self, need: Need) -> SkuCategory:
         """The family with the smallest memory:vCPU ratio that still covers the need's.
@@ -507,7 +357,7 @@ class Sizer:
             category=size.category,
             vcpus=size.vcpus,
             memory_gib=size.memory_gib,
-            os=_os_of(server),
+            os=os_of(server),
             sql_edition=sql_edition(server),
             basis=need.basis,
             required_vcpus=need.vcpus,
@@ -521,281 +371,16 @@ class Sizer:
             forcelift_size="" if source == "forcelift" else own.name,
         )
 
-    # --- disks ---------------------------------------------------------------------------
-
     def disks(self, server: Server, *, premium: bool = False) -> tuple[DiskSizing, ...]:
         """Managed disks (Azure) or EBS gp3 volumes (AWS), one or more per source disk."""
-        cfg = self.config
-        sources = [
-            (d.name or f"disk{i + 1}", d.provisioned_gib) for i, d in enumerate(server.disks)
-        ]
-        if not sources:
-            default = (
-                cfg.os_disk_gib_windows
-                if server.os.family is OsFamily.WINDOWS
-                else cfg.os_disk_gib_linux
-            )
-            sources = [("os disk (assumed: no disk data)", default)]
-        total = sum(size for _, size in sources) or 1.0
-        iops_total = 0.0
-        measured_iops = server.utilisation.iops if server.utilisation else None
-        measured = bool(self._performance and measured_iops)
-        if measured and measured_iops is not None:
-            iops_total = measured_iops * cfg.comfort_factor
-        out: list[DiskSizing] = []
-        for index, (name, size) in enumerate(sources):
-            iops = iops_total * size / total
-            # HDD only for data disks, only on measured IOPS, only when the setting allows it.
-            hdd = cfg.hdd_data_disks and measured and index > 0 and not premium
-            # A disk's result depends on its IOPS only through which tier thresholds it
-            # passes, so the key uses that position and identical disks are sized once.
-            step = bisect.bisect_left(self._iops_steps, iops) if iops else 0
-            key = (name, size, premium, step, hdd)
-            found = self._disk_cache.get(key)
-            if found is None:
-                if self.cloud is Cloud.AZURE:
-                    found = self._azure_disk(name, size, iops, premium, hdd)
-                else:
-                    found = self._aws_disk(name, size, iops, hdd)
-                if iops <= self._iops_steps[-1] and len(found) == 1:  # split disks: exact
-                    self._disk_cache[key] = found
-            out.extend(found)
-        return tuple(out)
-
-    def _split(self, name: str, size: float, limit: float) -> list[tuple[str, float, float]]:
-        parts = max(1, math.ceil(size / limit))
-        if parts == 1:
-            return [(name, size, size)]
-        return [(f"{name} (part {n + 1}/{parts})", size, size / parts) for n in range(parts)]
-
-    def _azure_disk(
-        self, name: str, size: float, iops: float, premium: bool, hdd: bool = False
-    ) -> tuple[DiskSizing, ...]:
-        choice = self.config.azure_disk_type
-        standard = self._standard_ssd
-        premium_type = self._premium_ssd
-        largest = premium_type.tiers[-1].size_gib
-        out = []
-        for part_name, source, part in self._split(name, size, largest):
-            part_iops = iops * part / size if size else iops
-            if choice == "auto":
-                std_tier = _smallest_tier(standard, part, 0)
-                use_premium = premium or (std_tier is not None and part_iops > std_tier.iops)
-                disk_type = premium_type if use_premium else standard
-                hdd_tier = (
-                    _smallest_tier(self._standard_hdd, part, part_iops)
-                    if hdd and self._standard_hdd is not None and not use_premium
-                    else None
-                )
-                if hdd_tier is not None and self._standard_hdd is not None:
-                    disk_type = self._standard_hdd
-            elif choice == "StandardHDD" and self._standard_hdd is not None:
-                disk_type = self._standard_hdd
-            else:
-                disk_type = premium_type if choice == "PremiumSSD" else standard
-            tier = _smallest_tier(disk_type, part, part_iops) or _smallest_tier(disk_type, part, 0)
-            assert tier is not None  # parts never exceed the largest tier
-            out.append(
-                DiskSizing(
-                    name=part_name,
-                    source_gib=source,
-                    disk_type=disk_type.type,
-                    tier=tier.tier,
-                    size_gib=tier.size_gib,
-                    iops=tier.iops,
-                    mbps=tier.mbps,
-                )
-            )
-        return tuple(out)
-
-    def _aws_disk(
-        self, name: str, size: float, iops: float, hdd: bool = False
-    ) -> tuple[DiskSizing, ...]:
-        gp3 = self._gp3
-        limit = gp3.max_gib or 16384
-        sc1 = self._sc1
-        if hdd and sc1 is not None and size >= (sc1.min_gib or 125) and iops <= (sc1.max_iops or 0):
-            # Cold HDD: large, quiet data volumes (at least 125 GiB; never a boot volume).
-            return tuple(
-                DiskSizing(
-                    name=part_name,
-                    source_gib=source,
-                    disk_type=sc1.type,
-                    tier="",
-                    size_gib=float(max(sc1.min_gib or 125, math.ceil(part))),
-                    iops=sc1.max_iops or 0,
-                    mbps=sc1.baseline_mbps or 0,
-                )
-                for part_name, source, part in self._split(name, size, sc1.max_gib or 16384)
-            )
-        out = []
-        for part_name, source, part in self._split(name, size, limit):
-            gib = max(gp3.min_gib or 1, math.ceil(part))
-            cap = min(gp3.max_iops or 16000, (gp3.iops_per_gib or 500) * gib)
-            base = gp3.baseline_iops or 3000
-            part_iops = iops * part / size if size else iops
-            out.append(
-                DiskSizing(
-                    name=part_name,
-                    source_gib=source,
-                    disk_type=gp3.type,
-                    tier="",
-                    size_gib=float(gib),
-                    iops=int(min(cap, max(base, math.ceil(part_iops)))),
-                    mbps=gp3.baseline_mbps or 125,
-                )
-            )
-        return tuple(out)
-
-    # --- PaaS ----------------------------------------------------------------------------
+        return self._disks.disks(server, premium=premium)
 
     def offer_key(self, kind: PaasKind) -> str:
-        if self.cloud is Cloud.AZURE and kind is PaasKind.SQL_SERVER:
-            return self.config.azure_sql_target
-        return kind.value
+        return self._paas.offer_key(kind)
 
     def paas(self, kind: PaasKind, servers: Sequence[Server]) -> PaasSizing:
         """The platform-service tier replacing `servers` (sizing summed across them)."""
-        kind = PaasKind(kind)
-        if not servers:
-            raise InputError(
-                f"no servers to size {kind.value} for",
-                hint="name the servers the platform service replaces",
-            )
-        key = self.offer_key(kind)
-        offer = self.catalogue.offer(key)
-        if offer is None:
-            raise InputError(
-                f"no {self.cloud.value} platform service for {kind.value}",
-                hint="plan these servers as IAAS (VMs) or choose another target",
-            )
-        needs = [self.need(s) for s in servers]
-        basis = (
-            SizingBasis.PERFORMANCE
-            if any(n.basis is SizingBasis.PERFORMANCE for n in needs)
-            else SizingBasis.AS_ON_PREMISE
-        )
-        demands = [n.demand for n in needs]
-        demand = None if any(d is None for d in demands) else round(sum(demands), 3)  # type: ignore[arg-type]
-        names = tuple(s.name for s in servers)
-        storage = sum(
-            (s.used_gib if s.used_gib is not None else s.provisioned_gib) for s in servers
-        )
-        os: Literal["windows", "linux"] = (
-            "windows" if any(_os_of(s) == "windows" for s in servers) else "linux"
-        )
-        common: dict[str, Any] = {
-            "kind": kind,
-            "cloud": self.cloud,
-            "offer": key,
-            "service": offer.service,
-            "replaces": names,
-            "basis": basis,
-            "cpu_demand_vcpus": demand,
-            "os": os,
-        }
-        if kind in _STORAGE_KINDS:
-            return PaasSizing(
-                **common,
-                storage_gib=round(storage, 2),
-                notes=("sized on used capacity where known, else provisioned",),
-            )
-        if kind is PaasKind.WEB_APP:
-            return self._web_app(offer, needs, common)
-        return self._database(kind, offer, needs, storage, common)
-
-    def _web_app(self, offer: PaasOffer, needs: list[Need], common: dict) -> PaasSizing:
-        biggest = Need(
-            vcpus=max(n.vcpus for n in needs),
-            memory_gib=max(n.memory_gib for n in needs),
-            basis=common["basis"],
-            demand=None,
-        )
-        notes = [f"one instance per server replaced ({len(needs)})"]
-        if not offer.tiers:  # AWS: Elastic Beanstalk runs EC2 instances
-            size, fits, why = self.choose(biggest, None)
-            return PaasSizing(
-                **common,
-                tier=size.name,
-                instances=len(needs),
-                vcpus=size.vcpus,
-                memory_gib=size.memory_gib,
-                fits=fits,
-                notes=(*notes, why),
-            )
-        table = f"{common['os']}/"
-        tier, fits = _cheapest_tier(
-            offer.tiers, biggest, lambda t: self.prices.price("web_app", table + t.name)
-        )
-        return PaasSizing(
-            **common,
-            tier=tier.name,
-            instances=len(needs),
-            vcpus=tier.vcpus,
-            memory_gib=tier.memory_gib,
-            fits=fits,
-            notes=tuple(notes),
-        )
-
-    def _database(
-        self, kind: PaasKind, offer: PaasOffer, needs: list[Need], storage: float, common: dict
-    ) -> PaasSizing:
-        cfg = self.config
-        total = Need(
-            vcpus=sum(n.vcpus for n in needs),
-            memory_gib=round(sum(n.memory_gib for n in needs), 2),
-            basis=common["basis"],
-            demand=common["cpu_demand_vcpus"],
-        )
-        notes = []
-        if len(needs) > 1:
-            notes.append(
-                f"sized for the combined load of {len(needs)} servers; if they are replicas of "
-                "one database, size for one"
-            )
-        storage = max(cfg.min_database_storage_gib, round(storage, 2))
-        key = common["offer"]
-        if (
-            self.cloud is Cloud.AZURE
-            and key == "sql_database"
-            and offer.max_storage_gib is not None
-            and storage > offer.max_storage_gib
-        ):
-            key = "sql_managed_instance"
-            offer = self.catalogue.offer(key) or offer
-            common = {**common, "offer": key, "service": offer.service}
-            notes.append("data exceeds Azure SQL Database's limit: SQL Managed Instance instead")
-        if offer.max_storage_gib is not None and storage > offer.max_storage_gib:
-            notes.append(
-                f"{storage:.0f} GiB exceeds {offer.service}'s {offer.max_storage_gib:.0f} GiB "
-                "limit: split the databases"
-            )
-        burst_ok = (
-            cfg.burstable
-            and total.demand is not None
-            and total.demand * cfg.comfort_factor <= 0.2 * total.vcpus
-        )
-        tiers = [t for t in offer.tiers if burst_ok or not t.burstable]
-
-        def price(tier: PaasTier) -> float | None:
-            per_vcore = self.prices.price(key, "licence_included")
-            if per_vcore is not None:
-                return per_vcore * tier.vcpus
-            return self.prices.price(key, tier.name)
-
-        tier, fits = _cheapest_tier(tiers, total, price)
-        return PaasSizing(
-            **common,
-            tier=tier.name,
-            instances=1,
-            vcpus=tier.vcpus,
-            memory_gib=tier.memory_gib,
-            storage_gib=storage,
-            fits=fits,
-            notes=tuple(notes),
-        )
-
-    # --- workloads -----------------------------------------------------------------------
+        return self._paas.paas(kind, servers)
 
     def workload(
         self,
@@ -878,7 +463,7 @@ def _reason(server: Server, need: Need, size: VmSize, why: str) -> str:
         less.append(f"{cores - size.vcpus} vCPU ({(cores - size.vcpus) / cores:.0%})")
     if size.memory_gib < memory - 1e-9:
         cut = memory - size.memory_gib
-        less.append(f"{_num(round(cut, 1))} GiB ({cut / memory:.0%})")
+        less.append(f"{num(round(cut, 1))} GiB ({cut / memory:.0%})")
     if less:
         basis = "measured utilisation" if need.basis is SizingBasis.PERFORMANCE else why
         text += f"; {' and '.join(less)} below the on-premise allocation, on {basis}"
@@ -888,26 +473,6 @@ def _reason(server: Server, need: Need, size: VmSize, why: str) -> str:
 def _capacity(size: VmSize) -> float:
     """Sustained vCPUs a burstable size delivers at its baseline."""
     return size.vcpus * (size.baseline_percent or 0) / 100
-
-
-def _smallest_tier(disk_type: DiskType, size: float, iops: float) -> DiskTier | None:
-    return next((t for t in disk_type.tiers if t.size_gib >= size - 1e-9 and t.iops >= iops), None)
-
-
-def _cheapest_tier(
-    tiers: Sequence[PaasTier], need: Need, price: Callable[[PaasTier], float | None]
-) -> tuple[PaasTier, bool]:
-    priced = [(p, t) for t in tiers if (p := price(t)) is not None]
-    if not priced:
-        raise InputError(
-            "no priced tiers for this platform service",
-            hint="add the tier prices to the price snapshot",
-        )
-    priced.sort(key=lambda pt: (pt[0], pt[1].vcpus, pt[1].memory_gib, pt[1].name))
-    for _, tier in priced:
-        if tier.vcpus >= need.vcpus and tier.memory_gib >= need.memory_gib - 1e-9:
-            return tier, True
-    return max((t for _, t in priced), key=lambda t: (t.vcpus, t.memory_gib)), False
 
 
 def size_server(
