@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
-import sys
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -26,7 +23,6 @@ from forcelift.migration.inventory.writer import inventory_to_yaml
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "inventories" / "exampleshire"
-BUILDER = REPO / "tools" / "build_exampleshire.py"
 
 REQUIRED_CATEGORIES = {
     "records-management",
@@ -48,18 +44,6 @@ REQUIRED_CATEGORIES = {
     "mobile-data",
     "database",
 }
-
-
-def _builder() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_exampleshire", BUILDER)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the file runs
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        del sys.modules[spec.name]
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -208,19 +192,3 @@ def test_hardware_dependencies_are_in_the_notes(inventory: Inventory) -> None:
     notes = " ".join(a.notes for a in inventory.applications).lower()
     for phrase in ("usb licence dongle", "isdn30", "radio console", "local cctv nvrs"):
         assert phrase in notes
-
-
-def test_builder_reproduces_the_committed_files(tmp_path: Path) -> None:
-    written = _builder().build(tmp_path)
-    relative = sorted(p.relative_to(tmp_path).as_posix() for p in written)
-    assert relative == [
-        "exports/cmdb.csv",
-        "exports/dependencies.csv",
-        "inventory.yaml",
-        "native-csv/applications.csv",
-        "native-csv/dependencies.csv",
-        "native-csv/force.yaml",
-        "native-csv/servers.csv",
-    ]
-    for name in relative:
-        assert (tmp_path / name).read_bytes() == (SAMPLE / name).read_bytes(), name

@@ -1,4 +1,5 @@
-"""The Exampleshire builder's data: adding an application is a data edit; mistakes are located."""
+"""The Exampleshire builder: it reproduces the committed sample, adding an application is a data
+edit, and mistakes in the data are located."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ import pytest
 from forcelift.migration.errors import InputError
 
 REPO = Path(__file__).resolve().parents[2]
-TOOLS = REPO / "tools"
-DATA = TOOLS / "data" / "exampleshire"
+BUILDER = REPO / "tools" / "build_exampleshire.py"
+DATA = REPO / "tools" / "data" / "exampleshire"
+SAMPLE = REPO / "inventories" / "exampleshire"
 
 
-def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, TOOLS / f"{name}.py")
+@pytest.fixture(scope="module")
+def builder() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("build_exampleshire", BUILDER)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up while the file runs
@@ -30,16 +33,27 @@ def _load(name: str) -> ModuleType:
     return module
 
 
-@pytest.fixture(scope="module")
-def builder() -> ModuleType:
-    return _load("build_exampleshire")
-
-
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
     copy = tmp_path / "exampleshire"
     shutil.copytree(DATA, copy)
     return copy
+
+
+def test_builder_reproduces_the_committed_files(builder: ModuleType, tmp_path: Path) -> None:
+    written = builder.build(tmp_path)
+    relative = sorted(p.relative_to(tmp_path).as_posix() for p in written)
+    assert relative == [
+        "exports/cmdb.csv",
+        "exports/dependencies.csv",
+        "inventory.yaml",
+        "native-csv/applications.csv",
+        "native-csv/dependencies.csv",
+        "native-csv/force.yaml",
+        "native-csv/servers.csv",
+    ]
+    for name in relative:
+        assert (tmp_path / name).read_bytes() == (SAMPLE / name).read_bytes(), name
 
 
 def _readme_example() -> str:
