@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import Protocol
 
 from forcelift.migration.errors import Location, ProblemCollector
 from forcelift.migration.inventory.model import Server
@@ -127,7 +128,27 @@ def _short_id(identity: str) -> str:
     return _NOT_SLUG.sub("", identity)[:8].lower()
 
 
-def distinct(a: Server, b: Server) -> bool:
+class Identified(Protocol):
+    """What tells same-named machines apart: a Server, or a reader's lighter probe of a row."""
+
+    @property
+    def identity(self) -> str: ...
+    @property
+    def site(self) -> str: ...
+    @property
+    def fqdn(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """A row's identity without building a Server (readers compare rows before they have one)."""
+
+    identity: str = ""
+    site: str = ""
+    fqdn: str = ""
+
+
+def distinct(a: Identified, b: Identified) -> bool:
     """Whether two same-named servers are different machines by the export's own identity.
 
     The identity (VM / BIOS UUID, machine id) decides when both rows have one; else the site

@@ -594,3 +594,43 @@ def test_assessment_sheet_spelt_otherwise_still_keeps_the_sizing_criterion(tmp_p
     (web01,) = load_inventory([path]).inventory.servers
     assert web01.assessment is not None
     assert web01.assessment.sizing_criterion == "as-is"
+
+
+def test_workbook_tells_same_named_machines_apart_by_fqdn(tmp_path: Path) -> None:
+    """The shared identity rule (gaps.distinct): without machine ids or sites, different FQDNs
+    are different machines, kept apart as everywhere else (they were a duplicate-row error)."""
+    header = ["Machine Name", "Operating System", "Cores", "Memory (in MB)"]
+    path = _xlsx(
+        tmp_path / "fqdn.xlsx",
+        {
+            "Discovery_Report": [
+                header,
+                ["web01.a.local", "Windows Server 2019", 2, 4096],
+                ["web01.b.local", "Windows Server 2019", 4, 8192],
+            ],
+            "All_Assessed_Machines": [
+                ["Machine", "Cores", "Memory(MB)", "CPU usage(%)"],
+                ["web01.b.local", 4, 8192, 30],
+                ["web01.a.local", 2, 4096, 10],
+            ],
+        },
+    )
+    result = load_inventory([path])
+    by_fqdn = {s.fqdn: s for s in result.inventory.servers}
+    assert set(by_fqdn) == {"web01.a.local", "web01.b.local"}
+    # each assessment row joined its own machine, not the first of the name
+    assert by_fqdn["web01.a.local"].utilisation == Utilisation(cpu_percent=10)
+    assert by_fqdn["web01.b.local"].utilisation == Utilisation(cpu_percent=30)
+    assert {s.name for s in result.inventory.servers} == {"web01", "web01@b"}
+    assert not [w for w in result.warnings if w.code == "conflict"]
+
+
+def test_workbook_same_fqdn_twice_is_still_a_duplicate_row(tmp_path: Path) -> None:
+    header = ["Machine Name", "Operating System", "Cores", "Memory (in MB)"]
+    path = _xlsx(
+        tmp_path / "twice.xlsx",
+        {"Discovery_Report": [header, ["web01.a.local", "Linux", 2, 4096],
+                              ["WEB01.a.local", "Linux", 2, 4096]]},
+    )  # fmt: skip
+    with pytest.raises(InputError, match="duplicate machine"):
+        load_inventory([path])

@@ -17,6 +17,7 @@ from forcelift.migration.errors import Location, ProblemCollector
 from forcelift.migration.inventory.gaps import (
     NO_PERFORMANCE_DATA,
     Gap,
+    Identity,
     distinct,
     report_gaps,
     zero_utilisation,
@@ -107,13 +108,17 @@ class _Machine:
     #: that have a row for this machine
     joined: set[str] = field(default_factory=set)
 
-    def probe(self) -> Server:
-        """Just enough of a Server to compare identities."""
-        return Server(
-            name=self.name,
-            identity=text(self.values.get(IDENTITY)),
-            site=text(self.values.get(SITE)),
-        )
+    def probe(self) -> Identity:
+        """What tells this machine from a same-named one (values joined so far included)."""
+        return _identity_of(self.values)
+
+
+def _identity_of(values: dict[str, Any]) -> Identity:
+    """A machine row's identity for the shared rule (gaps.distinct): machine id, else site,
+    else the FQDN its name gives (`web01.a.local` is not `web01.b.local`)."""
+    return Identity(
+        text(values.get(IDENTITY)), text(values.get(SITE)), split_fqdn(values[MACHINE])[1]
+    )
 
 
 _COMPARED = (CORES, MEMORY)
@@ -139,12 +144,10 @@ def _join(
             )
 
 
-def _partner(
-    candidates: list[_Machine], values: dict[str, Any], sheet: str, probe: Server
-) -> _Machine | None:
+def _partner(candidates: list[_Machine], sheet: str, probe: Identity) -> _Machine | None:
     """The machine from another sheet this row describes: by identity, else the only one."""
     others = [m for m in candidates if sheet not in m.joined]
-    if probe.identity or probe.site:
+    if probe.identity or probe.site or probe.fqdn:
         return next((m for m in others if not distinct(m.probe(), probe)), None)
     return others[0] if others else None
 
@@ -167,7 +170,7 @@ def _read_machines(
     if not columns.ok:
         return
     currency = header_currency(table)
-    seen: dict[str, list[tuple[int, Server]]] = {}
+    seen: dict[str, list[tuple[int, Identity]]] = {}
     for row, cells in table.rows:
         values = columns.extract(row, cells)
         if values is None:
@@ -176,11 +179,7 @@ def _read_machines(
         gaps = columns.gaps
         where = table.location(row=row)
         key = server_key(values[MACHINE])
-        probe = Server(
-            name=values[MACHINE],
-            identity=text(values.get(IDENTITY)),
-            site=text(values.get(SITE)),
-        )
+        probe = _identity_of(values)
         earlier = seen.setdefault(key, [])
         same = next((r for r, other in earlier if not distinct(other, probe)), None)
         if same is not None:
@@ -192,7 +191,7 @@ def _read_machines(
             continue
         earlier.append((row, probe))
         candidates = machines.setdefault(key, [])
-        partner = _partner(candidates, values, kind, probe)
+        partner = _partner(candidates, kind, probe)
         if partner is not None:
             _join(partner, values, where, problems)
             partner.joined.add(kind)
