@@ -1,4 +1,4 @@
-"""Shared vocabulary of the Azure components: regions, tags, flows, egress, names.
+"""Shared vocabulary of the Azure components: regions, flows, egress, names (tags: tags.py).
 
 Everything here is plain Python (no Pulumi SDK import) so the stack program can build args
 cheaply and validate them before any resource is declared.
@@ -18,14 +18,6 @@ from forcelift.migration.naming import make_name
 if TYPE_CHECKING:
     import pulumi
 
-REQUIRED_TAG_KEYS: tuple[str, ...] = (
-    "application",
-    "owner",
-    "data-classification",
-    "cost-centre",
-    "wave",
-)
-
 
 class AzureRegion(StrEnum):
     """UK regions only: data stays in the UK (DESIGN.md, Stacks)."""
@@ -35,42 +27,6 @@ class AzureRegion(StrEnum):
 
 
 ALLOWED_LOCATIONS: tuple[AzureRegion, ...] = tuple(AzureRegion(r) for r in AZURE_FACTS.regions)
-
-
-class DataClassification(StrEnum):
-    OFFICIAL = "OFFICIAL"
-    OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
-
-
-@dataclass(frozen=True)
-class Tags:
-    """The tags every taggable resource carries (finance, ownership and policy need them)."""
-
-    application: str
-    owner: str
-    data_classification: DataClassification
-    cost_centre: str
-    wave: str
-    extra: tuple[tuple[str, str], ...] = ()
-
-    def __post_init__(self) -> None:
-        for key, value in self._required().items():
-            if not value.strip():
-                raise ValueError(f"tag {key!r} must not be empty")
-
-    def _required(self) -> dict[str, str]:
-        return {
-            "application": self.application,
-            "owner": self.owner,
-            "data-classification": str(self.data_classification),
-            "cost-centre": self.cost_centre,
-            "wave": self.wave,
-        }
-
-    def as_dict(self) -> dict[str, str]:
-        tags = dict(sorted(self.extra))
-        tags.update(self._required())
-        return tags
 
 
 class Protocol(StrEnum):

@@ -20,7 +20,6 @@ from forcelift.components.azure.common import (
     AzureRegion,
     DiagnosticTarget,
     EgressDestination,
-    Tags,
     as_secret,
     check_cidr,
     cidr_within,
@@ -29,6 +28,7 @@ from forcelift.components.azure.common import (
     resource_name,
     zones_for,
 )
+from forcelift.components.azure.tags import Tags
 from forcelift.migration.naming import make_name
 
 DEFAULT_PRIVATE_DNS_ZONES: tuple[str, ...] = (

@@ -15,12 +15,12 @@ from pulumi_azure_native import compute, network, recoveryservices, resources
 
 from forcelift.components.azure.common import (
     AzureRegion,
-    Tags,
     as_secret,
     require_output,
     resource_name,
     zones_for,
 )
+from forcelift.components.azure.tags import Tags
 from forcelift.migration.naming import make_name
 
 

@@ -13,7 +13,8 @@ from enum import StrEnum
 import pulumi
 from pulumi_azure_native import authorization, keyvault, monitor, network, operationalinsights
 
-from forcelift.components.azure.common import AzureRegion, DiagnosticTarget, Tags, resource_name
+from forcelift.components.azure.common import AzureRegion, DiagnosticTarget, resource_name
+from forcelift.components.azure.tags import Tags
 from forcelift.migration.naming import make_name
 
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import authorization, management
 
-from forcelift.components.azure.common import ALLOWED_LOCATIONS, REQUIRED_TAG_KEYS, AzureRegion
+from forcelift.components.azure.common import ALLOWED_LOCATIONS, AzureRegion
+from forcelift.components.azure.tags import REQUIRED_TAG_KEYS
 from forcelift.migration.naming import make_name
 
 BUILTIN_POLICY_SET = "/providers/Microsoft.Authorization/policySetDefinitions/"

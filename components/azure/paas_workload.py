@@ -17,12 +17,12 @@ from pulumi_azure_native import dbforpostgresql, network, resources, sql, storag
 from forcelift.components.azure.common import (
     AzureRegion,
     DiagnosticTarget,
-    Tags,
     as_secret,
     require_output,
     resource_name,
 )
 from forcelift.components.azure.management import diagnostic_setting
+from forcelift.components.azure.tags import Tags
 from forcelift.migration.naming import make_name
 
 PRIVATE_DNS_ZONE = {

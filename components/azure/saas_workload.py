@@ -13,7 +13,8 @@ from typing import Any
 
 import pulumi
 
-from forcelift.components.azure.common import DataClassification, EgressDestination, Tags
+from forcelift.components.azure.common import EgressDestination
+from forcelift.components.azure.tags import DataClassification, Tags
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,8 @@ from typing import Any
 import pulumi
 import pytest
 
-from forcelift.components.azure.common import (
-    DataClassification,
-    EgressDestination,
-    FlowRule,
-    Tags,
-)
+from forcelift.components.azure.common import EgressDestination, FlowRule
+from forcelift.components.azure.tags import DataClassification, Tags
 from forcelift.stacks.mock_runtime import MockRun, RecordedResource, run_mocked
 
 SECRET_SIG = "4dabf18193072939515e22adb298388d"  # how the wire form marks a secret value
@@ -139,13 +135,13 @@ def landing_zone_run() -> MockRun:
 @pytest.fixture(scope="session")
 def spoke_run() -> MockRun:
     """A wave spoke that takes the hub's details from the landing zone's stack outputs."""
-    from forcelift.components.azure.spoke import Spoke, SpokeArgs, SpokeSubnet, SubnetPurpose
+    from forcelift.components.azure.spoke_network import SpokeNetwork, SpokeNetworkArgs, SpokeSubnet, SubnetPurpose
 
     def program() -> None:
         lz = pulumi.StackReference(f"organization/{PROJECT}/{LZ_STACK}")
-        Spoke(
+        SpokeNetwork(
             "wave1",
-            SpokeArgs(
+            SpokeNetworkArgs(
                 force="exampleshire",
                 name="wave-1",
                 tags=APP_TAGS,

@@ -122,8 +122,8 @@ def test_zones_must_exist_in_the_region() -> None:
 def test_password_is_made_secret_even_from_a_plain_output(cloud: Any) -> None:
     import pulumi
 
-    from forcelift.components.azure.common import DataClassification, Tags
     from forcelift.components.azure.iaas_workload import IaasWorkload
+    from forcelift.components.azure.tags import DataClassification, Tags
     from forcelift.stacks.mock_runtime import run_mocked
 
     def program() -> None:

@@ -7,8 +7,8 @@ from typing import Any
 import pulumi
 import pytest
 
-from forcelift.components.azure.common import DataClassification, Tags
 from forcelift.components.azure.paas_workload import PaasWorkload, PaasWorkloadArgs, StorageSpec
+from forcelift.components.azure.tags import DataClassification, Tags
 from forcelift.stacks.mock_runtime import MockRun, run_mocked
 
 

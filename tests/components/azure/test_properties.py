@@ -12,7 +12,8 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from forcelift.components.azure.common import ALLOWED_LOCATIONS, REQUIRED_TAG_KEYS
+from forcelift.components.azure.common import ALLOWED_LOCATIONS
+from forcelift.components.azure.tags import REQUIRED_TAG_KEYS
 from forcelift.migration.naming import check_name
 from forcelift.stacks.mock_runtime import MockRun
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from forcelift.components.azure.common import DataClassification, EgressDestination, Tags
+from forcelift.components.azure.common import EgressDestination
 from forcelift.components.azure.saas_workload import SaasWorkloadArgs
+from forcelift.components.azure.tags import DataClassification, Tags
 from forcelift.stacks.mock_runtime import MockRun
 
 

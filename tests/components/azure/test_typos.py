@@ -5,8 +5,8 @@ from __future__ import annotations
 import pulumi_azure_native.network as network
 import pytest
 
-from forcelift.components.azure.common import DataClassification, Tags
 from forcelift.components.azure.saas_workload import SaasWorkload, SaasWorkloadArgs
+from forcelift.components.azure.tags import DataClassification, Tags
 from forcelift.stacks.mock_runtime import run_mocked
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from forcelift.components.azure.common import FlowRule
-from forcelift.components.azure.spoke import SpokeArgs, SpokeSubnet
+from forcelift.components.azure.spoke_network import SpokeNetworkArgs, SpokeSubnet
 from forcelift.stacks.mock_runtime import MockRun
 
 
@@ -83,8 +83,8 @@ def test_peered_both_ways_with_the_hub_from_stack_outputs(spoke_run: MockRun, cl
         assert peering.inputs["allowForwardedTraffic"] is True
 
 
-def _spoke(*subnets: SpokeSubnet) -> SpokeArgs:
-    return SpokeArgs(
+def _spoke(*subnets: SpokeSubnet) -> SpokeNetworkArgs:
+    return SpokeNetworkArgs(
         force="x",
         name="w",
         tags=None,  # type: ignore[arg-type]

@@ -17,12 +17,12 @@ from forcelift.components.azure.common import (
     AzureRegion,
     FlowRule,
     Protocol,
-    Tags,
     check_cidr,
     cidr_within,
     cidrs_overlap,
     resource_name,
 )
+from forcelift.components.azure.tags import Tags
 from forcelift.migration.naming import make_name
 
 FIRST_RULE_PRIORITY = 100
@@ -54,7 +54,7 @@ class SpokeSubnet:
 
 
 @dataclass(frozen=True)
-class SpokeArgs:
+class SpokeNetworkArgs:
     force: str
     name: str
     tags: Tags
@@ -119,15 +119,16 @@ def security_rules(flows: tuple[FlowRule, ...]) -> list[network.SecurityRuleArgs
     return rules
 
 
-class Spoke(pulumi.ComponentResource):
+class SpokeNetwork(pulumi.ComponentResource):
     resource_group_name: pulumi.Output[str]
     vnet_id: pulumi.Output[str]
     vnet_name: pulumi.Output[str]
     subnet_ids: dict[str, pulumi.Output[str]]
 
     def __init__(
-        self, name: str, args: SpokeArgs, opts: pulumi.ResourceOptions | None = None
+        self, name: str, args: SpokeNetworkArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        # The type token predates the class name; renaming it would replace deployed spokes.
         super().__init__("forcelift:azure:Spoke", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         tags = args.tags.as_dict()
