@@ -104,15 +104,11 @@ def _disks(role: Role, windows: bool, rng: random.Random) -> tuple[Disk, ...]:
 
 
 def _utilisation(ranges: dict[str, list[float]], rng: random.Random) -> Utilisation:
-    (cpu_lo, cpu_hi), (mem_lo, mem_hi), (io_lo, io_hi) = (
-        ranges["cpu"],
-        ranges["memory"],
-        ranges["iops"],
-    )
+    """Utilisation drawn from a profile's [low, high] ranges (`loads` in estate.yaml)."""
     return Utilisation(
-        cpu_percent=round(rng.uniform(cpu_lo, cpu_hi), 1),
-        memory_percent=round(rng.uniform(mem_lo, mem_hi), 1),
-        iops=float(round(rng.uniform(io_lo, io_hi))),
+        cpu_percent=round(rng.uniform(*ranges["cpu"]), 1),
+        memory_percent=round(rng.uniform(*ranges["memory"]), 1),
+        iops=float(round(rng.uniform(*ranges["iops"]))),
         network_mbps=round(rng.uniform(0.5, 40.0), 1) if rng.random() < 0.5 else None,
     )
 
@@ -122,23 +118,23 @@ def _server(
 ) -> Server:
     """One server; the order of the random draws is part of the committed sample."""
     rng = alloc.rng
-    os = layout.operating_systems[role.os]
+    system = layout.operating_systems[role.os]
     zone = layout.zones[role.zone]
     cluster, hosts = _hosts(layout, site, zone["cluster"])
     powered_off = role.powered_off or (site == "DR" and role.dr_powered_off)
     environment = role.environment if site == "HQ" or role.environment != "production" else "dr"
     has_metrics = (
-        not powered_off and os.get("metrics", True) and rng.random() >= 0.02  # gaps happen
+        not powered_off and system.get("metrics", True) and rng.random() >= 0.02  # gaps happen
     )
     area = "Test and Development" if role.environment != "production" else app.folder
     return Server(
         name=name,
         fqdn=f"{name.lower()}.{layout.domain}",
         ip_addresses=(alloc.ip(zone[site]),),
-        os=OperatingSystem(name=os["name"], version=os["version"]),
+        os=OperatingSystem(name=system["name"], version=system["version"]),
         cores=role.cores,
         memory_mib=role.memory_gib * 1024,
-        disks=_disks(role, os.get("windows", False), rng),
+        disks=_disks(role, system.get("windows", False), rng),
         power_state=PowerState.OFF if powered_off else PowerState.ON,
         host=alloc.host(hosts),
         cluster=cluster,
