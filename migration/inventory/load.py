@@ -132,7 +132,7 @@ def _choose_readers(
 def _read_one(source: Source, spec: ReaderSpec, problems: ProblemCollector) -> Fragment:
     try:
         fragment = spec.read(source, problems)
-        fragment.disambiguate(problems)  # every reader alike; a no-op if the reader did it
+        fragment.disambiguate(problems)  # every reader alike; once (a reader may have done it)
         return fragment
     except InputError as exc:
         problems.problems.extend(exc.problems)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import xlsxwriter
@@ -603,3 +604,23 @@ def test_aws_sentinel_ids_are_no_identity(tmp_path: Path) -> None:
     a, b = load_inventory([path]).inventory.servers
     assert a.identity != "N/A" and "n/a" not in a.identity.lower()
     assert b.identity == "4c4c4544-0042-3510-8052-b7c04f4a3132"
+
+
+@pytest.mark.parametrize("name", ["azure-csv", "azure-assessment", "aws", "rvtools-xlsx"])
+def test_duplicate_names_are_told_apart_once_per_source(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Readers that name servers in later records disambiguate before adding them; loading
+    must not run the whole pass again over every server (it did, for CSV, AWS, workbook)."""
+    from forcelift.migration.inventory.readers import base
+
+    calls: list[int] = []
+    real = base.disambiguate
+
+    def counting(*args: Any, **kwargs: Any) -> dict[int, str]:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(base, "disambiguate", counting)
+    load_inventory([READERS[name][0](tmp_path)])
+    assert len(calls) == 1

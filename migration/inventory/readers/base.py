@@ -8,6 +8,8 @@ from functools import cached_property
 from pathlib import Path
 
 from forcelift.migration.errors import InputError, Location, Problem, ProblemCollector
+from forcelift.migration.inventory.gaps import disambiguate
+from forcelift.migration.inventory.identity import server_key
 from forcelift.migration.inventory.model import Application, Dependency, Server, SoftwareProduct
 from forcelift.migration.inventory.normalise import normalise_header
 from forcelift.migration.inventory.tabular import Table, Workbook, read_csv_table, sniff_file_kind
@@ -98,16 +100,19 @@ class Fragment:
     rows: int = 0
     #: where a renamed duplicate came from -> its new name (see gaps.disambiguate)
     renamed: dict[Location, str] = field(default_factory=dict)
+    #: duplicate names told apart already (readers that name servers in later records do it
+    #: before adding those; loading does it for the others)
+    disambiguated: bool = False
 
     def skip(self, reason: str, count: int = 1) -> None:
         if count:
             self.skipped[reason] = self.skipped.get(reason, 0) + count
 
     def disambiguate(self, problems: ProblemCollector) -> dict[Location, str]:
-        """Keep same-named, differently identified machines apart (idempotent)."""
-        from forcelift.migration.inventory.gaps import disambiguate
-        from forcelift.migration.inventory.identity import server_key
-
+        """Keep same-named, differently identified machines apart, once per fragment."""
+        if self.disambiguated:
+            return self.renamed
+        self.disambiguated = True
         renames = disambiguate(self.servers, self.server_origins, server_key, problems)
         for index, name in renames.items():
             self.servers[index] = self.servers[index].model_copy(update={"name": name})
