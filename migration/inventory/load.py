@@ -109,7 +109,7 @@ def _choose_readers(
                     "cannot tell which inventory format this is",
                     source.location(),
                     hint="supported: " + ", ".join(s.name for s in READERS) + "; force one with "
-                    "--format",
+                    "--input-format",
                 )
             else:
                 problems.info(
