@@ -24,8 +24,9 @@ from forcelift.migration.report.charts import (
     wave_gantt,
     wave_timeline,
 )
-from forcelift.migration.report.context import ReportContext, StackRow
+from forcelift.migration.report.context import ReportContext
 from forcelift.migration.report.depgraph import dependency_svg, legend_items
+from forcelift.migration.report.guardrail_rows import StackRow
 from forcelift.migration.report.style import DECISIONS, SEVERITY_RANK, cloud_label
 
 SECTIONS: tuple[tuple[str, str], ...] = (

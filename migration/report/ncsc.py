@@ -23,7 +23,7 @@ from forcelift.migration.report.style import cloud_label
 
 if TYPE_CHECKING:
     from forcelift.migration.plan.planfile import Plan
-    from forcelift.migration.report.context import FindingRow
+    from forcelift.migration.report.guardrail_rows import FindingRow
 
 
 @dataclass(frozen=True)
