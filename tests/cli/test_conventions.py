@@ -22,8 +22,12 @@ def _run(*args: str) -> tuple[int, str, str]:
 
 @pytest.mark.parametrize(
     "command",
-    [["rules", "list"], ["policy", "rules"], ["classify", ESTATE, *AS_OF, "-q"],
-     ["inventory", "show", ESTATE]],  # fmt: skip
+    [
+        ["rules", "list"],
+        ["policy", "rules"],
+        ["classify", ESTATE, *AS_OF, "-q"],
+        ["inventory", "show", ESTATE],
+    ],
 )
 def test_json_is_the_same_as_format_json(command: list[str]) -> None:
     code, by_flag, _ = _run(*command, "--json")
