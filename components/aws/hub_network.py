@@ -36,6 +36,12 @@ from forcelift.components.aws.hub_specs import (
     secret_output,
 )
 from forcelift.components.aws.tags import Tags
+from forcelift.components.aws.vpc import (
+    PrivateVpc,
+    private_vpc,
+    s3_gateway_endpoint,
+    vpc_attachment,
+)
 from forcelift.migration.naming import make_name
 
 __all__ = [
@@ -72,49 +78,48 @@ class HubNetwork(pulumi.ComponentResource):
         self, name: str, args: HubNetworkArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("forcelift:aws:HubNetwork", name, None, opts)
-        tags = args.tags.as_dict()
+        # Declared in this order (the preview graph and its goldens follow it): VPC, Transit
+        # Gateway and its routes, RAM share, logs, endpoints, VPNs, Verified Access.
         region = account_facts(self).apply(lambda f: f.region)
-
-        vpc = aws.ec2.Vpc(
-            f"{name}-vpc",
-            cidr_block=args.cidr,
-            enable_dns_hostnames=True,
-            enable_dns_support=True,
-            tags=args.tags.named(name, "hub"),
-            opts=child(self),
-        )
-        # The default security group allows all traffic between members: empty it (CIS 5.4).
-        aws.ec2.DefaultSecurityGroup(
-            f"{name}-default-sg",
-            vpc_id=vpc.id,
-            ingress=[],
-            egress=[],
-            tags=args.tags.named(name, "default", "closed"),
-            opts=child(self),
-        )
-        route_table = aws.ec2.RouteTable(
-            f"{name}-routes", vpc_id=vpc.id, tags=args.tags.named(name, "hub"), opts=child(self)
-        )
-        subnets: dict[str, aws.ec2.Subnet] = {}
-        for spec in args.subnets:
-            subnet = aws.ec2.Subnet(
-                f"{name}-subnet-{spec.availability_zone}",
-                vpc_id=vpc.id,
-                cidr_block=spec.cidr,
-                availability_zone=spec.availability_zone,
-                map_public_ip_on_launch=False,
-                tags=args.tags.named(name, "hub", spec.availability_zone),
-                opts=child(self),
+        network = private_vpc(self, name, args.cidr, args.subnets, args.tags, "hub")
+        tgw, tgw_tables = self._transit_gateway(name, args, network)
+        if args.share_with_principals:
+            self._share(name, tgw, args, args.tags.as_dict())
+        log_key, network_logs = self._logs(name, args, network)
+        zone_ids = self._endpoints(name, args, network, region)
+        vpn_ids = {
+            spec.name: self._vpn(name, spec, tgw.id, tgw_tables, network_logs.arn, args.tags)
+            for spec in args.vpns
+        }
+        access_group_id: pulumi.Output[str] | None = None
+        if args.remote_access is not None:
+            access_group_id = self._verified_access(
+                name, args.remote_access, network_logs.name, args.tags
             )
-            aws.ec2.RouteTableAssociation(
-                f"{name}-subnet-{spec.availability_zone}-routes",
-                subnet_id=subnet.id,
-                route_table_id=route_table.id,
-                opts=child(self),
-            )
-            subnets[spec.availability_zone] = subnet
-        subnet_ids = [subnets[z].id for z in sorted(subnets)]
 
+        self.vpc_id = network.vpc.id
+        self.transit_gateway_id = tgw.id
+        self.tgw_route_table_ids = {k: t.id for k, t in tgw_tables.items()}
+        self.endpoint_zone_ids = zone_ids
+        self.subnet_ids = {zone: s.id for zone, s in sorted(network.subnets.items())}
+        self.register_outputs(
+            {
+                "vpc_id": network.vpc.id,
+                "subnet_ids": self.subnet_ids,
+                "transit_gateway_id": tgw.id,
+                "tgw_route_table_ids": self.tgw_route_table_ids,
+                "endpoint_zone_ids": zone_ids,
+                "vpn_connection_ids": vpn_ids,
+                "verified_access_group_id": access_group_id,
+                "log_key_arn": log_key.arn,
+            }
+        )
+
+    def _transit_gateway(
+        self, name: str, args: HubNetworkArgs, network: PrivateVpc
+    ) -> tuple[aws.ec2transitgateway.TransitGateway, dict[str, aws.ec2transitgateway.RouteTable]]:
+        """The TGW with explicit route tables, the hub's attachment and the hub's routes to
+        the estate through it."""
         tgw = aws.ec2transitgateway.TransitGateway(
             f"{name}-tgw",
             description=f"{name} transit gateway",
@@ -138,34 +143,28 @@ class HubNetwork(pulumi.ComponentResource):
             )
             for table in ("shared", "spokes")
         }
-        hub_attachment = aws.ec2transitgateway.VpcAttachment(
-            f"{name}-tgw-attachment",
-            transit_gateway_id=tgw.id,
-            vpc_id=vpc.id,
-            subnet_ids=subnet_ids,
-            dns_support="enable",
-            transit_gateway_default_route_table_association=False,
-            transit_gateway_default_route_table_propagation=False,
-            tags=args.tags.named(name, "hub", "attachment"),
-            opts=child(self),
-        )
+        hub_attachment = vpc_attachment(self, name, tgw.id, network, args.tags, "hub")
         self._attach(name, "hub", hub_attachment.id, tgw_tables)
         for cidr in sorted(args.routed_cidrs):
             aws.ec2.Route(
                 f"{name}-route-{cidr.replace('/', '_')}",
-                route_table_id=route_table.id,
+                route_table_id=network.route_table.id,
                 destination_cidr_block=cidr,
                 transit_gateway_id=tgw.id,
                 opts=child(self, depends_on=[hub_attachment]),
             )
-        if args.share_with_principals:
-            self._share(name, tgw, args, tags)
+        return tgw, tgw_tables
 
+    def _logs(
+        self, name: str, args: HubNetworkArgs, network: PrivateVpc
+    ) -> tuple[aws.kms.Key, aws.cloudwatch.LogGroup]:
+        """The network logs' key, the VPC's flow logs and the log group VPNs and Verified
+        Access write to."""
         log_key = encryption_key(
             f"{name}-log-key",
             self,
             description=f"{name}: network logs",
-            tags=tags,
+            tags=args.tags.as_dict(),
             protect=args.protect,
             cloudwatch_logs=True,
         )
@@ -173,7 +172,7 @@ class HubNetwork(pulumi.ComponentResource):
             f"{name}-flow-logs",
             FlowLogsArgs(
                 tags=args.tags,
-                vpc_id=vpc.id,
+                vpc_id=network.vpc.id,
                 destination=args.flow_logs,
                 bucket_arn=args.flow_log_bucket_arn,
                 kms_key_arn=log_key.arn,
@@ -187,38 +186,10 @@ class HubNetwork(pulumi.ComponentResource):
             name=f"/forcelift/network/{name}",
             kms_key_id=log_key.arn,
             retention_in_days=args.log_retention_days,
-            tags=tags,
+            tags=args.tags.as_dict(),
             opts=child(self, protect=args.protect),
         )
-
-        zone_ids = self._endpoints(name, args, vpc, subnet_ids, route_table, region)
-        vpn_ids = {
-            spec.name: self._vpn(name, spec, tgw.id, tgw_tables, network_logs.arn, args.tags)
-            for spec in args.vpns
-        }
-        access_group_id: pulumi.Output[str] | None = None
-        if args.remote_access is not None:
-            access_group_id = self._verified_access(
-                name, args.remote_access, network_logs.name, args.tags
-            )
-
-        self.vpc_id = vpc.id
-        self.transit_gateway_id = tgw.id
-        self.tgw_route_table_ids = {k: t.id for k, t in tgw_tables.items()}
-        self.endpoint_zone_ids = zone_ids
-        self.subnet_ids = {zone: s.id for zone, s in sorted(subnets.items())}
-        self.register_outputs(
-            {
-                "vpc_id": vpc.id,
-                "subnet_ids": self.subnet_ids,
-                "transit_gateway_id": tgw.id,
-                "tgw_route_table_ids": self.tgw_route_table_ids,
-                "endpoint_zone_ids": zone_ids,
-                "vpn_connection_ids": vpn_ids,
-                "verified_access_group_id": access_group_id,
-                "log_key_arn": log_key.arn,
-            }
-        )
+        return log_key, network_logs
 
     def _attach(
         self,
@@ -275,9 +246,7 @@ class HubNetwork(pulumi.ComponentResource):
         self,
         name: str,
         args: HubNetworkArgs,
-        vpc: aws.ec2.Vpc,
-        subnet_ids: list[pulumi.Output[str]],
-        route_table: aws.ec2.RouteTable,
+        network: PrivateVpc,
         region: pulumi.Output[str],
     ) -> dict[str, pulumi.Output[str]]:
         """SSM interface endpoints with private hosted zones (shareable with spokes) and an
@@ -286,7 +255,7 @@ class HubNetwork(pulumi.ComponentResource):
             f"{name}-endpoints-sg",
             name=make_name("aws-security-group", name, "endpoints"),
             description="HTTPS to AWS service endpoints from the estate",
-            vpc_id=vpc.id,
+            vpc_id=network.vpc.id,
             tags=args.tags.named(name, "endpoints"),
             opts=child(self),
         )
@@ -306,10 +275,10 @@ class HubNetwork(pulumi.ComponentResource):
         for service in SSM_ENDPOINT_SERVICES:
             endpoint = aws.ec2.VpcEndpoint(
                 f"{name}-endpoint-{service}",
-                vpc_id=vpc.id,
+                vpc_id=network.vpc.id,
                 service_name=pulumi.Output.concat("com.amazonaws.", region, f".{service}"),
                 vpc_endpoint_type="Interface",
-                subnet_ids=subnet_ids,
+                subnet_ids=network.subnet_ids,
                 security_group_ids=[sg.id],
                 private_dns_enabled=False,
                 tags=args.tags.named(name, service),
@@ -319,7 +288,7 @@ class HubNetwork(pulumi.ComponentResource):
                 f"{name}-zone-{service}",
                 name=pulumi.Output.concat(f"{service}.", region, ".amazonaws.com"),
                 comment=f"Private DNS for the {service} endpoint in the hub",
-                vpcs=[aws.route53.ZoneVpcArgs(vpc_id=vpc.id)],
+                vpcs=[aws.route53.ZoneVpcArgs(vpc_id=network.vpc.id)],
                 tags=args.tags.named(name, "zone", service),
                 opts=child(self, ignore_changes=["vpcs"]),
             )
@@ -339,15 +308,7 @@ class HubNetwork(pulumi.ComponentResource):
                 opts=child(self),
             )
             zone_ids[service] = zone.zone_id
-        aws.ec2.VpcEndpoint(
-            f"{name}-endpoint-s3",
-            vpc_id=vpc.id,
-            service_name=pulumi.Output.concat("com.amazonaws.", region, ".s3"),
-            vpc_endpoint_type="Gateway",
-            route_table_ids=[route_table.id],
-            tags=args.tags.named(name, "s3"),
-            opts=child(self),
-        )
+        s3_gateway_endpoint(self, name, network, region, args.tags)
         return zone_ids
 
     def _vpn(

@@ -7,6 +7,7 @@ allow ingress from anywhere (NCSC principles 3, 5 and 11).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pulumi
@@ -25,6 +26,7 @@ from forcelift.components.aws.network_specs import (
     within,
 )
 from forcelift.components.aws.tags import Tags
+from forcelift.components.aws.vpc import private_vpc, s3_gateway_endpoint, vpc_attachment
 from forcelift.migration.naming import make_name
 
 
@@ -71,56 +73,8 @@ class SpokeNetwork(pulumi.ComponentResource):
     ) -> None:
         super().__init__("forcelift:aws:SpokeNetwork", name, None, opts)
         tags = args.tags.as_dict()
-        vpc = aws.ec2.Vpc(
-            f"{name}-vpc",
-            cidr_block=args.cidr,
-            enable_dns_hostnames=True,
-            enable_dns_support=True,
-            tags=args.tags.named(name),
-            opts=child(self),
-        )
-        aws.ec2.DefaultSecurityGroup(
-            f"{name}-default-sg",
-            vpc_id=vpc.id,
-            ingress=[],
-            egress=[],
-            tags=args.tags.named(name, "default", "closed"),
-            opts=child(self),
-        )
-        route_table = aws.ec2.RouteTable(
-            f"{name}-routes", vpc_id=vpc.id, tags=args.tags.named(name), opts=child(self)
-        )
-        subnets: dict[str, aws.ec2.Subnet] = {}
-        for spec in args.subnets:
-            subnet = aws.ec2.Subnet(
-                f"{name}-subnet-{spec.availability_zone}",
-                vpc_id=vpc.id,
-                cidr_block=spec.cidr,
-                availability_zone=spec.availability_zone,
-                map_public_ip_on_launch=False,
-                tags=args.tags.named(name, spec.availability_zone),
-                opts=child(self),
-            )
-            aws.ec2.RouteTableAssociation(
-                f"{name}-subnet-{spec.availability_zone}-routes",
-                subnet_id=subnet.id,
-                route_table_id=route_table.id,
-                opts=child(self),
-            )
-            subnets[spec.availability_zone] = subnet
-        subnet_ids = [subnets[z].id for z in sorted(subnets)]
-
-        attachment = aws.ec2transitgateway.VpcAttachment(
-            f"{name}-tgw-attachment",
-            transit_gateway_id=args.transit_gateway_id,
-            vpc_id=vpc.id,
-            subnet_ids=subnet_ids,
-            dns_support="enable",
-            transit_gateway_default_route_table_association=False,
-            transit_gateway_default_route_table_propagation=False,
-            tags=args.tags.named(name, "attachment"),
-            opts=child(self),
-        )
+        network = private_vpc(self, name, args.cidr, args.subnets, args.tags)
+        attachment = vpc_attachment(self, name, args.transit_gateway_id, network, args.tags)
         if args.association_route_table_id is not None:
             aws.ec2transitgateway.RouteTableAssociation(
                 f"{name}-tgw-association",
@@ -137,7 +91,7 @@ class SpokeNetwork(pulumi.ComponentResource):
             )
         aws.ec2.Route(
             f"{name}-default-route",
-            route_table_id=route_table.id,
+            route_table_id=network.route_table.id,
             destination_cidr_block="0.0.0.0/0",
             transit_gateway_id=args.transit_gateway_id,
             opts=child(self, depends_on=[attachment]),
@@ -147,7 +101,7 @@ class SpokeNetwork(pulumi.ComponentResource):
             f"{name}-flow-logs",
             FlowLogsArgs(
                 tags=args.tags,
-                vpc_id=vpc.id,
+                vpc_id=network.vpc.id,
                 destination=args.flow_logs,
                 bucket_arn=args.flow_log_bucket_arn,
                 kms_key_arn=args.log_kms_key_arn,
@@ -160,41 +114,33 @@ class SpokeNetwork(pulumi.ComponentResource):
         if args.s3_gateway_endpoint:
             # Gateway endpoints are not reachable through the TGW: each VPC needs its own.
             region = account_facts(self).apply(lambda f: f.region)
-            s3_endpoint = aws.ec2.VpcEndpoint(
-                f"{name}-endpoint-s3",
-                vpc_id=vpc.id,
-                service_name=pulumi.Output.concat("com.amazonaws.", region, ".s3"),
-                vpc_endpoint_type="Gateway",
-                route_table_ids=[route_table.id],
-                tags=args.tags.named(name, "s3"),
-                opts=child(self),
-            )
+            s3_endpoint = s3_gateway_endpoint(self, name, network, region, args.tags)
             s3_prefix_list = s3_endpoint.prefix_list_id
         for index, zone_id in enumerate(args.endpoint_zone_ids):
             aws.route53.ZoneAssociation(
                 f"{name}-endpoint-zone-{index}",
                 zone_id=zone_id,
-                vpc_id=vpc.id,
+                vpc_id=network.vpc.id,
                 opts=child(self),
             )
 
         groups = {
             spec.name: declare_security_group(
-                self, name, spec, vpc.id, args.tags, args.endpoints_cidr, s3_prefix_list
+                self, name, spec, network.vpc.id, args.tags, args.endpoints_cidr, s3_prefix_list
             )
             for spec in args.security_groups
         }
-        self.vpc_id = vpc.id
+        self.vpc_id = network.vpc.id
         self.s3_prefix_list_id = s3_prefix_list
-        self.subnet_ids = {zone: s.id for zone, s in sorted(subnets.items())}
-        self.route_table_id = route_table.id
+        self.subnet_ids = {zone: s.id for zone, s in sorted(network.subnets.items())}
+        self.route_table_id = network.route_table.id
         self.attachment_id = attachment.id
         self.security_group_ids = groups
         self.register_outputs(
             {
-                "vpc_id": vpc.id,
+                "vpc_id": network.vpc.id,
                 "subnet_ids": self.subnet_ids,
-                "route_table_id": route_table.id,
+                "route_table_id": network.route_table.id,
                 "tgw_attachment_id": attachment.id,
                 "security_group_ids": groups,
                 "tags": tags,
@@ -223,32 +169,25 @@ def declare_security_group(
         tags=tags.named(name, spec.name),
         opts=child(parent),
     )
-    for rule in spec.ingress:
-        protocol, from_port, to_port = _ports(rule)
-        aws.vpc.SecurityGroupIngressRule(
-            f"{label}-in-{rule.name}",
-            security_group_id=group.id,
-            description=rule.name,
-            cidr_ipv4=rule.cidr,
-            ip_protocol=protocol,
-            from_port=from_port,
-            to_port=to_port,
-            tags=tags.named(spec.name, "in", rule.name),
-            opts=child(parent),
-        )
-    for rule in spec.egress:
-        protocol, from_port, to_port = _ports(rule)
-        aws.vpc.SecurityGroupEgressRule(
-            f"{label}-out-{rule.name}",
-            security_group_id=group.id,
-            description=rule.name,
-            cidr_ipv4=rule.cidr,
-            ip_protocol=protocol,
-            from_port=from_port,
-            to_port=to_port,
-            tags=tags.named(spec.name, "out", rule.name),
-            opts=child(parent),
-        )
+    directions: tuple[tuple[str, tuple[FlowRule, ...], Callable[..., pulumi.CustomResource]], ...]
+    directions = (
+        ("in", spec.ingress, aws.vpc.SecurityGroupIngressRule),
+        ("out", spec.egress, aws.vpc.SecurityGroupEgressRule),
+    )
+    for direction, rules, rule_type in directions:
+        for rule in rules:
+            protocol, from_port, to_port = _ports(rule)
+            rule_type(
+                f"{label}-{direction}-{rule.name}",
+                security_group_id=group.id,
+                description=rule.name,
+                cidr_ipv4=rule.cidr,
+                ip_protocol=protocol,
+                from_port=from_port,
+                to_port=to_port,
+                tags=tags.named(spec.name, direction, rule.name),
+                opts=child(parent),
+            )
     if endpoints_cidr is not None:
         aws.vpc.SecurityGroupEgressRule(
             f"{label}-out-ssm-endpoints",

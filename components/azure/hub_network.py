@@ -9,7 +9,6 @@ over an IPsec VPN whose shared key comes from a Pulumi secret.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -117,191 +116,17 @@ class HubNetwork(pulumi.ComponentResource):
         self, name: str, args: HubNetworkArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("forcelift:azure:HubNetwork", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        tags = args.tags.as_dict()
-        location = str(args.location)
-
-        groups = {
-            concern: resources.ResourceGroup(
-                f"{name}-rg-{concern}",
-                resource_group_name=make_name(
-                    "azure-resource-group", "rg", args.force, concern, location
-                ),
-                location=location,
-                tags=tags,
-                opts=child,
-            )
-            for concern in ("connectivity", "management", "security")
-        }
+        # Declared in this order (the preview graph and its goldens follow it): resource
+        # groups, VNet and subnets, firewall, Bastion, VPN gateway, private DNS zones.
+        groups = self._resource_groups(name, args)
         rg = groups["connectivity"].name
-
-        vnet = network.VirtualNetwork(
-            f"{name}-vnet",
-            virtual_network_name=make_name("azure-vnet", "vnet", args.force, "hub", location),
-            resource_group_name=rg,
-            location=location,
-            address_space=network.AddressSpaceArgs(address_prefixes=[args.address_space]),
-            tags=tags,
-            opts=child,
-        )
-        # Azure requires these exact subnet names. Subnets of one VNet are created one after
-        # another: Azure rejects concurrent changes to the same VNet.
-        subnets: dict[str, network.Subnet] = {}
-        previous: list[pulumi.Resource] = []
-        for subnet_name, cidr in (
-            ("AzureFirewallSubnet", args.firewall_subnet),
-            ("AzureBastionSubnet", args.bastion_subnet),
-            ("GatewaySubnet", args.gateway_subnet),
-            ("management", args.management_subnet),
-        ):
-            subnet = network.Subnet(
-                f"{name}-{subnet_name.lower()}",
-                subnet_name=subnet_name,
-                resource_group_name=rg,
-                virtual_network_name=vnet.name,
-                address_prefix=cidr,
-                default_outbound_access=False if subnet_name == "management" else None,
-                opts=pulumi.ResourceOptions(parent=self, depends_on=previous),
-            )
-            subnets[subnet_name] = subnet
-            previous = [subnet]
-
-        def public_ip(role: str) -> network.PublicIPAddress:
-            return network.PublicIPAddress(
-                f"{name}-pip-{role}",
-                public_ip_address_name=resource_name(80, "pip", args.force, "hub", role),
-                resource_group_name=rg,
-                location=location,
-                sku=network.PublicIPAddressSkuArgs(name=network.PublicIPAddressSkuName.STANDARD),
-                public_ip_allocation_method=network.IPAllocationMethod.STATIC,
-                zones=zones_for(args.location),
-                tags=tags,
-                opts=child,
-            )
-
-        tier = network.FirewallPolicySkuTier(str(args.firewall_tier))
-        policy = network.FirewallPolicy(
-            f"{name}-fw-policy",
-            firewall_policy_name=resource_name(80, "afwp", args.force, "hub"),
-            resource_group_name=rg,
-            location=location,
-            sku=network.FirewallPolicySkuArgs(tier=tier),
-            threat_intel_mode=network.AzureFirewallThreatIntelMode.DENY,
-            tags=tags,
-            opts=child,
-        )
-        egress_rules: list[pulumi.Resource] = []
-        if args.egress_allow_list:
-            egress_rules.append(
-                network.FirewallPolicyRuleCollectionGroup(
-                    f"{name}-fw-egress",
-                    rule_collection_group_name="saas-egress",
-                    firewall_policy_name=policy.name,
-                    resource_group_name=rg,
-                    priority=200,
-                    rule_collections=[
-                        network.FirewallPolicyFilterRuleCollectionArgs(
-                            rule_collection_type="FirewallPolicyFilterRuleCollection",
-                            name="allow-saas-https",
-                            priority=200,
-                            action=network.FirewallPolicyFilterRuleCollectionActionArgs(
-                                type=network.FirewallPolicyFilterRuleCollectionActionType.ALLOW
-                            ),
-                            rules=[
-                                network.ApplicationRuleArgs(
-                                    rule_type="ApplicationRule",
-                                    name=destination.name,
-                                    source_addresses=list(args.egress_source_cidrs),
-                                    target_fqdns=sorted(destination.fqdns),
-                                    protocols=[
-                                        network.FirewallPolicyRuleApplicationProtocolArgs(
-                                            protocol_type=(
-                                                network.FirewallPolicyRuleApplicationProtocolType.HTTPS
-                                            ),
-                                            port=destination.port,
-                                        )
-                                    ],
-                                )
-                                for destination in sorted(
-                                    args.egress_allow_list, key=lambda d: d.name
-                                )
-                            ],
-                        )
-                    ],
-                    opts=child,
-                )
-            )
-
-        firewall_pip = public_ip("firewall")
-        firewall = network.AzureFirewall(
-            f"{name}-firewall",
-            azure_firewall_name=resource_name(56, "afw", args.force, "hub", location),
-            resource_group_name=rg,
-            location=location,
-            sku=network.AzureFirewallSkuArgs(
-                name=network.AzureFirewallSkuName.AZF_W_V_NET,
-                tier=network.AzureFirewallSkuTier(str(args.firewall_tier)),
-            ),
-            firewall_policy=network.SubResourceArgs(id=policy.id),
-            threat_intel_mode=network.AzureFirewallThreatIntelMode.DENY,
-            ip_configurations=[
-                network.AzureFirewallIPConfigurationArgs(
-                    name="ipconfig",
-                    subnet=network.SubResourceArgs(id=subnets["AzureFirewallSubnet"].id),
-                    public_ip_address=network.SubResourceArgs(id=firewall_pip.id),
-                )
-            ],
-            zones=zones_for(args.location),
-            tags=tags,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=egress_rules),
-        )
-
-        bastion_pip = public_ip("bastion")
-        bastion = network.BastionHost(
-            f"{name}-bastion",
-            bastion_host_name=resource_name(80, "bas", args.force, "hub", location),
-            resource_group_name=rg,
-            location=location,
-            sku=network.SkuArgs(name=network.BastionHostSkuName.STANDARD),
-            enable_shareable_link=False,
-            enable_tunneling=True,
-            ip_configurations=[
-                network.BastionHostIPConfigurationArgs(
-                    name="ipconfig",
-                    subnet=network.SubResourceArgs(id=subnets["AzureBastionSubnet"].id),
-                    public_ip_address=network.SubResourceArgs(id=bastion_pip.id),
-                )
-            ],
-            tags=tags,
-            opts=child,
-        )
-
+        vnet, subnets = self._vnet(name, args, rg)
+        firewall, firewall_pip = self._firewall(name, args, rg, subnets["AzureFirewallSubnet"])
+        bastion, bastion_pip = self._bastion(name, args, rg, subnets["AzureBastionSubnet"])
         self.gateway_id: pulumi.Output[str] | None = None
         if args.on_premise_sites:
-            self.gateway_id = self._vpn(name, args, rg, subnets["GatewaySubnet"], public_ip)
-
-        zone_ids: dict[str, pulumi.Output[str]] = {}
-        for zone_name in sorted(args.private_dns_zones):
-            zone = privatedns.PrivateZone(
-                f"{name}-dns-{zone_name}",
-                private_zone_name=zone_name,
-                resource_group_name=rg,
-                location="global",
-                tags=tags,
-                opts=child,
-            )
-            privatedns.VirtualNetworkLink(
-                f"{name}-dns-link-{zone_name}",
-                virtual_network_link_name=resource_name(80, "link", args.force, "hub"),
-                private_zone_name=zone.name,
-                resource_group_name=rg,
-                location="global",
-                virtual_network=privatedns.SubResourceArgs(id=vnet.id),
-                registration_enabled=False,
-                tags=tags,
-                opts=child,
-            )
-            zone_ids[zone_name] = zone.id
+            self.gateway_id = self._vpn(name, args, rg, subnets["GatewaySubnet"])
+        zone_ids = self._dns_zones(name, args, rg, vnet)
 
         self.resource_group_names = {concern: g.name for concern, g in groups.items()}
         self.vnet_id = vnet.id
@@ -332,18 +157,237 @@ class HubNetwork(pulumi.ComponentResource):
             }
         )
 
+    def _resource_groups(
+        self, name: str, args: HubNetworkArgs
+    ) -> dict[str, resources.ResourceGroup]:
+        """One resource group per concern; the hub's own resources go in `connectivity`."""
+        location = str(args.location)
+        return {
+            concern: resources.ResourceGroup(
+                f"{name}-rg-{concern}",
+                resource_group_name=make_name(
+                    "azure-resource-group", "rg", args.force, concern, location
+                ),
+                location=location,
+                tags=args.tags.as_dict(),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            for concern in ("connectivity", "management", "security")
+        }
+
+    def _vnet(
+        self, name: str, args: HubNetworkArgs, rg: pulumi.Output[str]
+    ) -> tuple[network.VirtualNetwork, dict[str, network.Subnet]]:
+        """The hub VNet and its four subnets."""
+        location = str(args.location)
+        vnet = network.VirtualNetwork(
+            f"{name}-vnet",
+            virtual_network_name=make_name("azure-vnet", "vnet", args.force, "hub", location),
+            resource_group_name=rg,
+            location=location,
+            address_space=network.AddressSpaceArgs(address_prefixes=[args.address_space]),
+            tags=args.tags.as_dict(),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        # Azure requires these exact subnet names. Subnets of one VNet are created one after
+        # another: Azure rejects concurrent changes to the same VNet.
+        subnets: dict[str, network.Subnet] = {}
+        previous: list[pulumi.Resource] = []
+        for subnet_name, cidr in (
+            ("AzureFirewallSubnet", args.firewall_subnet),
+            ("AzureBastionSubnet", args.bastion_subnet),
+            ("GatewaySubnet", args.gateway_subnet),
+            ("management", args.management_subnet),
+        ):
+            subnet = network.Subnet(
+                f"{name}-{subnet_name.lower()}",
+                subnet_name=subnet_name,
+                resource_group_name=rg,
+                virtual_network_name=vnet.name,
+                address_prefix=cidr,
+                default_outbound_access=False if subnet_name == "management" else None,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=previous),
+            )
+            subnets[subnet_name] = subnet
+            previous = [subnet]
+        return vnet, subnets
+
+    def _public_ip(
+        self, name: str, args: HubNetworkArgs, rg: pulumi.Output[str], role: str
+    ) -> network.PublicIPAddress:
+        """A zone-redundant static Standard IP (firewall, Bastion, VPN gateway)."""
+        location = str(args.location)
+        return network.PublicIPAddress(
+            f"{name}-pip-{role}",
+            public_ip_address_name=resource_name(80, "pip", args.force, "hub", role),
+            resource_group_name=rg,
+            location=location,
+            sku=network.PublicIPAddressSkuArgs(name=network.PublicIPAddressSkuName.STANDARD),
+            public_ip_allocation_method=network.IPAllocationMethod.STATIC,
+            zones=zones_for(args.location),
+            tags=args.tags.as_dict(),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _firewall(
+        self, name: str, args: HubNetworkArgs, rg: pulumi.Output[str], subnet: network.Subnet
+    ) -> tuple[network.AzureFirewall, network.PublicIPAddress]:
+        """The firewall policy (threat intel deny, the SaaS allow-list) and the firewall."""
+        tags = args.tags.as_dict()
+        location = str(args.location)
+        tier = network.FirewallPolicySkuTier(str(args.firewall_tier))
+        policy = network.FirewallPolicy(
+            f"{name}-fw-policy",
+            firewall_policy_name=resource_name(80, "afwp", args.force, "hub"),
+            resource_group_name=rg,
+            location=location,
+            sku=network.FirewallPolicySkuArgs(tier=tier),
+            threat_intel_mode=network.AzureFirewallThreatIntelMode.DENY,
+            tags=tags,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        egress_rules: list[pulumi.Resource] = []
+        if args.egress_allow_list:
+            egress_rules.append(self._egress_rules(name, args, rg, policy))
+        firewall_pip = self._public_ip(name, args, rg, "firewall")
+        firewall = network.AzureFirewall(
+            f"{name}-firewall",
+            azure_firewall_name=resource_name(56, "afw", args.force, "hub", location),
+            resource_group_name=rg,
+            location=location,
+            sku=network.AzureFirewallSkuArgs(
+                name=network.AzureFirewallSkuName.AZF_W_V_NET,
+                tier=network.AzureFirewallSkuTier(str(args.firewall_tier)),
+            ),
+            firewall_policy=network.SubResourceArgs(id=policy.id),
+            threat_intel_mode=network.AzureFirewallThreatIntelMode.DENY,
+            ip_configurations=[
+                network.AzureFirewallIPConfigurationArgs(
+                    name="ipconfig",
+                    subnet=network.SubResourceArgs(id=subnet.id),
+                    public_ip_address=network.SubResourceArgs(id=firewall_pip.id),
+                )
+            ],
+            zones=zones_for(args.location),
+            tags=tags,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=egress_rules),
+        )
+        return firewall, firewall_pip
+
+    def _egress_rules(
+        self,
+        name: str,
+        args: HubNetworkArgs,
+        rg: pulumi.Output[str],
+        policy: network.FirewallPolicy,
+    ) -> network.FirewallPolicyRuleCollectionGroup:
+        """HTTPS to each SaaS destination by FQDN; everything else meets the implicit deny."""
+        return network.FirewallPolicyRuleCollectionGroup(
+            f"{name}-fw-egress",
+            rule_collection_group_name="saas-egress",
+            firewall_policy_name=policy.name,
+            resource_group_name=rg,
+            priority=200,
+            rule_collections=[
+                network.FirewallPolicyFilterRuleCollectionArgs(
+                    rule_collection_type="FirewallPolicyFilterRuleCollection",
+                    name="allow-saas-https",
+                    priority=200,
+                    action=network.FirewallPolicyFilterRuleCollectionActionArgs(
+                        type=network.FirewallPolicyFilterRuleCollectionActionType.ALLOW
+                    ),
+                    rules=[
+                        network.ApplicationRuleArgs(
+                            rule_type="ApplicationRule",
+                            name=destination.name,
+                            source_addresses=list(args.egress_source_cidrs),
+                            target_fqdns=sorted(destination.fqdns),
+                            protocols=[
+                                network.FirewallPolicyRuleApplicationProtocolArgs(
+                                    protocol_type=(
+                                        network.FirewallPolicyRuleApplicationProtocolType.HTTPS
+                                    ),
+                                    port=destination.port,
+                                )
+                            ],
+                        )
+                        for destination in sorted(args.egress_allow_list, key=lambda d: d.name)
+                    ],
+                )
+            ],
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _bastion(
+        self, name: str, args: HubNetworkArgs, rg: pulumi.Output[str], subnet: network.Subnet
+    ) -> tuple[network.BastionHost, network.PublicIPAddress]:
+        """Bastion (Standard, tunnelling on, no shareable links): how staff reach servers."""
+        location = str(args.location)
+        bastion_pip = self._public_ip(name, args, rg, "bastion")
+        bastion = network.BastionHost(
+            f"{name}-bastion",
+            bastion_host_name=resource_name(80, "bas", args.force, "hub", location),
+            resource_group_name=rg,
+            location=location,
+            sku=network.SkuArgs(name=network.BastionHostSkuName.STANDARD),
+            enable_shareable_link=False,
+            enable_tunneling=True,
+            ip_configurations=[
+                network.BastionHostIPConfigurationArgs(
+                    name="ipconfig",
+                    subnet=network.SubResourceArgs(id=subnet.id),
+                    public_ip_address=network.SubResourceArgs(id=bastion_pip.id),
+                )
+            ],
+            tags=args.tags.as_dict(),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        return bastion, bastion_pip
+
+    def _dns_zones(
+        self,
+        name: str,
+        args: HubNetworkArgs,
+        rg: pulumi.Output[str],
+        vnet: network.VirtualNetwork,
+    ) -> dict[str, pulumi.Output[str]]:
+        """The private DNS zones of private endpoints, each linked to the hub VNet."""
+        tags = args.tags.as_dict()
+        zone_ids: dict[str, pulumi.Output[str]] = {}
+        for zone_name in sorted(args.private_dns_zones):
+            zone = privatedns.PrivateZone(
+                f"{name}-dns-{zone_name}",
+                private_zone_name=zone_name,
+                resource_group_name=rg,
+                location="global",
+                tags=tags,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            privatedns.VirtualNetworkLink(
+                f"{name}-dns-link-{zone_name}",
+                virtual_network_link_name=resource_name(80, "link", args.force, "hub"),
+                private_zone_name=zone.name,
+                resource_group_name=rg,
+                location="global",
+                virtual_network=privatedns.SubResourceArgs(id=vnet.id),
+                registration_enabled=False,
+                tags=tags,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            zone_ids[zone_name] = zone.id
+        return zone_ids
+
     def _vpn(
         self,
         name: str,
         args: HubNetworkArgs,
         rg: pulumi.Output[str],
         gateway_subnet: network.Subnet,
-        public_ip: Callable[[str], network.PublicIPAddress],
     ) -> pulumi.Output[str]:
         """One route-based VPN gateway; a local gateway and IPsec connection per site."""
         tags = args.tags.as_dict()
         location = str(args.location)
-        gateway_pip = public_ip("vpn-gateway")
+        gateway_pip = self._public_ip(name, args, rg, "vpn-gateway")
         gateway = network.VirtualNetworkGateway(
             f"{name}-vpn-gateway",
             virtual_network_gateway_name=resource_name(80, "vgw", args.force, "hub", location),
