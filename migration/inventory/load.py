@@ -8,10 +8,8 @@ together as one :class:`InputError`.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -173,20 +171,7 @@ def load_inventory(
         problems.error("no inventory sources given", Location())
     problems.raise_if_errors()
 
-    with _collection_paused():
-        return _assemble(fragments, problems, group_by, as_of, chosen)
-
-
-@contextlib.contextmanager
-def _collection_paused() -> Iterator[None]:
-    """Merging 100k validated servers allocates no cycles; the collector only slows it down."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+    return _assemble(fragments, problems, group_by, as_of, chosen)
 
 
 def _assemble(

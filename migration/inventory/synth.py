@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import gc
 import itertools
 import random
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
 from forcelift.migration.inventory.model import (
@@ -30,220 +27,10 @@ from forcelift.migration.inventory.model import (
     SecurityClassification,
     SoftwareProduct,
 )
+from forcelift.migration.inventory.synth_families import FAMILIES, Family
 
 DEFAULT_FORCE = "Synthshire Constabulary"
 DOMAIN = "synthshire.police.uk"
-
-_C = Criticality
-_E = ExternalService
-
-
-@dataclass(frozen=True)
-class _Family:
-    """A kind of policing system: names, typical products, criticality and externals."""
-
-    category: str
-    names: tuple[str, ...]
-    products: tuple[tuple[str, str, str], ...]
-    criticality: tuple[Criticality, ...]  # drawn uniformly: repeat a value to weight it
-    sensitive: float  # probability the data is OFFICIAL-SENSITIVE
-    externals: tuple[ExternalService, ...]
-    weight: int
-
-
-_FAMILIES: tuple[_Family, ...] = (
-    _Family(
-        "Records management",
-        ("Niche RMS", "Crime Recording", "Incident Management", "Athena Connect"),
-        (("Niche Technology", "Niche RMS", "4.3"), ("NEC", "Athena", "2.8")),
-        (_C.CRITICAL, _C.CRITICAL, _C.HIGH),
-        0.95,
-        (_E.PNC, _E.PND, _E.PSN),
-        6,
-    ),
-    _Family(
-        "Command and control",
-        ("Command and Control", "STORM", "Resource Dispatch", "Incident Logging"),
-        (("Sopra Steria", "STORM", "8.2"), ("Hexagon", "HxGN OnCall Dispatch", "9.4")),
-        (_C.CRITICAL,),
-        0.9,
-        (_E.PNC, _E.PSN),
-        4,
-    ),
-    _Family(
-        "Custody",
-        ("Custody", "Custody Imaging", "Livescan Biometrics", "Detainee Healthcare"),
-        (("NEC", "Custody", "6.1"), ("Idemia", "Livescan", "5.2")),
-        (_C.CRITICAL, _C.HIGH),
-        0.95,
-        (_E.PNC, _E.PND),
-        4,
-    ),
-    _Family(
-        "Case files",
-        ("Case Preparation", "Digital Case File", "Court Results", "Witness Care"),
-        (("Capita", "Case Management", "3.0"), ("Microsoft", "SQL Server", "2016")),
-        (_C.HIGH, _C.MEDIUM),
-        0.9,
-        (_E.CJSM, _E.PNC),
-        4,
-    ),
-    _Family(
-        "Digital evidence",
-        ("Digital Evidence Management", "Body Worn Video", "Interview Recording", "Forensic Lab"),
-        (
-            ("NICE", "Investigate", "7.1"),
-            ("Axon", "Evidence Sync", "3.2"),
-            ("Cellebrite", "Pathfinder", "8.0"),
-        ),
-        (_C.HIGH, _C.HIGH, _C.CRITICAL),
-        0.95,
-        (_E.PSN, _E.INTERNET),
-        5,
-    ),
-    _Family(
-        "ANPR",
-        ("ANPR Back Office", "NASP Connector", "ANPR Cameras"),
-        (("Civica", "ANPR BOF", "4.0"),),
-        (_C.HIGH,),
-        0.9,
-        (_E.PSN,),
-        2,
-    ),
-    _Family(
-        "Intelligence",
-        ("Intelligence Management", "Covert Tasking", "Analyst Workbench", "Briefing"),
-        (("i2", "Analyst's Notebook", "9.4"), ("Memex", "Patriarch", "5.0")),
-        (_C.HIGH, _C.CRITICAL),
-        1.0,
-        (_E.PND, _E.PNC),
-        4,
-    ),
-    _Family(
-        "HR and duty management",
-        ("Duty Management", "HR", "Payroll", "Training Records", "Occupational Health"),
-        (
-            ("Crown", "Duty Planner", "4.2"),
-            ("Oracle", "E-Business Suite", "12.2"),
-            ("SAP", "SuccessFactors Connector", "2.0"),
-        ),
-        (_C.MEDIUM, _C.HIGH),
-        0.6,
-        (_E.M365,),
-        5,
-    ),
-    _Family(
-        "Finance",
-        ("Finance", "Procurement", "Fleet Management", "Property and Exhibits", "Estates"),
-        (("Unit4", "ERP", "7.0"), ("Tranman", "Fleet", "10.1")),
-        (_C.MEDIUM, _C.LOW),
-        0.3,
-        (_E.INTERNET,),
-        5,
-    ),
-    _Family(
-        "E-mail and collaboration",
-        ("Exchange", "SharePoint", "Teams Gateway", "Secure E-mail Gateway"),
-        (("Microsoft", "Exchange Server", "2016"), ("Microsoft", "SharePoint Server", "2019")),
-        (_C.HIGH,),
-        0.5,
-        (_E.M365, _E.NEP, _E.CJSM),
-        3,
-    ),
-    _Family(
-        "File and print",
-        ("File Services", "Print Services", "Scanning"),
-        (("Microsoft", "Windows File Server", "2019"),),
-        (_C.MEDIUM,),
-        0.5,
-        (),
-        3,
-    ),
-    _Family(
-        "Intranet and web",
-        ("Intranet", "Public Website", "Online Crime Reporting", "Single Online Home Connector"),
-        (("Microsoft", "IIS", "10"), ("Drupal", "Drupal", "10")),
-        (_C.MEDIUM, _C.LOW),
-        0.2,
-        (_E.INTERNET,),
-        3,
-    ),
-    _Family(
-        "Business intelligence",
-        ("BI Reporting", "Data Warehouse", "Performance Dashboards", "Demand Analytics"),
-        (("Microsoft", "SQL Server Reporting Services", "2019"), ("Qlik", "Sense", "2023")),
-        (_C.MEDIUM,),
-        0.7,
-        (),
-        4,
-    ),
-    _Family(
-        "CCTV",
-        ("CCTV Management", "Video Analytics", "Town Centre CCTV"),
-        (("Genetec", "Security Center", "5.11"), ("Milestone", "XProtect", "2023")),
-        (_C.MEDIUM, _C.HIGH),
-        0.8,
-        (_E.PARTNER,),
-        2,
-    ),
-    _Family(
-        "Telephony and ICCS",
-        ("ICCS", "Call Recording", "Contact Centre", "IVR", "101 Non-Emergency"),
-        (("Frequentis", "ICCS", "3.6"), ("NICE", "Inform", "9.2"), ("Avaya", "Aura", "8.1")),
-        (_C.CRITICAL, _C.HIGH),
-        0.8,
-        (_E.PSN,),
-        3,
-    ),
-    _Family(
-        "Mobile data",
-        ("Mobile Data Platform", "Pronto", "Mobile Device Management"),
-        (("Airwave", "Pronto", "6.0"), ("Microsoft", "Intune Connector", "2.1")),
-        (_C.HIGH,),
-        0.9,
-        (_E.PNC, _E.M365),
-        2,
-    ),
-    _Family(
-        "Infrastructure",
-        (
-            "Active Directory",
-            "DNS and DHCP",
-            "PKI",
-            "Configuration Manager",
-            "Monitoring",
-            "Backup",
-            "Antivirus",
-            "Patch Management",
-            "Remote Access",
-        ),
-        (
-            ("Microsoft", "Active Directory", "2019"),
-            ("Veeam", "Backup & Replication", "12"),
-            ("SolarWinds", "Orion", "2023.4"),
-        ),
-        (_C.HIGH, _C.CRITICAL, _C.MEDIUM),
-        0.5,
-        (_E.NEP, _E.PSN),
-        6,
-    ),
-    _Family(
-        "Licensing and public protection",
-        (
-            "Firearms Licensing",
-            "Lost and Found",
-            "Vetting",
-            "Complaints",
-            "Missing Persons",
-            "Sex Offender Management",
-        ),
-        (("Centurion", "Professional Standards", "7.0"), ("Niche Technology", "Firearms", "2.1")),
-        (_C.MEDIUM, _C.HIGH, _C.LOW),
-        0.9,
-        (_E.PNC, _E.PND, _E.PARTNER),
-        4,
-    ),
-)
 
 T = TypeVar("T")
 
@@ -294,7 +81,7 @@ _DATA_DISKS = _Weighted(((0, 30), (1, 40), (2, 20), (3, 7), (4, 3)))
 _ENVIRONMENTS = _Weighted(
     ((("Production", "P"), 70), (("Test", "T"), 15), (("Development", "D"), 10), (("DR", "R"), 5))
 )
-_FAMILY_CHOICE = _Weighted(tuple((f, f.weight) for f in _FAMILIES))
+_FAMILY_CHOICE = _Weighted(tuple((f, f.weight) for f in FAMILIES))
 _ROLES = ("WEB", "APP", "SQL", "APP", "SVC", "FIL", "RPT", "INT")
 _GIB_PER_CORE = (2, 4, 4, 8)
 _WINDOWS_OS_DISK = (60, 80, 100, 127)
@@ -320,8 +107,17 @@ _PROTOCOLS = (
     ("http", 80),
     ("tcp", 8443),
 )
-_RTO = {_C.CRITICAL: (1.0, 0.25), _C.HIGH: (4.0, 1.0), _C.MEDIUM: (24.0, 4.0), _C.LOW: (72.0, 24.0)}
-_SERVICE_PORT = {_E.M365: ("https", 443), _E.PSN: ("ipsec", 500), _E.CJSM: ("smtp", 25)}
+_RTO = {
+    Criticality.CRITICAL: (1.0, 0.25),
+    Criticality.HIGH: (4.0, 1.0),
+    Criticality.MEDIUM: (24.0, 4.0),
+    Criticality.LOW: (72.0, 24.0),
+}
+_SERVICE_PORT = {
+    ExternalService.M365: ("https", 443),
+    ExternalService.PSN: ("ipsec", 500),
+    ExternalService.CJSM: ("smtp", 25),
+}
 _EOS_FROM = dt.date(2022, 1, 1)
 _DISK_NAMES = tuple(f"Hard disk {n}" for n in range(1, 9))
 _SQL_SERVER = SoftwareProduct(vendor="Microsoft", product="SQL Server", version="2016")
@@ -336,18 +132,6 @@ def _ip(index: int) -> str:
 def _backup_ip(index: int) -> str:
     subnet = index // 250
     return f"172.{16 + subnet // 256 % 16}.{subnet % 256}.{2 + index % 250}"
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Building 100k acyclic models trips the cyclic collector again and again for nothing."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Estate:
@@ -371,7 +155,7 @@ class _Estate:
             for h in range(hosts)
         ]
 
-    def app_name(self, family: _Family) -> str:
+    def app_name(self, family: Family) -> str:
         n = self.family_counts.get(family.category, 0)
         self.family_counts[family.category] = n + 1
         base = family.names[n % len(family.names)]
@@ -432,7 +216,7 @@ class _Estate:
         self.servers.append(server)
         return name
 
-    def application(self, family: _Family, size: int) -> str:
+    def application(self, family: Family, size: int) -> str:
         rng = self.rng
         name = self.app_name(family)
         env = _ENVIRONMENTS.pick(rng)
@@ -467,7 +251,7 @@ class _Estate:
         self.applications.append(app)
         return name
 
-    def depend(self, app: str, family: _Family) -> None:
+    def depend(self, app: str, family: Family) -> None:
         rng = self.rng
         count = len(self.applications) - 1  # earlier applications only: no cycles
         targets: dict[str, None] = {}
@@ -503,21 +287,20 @@ def synthesise(servers: int, seed: int, force: str = DEFAULT_FORCE) -> Inventory
     """A valid synthetic estate of exactly `servers` servers, identical for the same seed."""
     if servers < 1:
         raise ValueError("servers must be at least 1")
-    with _gc_paused():
-        estate = _Estate(servers, seed)
-        rng = estate.rng
-        # Small estates still get the systems every force runs, one of each family first.
-        core = iter(_FAMILIES)
-        while len(estate.servers) < servers:
-            family = next(core, None) or _FAMILY_CHOICE.pick(rng)
-            size = min(rng.choice(_APP_SIZES), servers - len(estate.servers))
-            app = estate.application(family, size)
-            estate.depend(app, family)
-        return Inventory.model_validate(
-            {
-                "force": force,
-                "servers": estate.servers,
-                "applications": estate.applications,
-                "dependencies": estate.dependencies,
-            }
-        )
+    estate = _Estate(servers, seed)
+    rng = estate.rng
+    # Small estates still get the systems every force runs, one of each family first.
+    core = iter(FAMILIES)
+    while len(estate.servers) < servers:
+        family = next(core, None) or _FAMILY_CHOICE.pick(rng)
+        size = min(rng.choice(_APP_SIZES), servers - len(estate.servers))
+        app = estate.application(family, size)
+        estate.depend(app, family)
+    return Inventory.model_validate(
+        {
+            "force": force,
+            "servers": estate.servers,
+            "applications": estate.applications,
+            "dependencies": estate.dependencies,
+        }
+    )
