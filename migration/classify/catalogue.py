@@ -20,7 +20,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from forcelift.migration.classify.model import Decision
 from forcelift.migration.classify.versions import VersionRange
-from forcelift.migration.classify.yamlfile import YamlDocument, read_yaml, validation_problems
+from forcelift.migration.classify.yamlfile import (
+    YamlDocument,
+    described_as,
+    read_yaml,
+    validation_problems,
+)
 from forcelift.migration.errors import InputError, Problem
 
 CATALOGUE_SCHEMA_VERSION = "1.0"
@@ -320,11 +325,8 @@ def _entries_from(
         try:
             entry = CatalogueEntry.model_validate(raw)
         except ValidationError as exc:
-            problems.extend(
-                validation_problems(
-                    exc, doc, ("products", i), lambda _, name=label: f"product {name}"
-                )
-            )
+            describe = described_as(f"product {label}")
+            problems.extend(validation_problems(exc, doc, ("products", i), describe))
             continue
         if entry.id in seen:
             problems.append(

@@ -24,7 +24,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from forcelift.migration.classify.model import Decision, Strategy, Targets
-from forcelift.migration.classify.yamlfile import read_yaml, validation_problems
+from forcelift.migration.classify.yamlfile import described_as, read_yaml, validation_problems
 from forcelift.migration.errors import InputError, Problem
 
 
@@ -84,9 +84,8 @@ def load_overrides(path: Path, applications: Iterable[str]) -> dict[str, Overrid
         try:
             override = Override.model_validate(raw)
         except ValidationError as exc:
-            problems.extend(
-                validation_problems(exc, doc, where, lambda _, n=name: f"override for {n!r}")
-            )
+            describe = described_as(f"override for {name!r}")
+            problems.extend(validation_problems(exc, doc, where, describe))
             continue
         key = override.application.lower()
         if key not in known:

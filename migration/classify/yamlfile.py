@@ -63,6 +63,11 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
     return YamlDocument(shown, data, root)
 
 
+def described_as(text: str) -> Callable[[Loc], str]:
+    """A `describe` for :func:`validation_problems` that names every error's item the same."""
+    return lambda _loc: text
+
+
 def validation_problems(
     exc: ValidationError, doc: YamlDocument, prefix: Loc, describe: Callable[[Loc], str]
 ) -> list[Problem]:
