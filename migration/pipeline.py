@@ -126,15 +126,18 @@ def read_and_classify(
 def make_plan(
     inputs: Inputs, options: PlanOptions, force_slug: str = "", on_stage: Stage = _no_stage
 ) -> Planned:
-    from forcelift.migration.plan.batch import freeze_loaded
+    from forcelift.migration.plan.batch import freeze_loaded, paused_collection
     from forcelift.migration.plan.build import PlanRequest, build_plan
 
     inventory, result, warnings = read_and_classify(inputs, on_stage)
     freeze_loaded()
     on_stage("plan")
-    plan = build_plan(
-        PlanRequest(inventory, result, options, source_names(inputs.paths), force_slug=force_slug)
-    )
+    with paused_collection():  # the run owns the process: the planner itself never touches gc
+        plan = build_plan(
+            PlanRequest(
+                inventory, result, options, source_names(inputs.paths), force_slug=force_slug
+            )
+        )
     return Planned(inventory, result, plan, tuple(warnings))
 
 

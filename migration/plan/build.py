@@ -18,7 +18,6 @@ from forcelift.migration.inventory.model import (
     Server,
 )
 from forcelift.migration.plan import carbon, onprem_cost, sizing, waves
-from forcelift.migration.plan.batch import paused_collection
 from forcelift.migration.plan.cloud_plan import cloud_plan, sizing_config
 from forcelift.migration.plan.money import plan_money
 from forcelift.migration.plan.planfile import (
@@ -116,46 +115,45 @@ def build_plan(req: PlanRequest) -> Plan:
     decisions = _decisions(req.classification)
     apps = {a.name: a for a in inventory.applications}
     slug = req.force_slug or force_slug(inventory.force or "force")
-    with paused_collection():
-        plan = waves.plan_waves(
-            inventory.applications,
-            inventory.dependencies,
+    plan = waves.plan_waves(
+        inventory.applications,
+        inventory.dependencies,
+        decisions,
+        waves.WaveOptions(
+            max_servers_per_wave=opts.wave_max_servers,
+            max_applications_per_wave=opts.wave_max_applications,
+            pilot=opts.pilot,
+            critical_late=opts.critical_late,
+        ),
+    )
+    owned = sizing.assign_servers(inventory)
+    resolution, sized_owned = _resolve(inventory, owned)
+    coefficients = carbon.CarbonRates(carbon.carbon_coefficients(None))  # derived once
+    assumptions = onprem_cost.onprem_assumptions(None)
+    money = plan_money(req, plan, sized_owned, decisions, assumptions, coefficients, resolution)
+    clouds = tuple(
+        cloud_plan(
+            Cloud(c),
+            req,
+            slug,
+            plan,
+            sized_owned,
             decisions,
-            waves.WaveOptions(
-                max_servers_per_wave=opts.wave_max_servers,
-                max_applications_per_wave=opts.wave_max_applications,
-                pilot=opts.pilot,
-                critical_late=opts.critical_late,
-            ),
+            apps,
+            coefficients,
+            resolution,
+            money,
         )
-        owned = sizing.assign_servers(inventory)
-        resolution, sized_owned = _resolve(inventory, owned)
-        coefficients = carbon.carbon_coefficients(None)
-        assumptions = onprem_cost.onprem_assumptions(None)
-        money = plan_money(req, plan, sized_owned, decisions, assumptions, coefficients, resolution)
-        clouds = tuple(
-            cloud_plan(
-                Cloud(c),
-                req,
-                slug,
-                plan,
-                sized_owned,
-                decisions,
-                apps,
-                coefficients,
-                resolution,
-                money,
-            )
-            for c in opts.clouds
-        )
-        servers = money.estate
-        onprem = OnPremSummary(
-            cost=money.onprem,
-            carbon=carbon.onprem_footprint(servers, coefficients),
-            servers=len(inventory.servers),
-            cores=sum(s.cores or 0 for s in servers),
-            memory_gib=round(sum(s.memory_mib or 0 for s in servers) / 1024, 1),
-        )
+        for c in opts.clouds
+    )
+    servers = money.estate
+    onprem = OnPremSummary(
+        cost=money.onprem,
+        carbon=carbon.onprem_footprint(servers, coefficients),
+        servers=len(inventory.servers),
+        cores=sum(s.cores or 0 for s in servers),
+        memory_gib=round(sum(s.memory_mib or 0 for s in servers) / 1024, 1),
+    )
     return Plan(
         force=ForceInfo(name=inventory.force or slug, slug=slug),
         as_of=req.classification.as_of,

@@ -215,38 +215,29 @@ class _OnPremRates(NamedTuple):
     grid: float
 
 
-_RATES: dict[int, tuple[CarbonCoefficients, _OnPremRates]] = {}
-
-
 def _onprem_rates(c: CarbonCoefficients) -> _OnPremRates:
-    entry = _RATES.get(id(c))
-    if entry is None or entry[0] is not c:  # identity-keyed; the entry pins the object
-        hours = c.hours_per_year
-        watts = c.compute.onprem
-        storage_wh = (
-            c.storage.ssd_wh_per_tb_hour
-            if c.storage.onprem_type == "ssd"
-            else c.storage.hdd_wh_per_tb_hour
-        )
-        rates = _OnPremRates(
-            compute_min=watts.min_watts * hours / 1000,
-            compute_span=(watts.max_watts - watts.min_watts) * hours / 1000,
-            default_utilisation=c.default_utilisation_percent.value / 100,
-            memory=c.memory.kwh_per_gib_hour * hours,
-            storage=storage_wh * c.storage.onprem_replication * hours / 1000 / 1024,
-            embodied=c.embodied.per_vcpu_year(),
-            pue=c.pue.onprem,
-            grid=c.grid("onprem"),
-        )
-        if len(_RATES) > 16:
-            _RATES.clear()
-        entry = _RATES[id(c)] = (c, rates)
-    return entry[1]
+    hours = c.hours_per_year
+    watts = c.compute.onprem
+    storage_wh = (
+        c.storage.ssd_wh_per_tb_hour
+        if c.storage.onprem_type == "ssd"
+        else c.storage.hdd_wh_per_tb_hour
+    )
+    return _OnPremRates(
+        compute_min=watts.min_watts * hours / 1000,
+        compute_span=(watts.max_watts - watts.min_watts) * hours / 1000,
+        default_utilisation=c.default_utilisation_percent.value / 100,
+        memory=c.memory.kwh_per_gib_hour * hours,
+        storage=storage_wh * c.storage.onprem_replication * hours / 1000 / 1024,
+        embodied=c.embodied.per_vcpu_year(),
+        pue=c.pue.onprem,
+        grid=c.grid("onprem"),
+    )
 
 
-def onprem_energy_kwh(server: Server, coefficients: CarbonCoefficients) -> float:
+def onprem_energy_kwh(server: Server, coefficients: Coefficients) -> float:
     """A year of one server's energy on premise, PUE included (what the power bill pays for)."""
-    rates = _onprem_rates(coefficients)
+    rates = carbon_rates(coefficients).onprem
     compute, memory, storage, _ = _onprem_parts(server, rates)
     return (compute + memory + storage) * rates.pue
 
@@ -269,9 +260,9 @@ def _onprem_parts(server: Server, k: _OnPremRates) -> tuple[float, float, float,
     )
 
 
-def onprem_footprint(servers: Iterable[Server], coefficients: CarbonCoefficients) -> Footprint:
+def onprem_footprint(servers: Iterable[Server], coefficients: Coefficients) -> Footprint:
     """A year of the servers as they run today."""
-    k = _onprem_rates(coefficients)
+    k = carbon_rates(coefficients).onprem
     compute = memory = storage = embodied = 0.0
     for server in servers:
         parts = _onprem_parts(server, k)
@@ -299,34 +290,53 @@ class _CloudRates(NamedTuple):
     grid: float
 
 
-_CLOUD_RATES: dict[tuple[int, Cloud, str], tuple[CarbonCoefficients, _CloudRates]] = {}
-
-
 def _cloud_rates(c: CarbonCoefficients, cloud: Cloud, region: str) -> _CloudRates:
-    key = (id(c), cloud, region)
-    entry = _CLOUD_RATES.get(key)
-    if entry is None or entry[0] is not c:  # identity-keyed; the entry pins the object
-        hours = c.hours_per_year
-        watts = c.compute.azure if cloud is Cloud.AZURE else c.compute.aws
-        st = c.storage
-        copies = st.azure_replication if cloud is Cloud.AZURE else st.aws_replication
-        per_gib = hours / 1000 / 1024  # Wh per TB-hour -> kWh a year per GiB
-        rates = _CloudRates(
-            compute_min=watts.min_watts * hours / 1000,
-            compute_span=(watts.max_watts - watts.min_watts) * hours / 1000,
-            default_utilisation=c.default_utilisation_percent.value / 100,
-            memory=c.memory.kwh_per_gib_hour * hours,
-            disk=st.ssd_wh_per_tb_hour * copies * per_gib,
-            database=st.ssd_wh_per_tb_hour * copies * per_gib,
-            objects=st.hdd_wh_per_tb_hour * st.object_replication * per_gib,
-            embodied=c.embodied.per_vcpu_year(),
-            pue=c.pue.azure if cloud is Cloud.AZURE else c.pue.aws,
-            grid=c.grid(region),
-        )
-        if len(_CLOUD_RATES) > 16:
-            _CLOUD_RATES.clear()
-        entry = _CLOUD_RATES[key] = (c, rates)
-    return entry[1]
+    hours = c.hours_per_year
+    watts = c.compute.azure if cloud is Cloud.AZURE else c.compute.aws
+    st = c.storage
+    copies = st.azure_replication if cloud is Cloud.AZURE else st.aws_replication
+    per_gib = hours / 1000 / 1024  # Wh per TB-hour -> kWh a year per GiB
+    return _CloudRates(
+        compute_min=watts.min_watts * hours / 1000,
+        compute_span=(watts.max_watts - watts.min_watts) * hours / 1000,
+        default_utilisation=c.default_utilisation_percent.value / 100,
+        memory=c.memory.kwh_per_gib_hour * hours,
+        disk=st.ssd_wh_per_tb_hour * copies * per_gib,
+        database=st.ssd_wh_per_tb_hour * copies * per_gib,
+        objects=st.hdd_wh_per_tb_hour * st.object_replication * per_gib,
+        embodied=c.embodied.per_vcpu_year(),
+        pue=c.pue.azure if cloud is Cloud.AZURE else c.pue.aws,
+        grid=c.grid(region),
+    )
+
+
+class CarbonRates:
+    """Coefficients turned into per-vCPU and per-GiB multipliers once, for a whole plan.
+
+    Every function here takes coefficients or one of these: with coefficients it derives the
+    multipliers on each call (fine for one server); a plan builds one `CarbonRates` and passes
+    it to every call, so a 100,000-server estate derives them once, not per workload.
+    """
+
+    def __init__(self, coefficients: CarbonCoefficients) -> None:
+        self.coefficients = coefficients
+        self.onprem = _onprem_rates(coefficients)
+        self._cloud: dict[tuple[Cloud, str], _CloudRates] = {}
+
+    def cloud(self, cloud: Cloud, region: str) -> _CloudRates:
+        key = (cloud, region)
+        found = self._cloud.get(key)
+        if found is None:
+            found = self._cloud[key] = _cloud_rates(self.coefficients, cloud, region)
+        return found
+
+
+Coefficients = CarbonCoefficients | CarbonRates
+
+
+def carbon_rates(coefficients: Coefficients) -> CarbonRates:
+    """The rates for `coefficients` (itself when it already is one)."""
+    return coefficients if isinstance(coefficients, CarbonRates) else CarbonRates(coefficients)
 
 
 def _busy(demand: float | None, vcpus: int, default: float) -> float:
@@ -334,11 +344,9 @@ def _busy(demand: float | None, vcpus: int, default: float) -> float:
     return vcpus * default if demand is None else min(float(vcpus), demand)
 
 
-def cloud_footprint(
-    target: WorkloadTarget, coefficients: CarbonCoefficients, region: str
-) -> Footprint:
+def cloud_footprint(target: WorkloadTarget, coefficients: Coefficients, region: str) -> Footprint:
     """A year of the workload on its target VMs and platform services."""
-    k = _cloud_rates(coefficients, target.cloud, region)
+    k = carbon_rates(coefficients).cloud(target.cloud, region)
     compute = memory = storage = embodied = 0.0
     for vm in target.vms:
         vcpus = vm.vcpus
@@ -372,15 +380,16 @@ def workload_carbon(
     application: str,
     servers: Sequence[Server],
     target: WorkloadTarget,
-    coefficients: CarbonCoefficients,
+    coefficients: Coefficients,
     region: str,
 ) -> WorkloadCarbon:
     """One application's year today (its servers) and in the cloud (its target)."""
+    rates = carbon_rates(coefficients)
     return trusted(
         WorkloadCarbon,
         application=application,
-        onprem=onprem_footprint(servers, coefficients),
-        cloud=cloud_footprint(target, coefficients, region),
+        onprem=onprem_footprint(servers, rates),
+        cloud=cloud_footprint(target, rates, region),
     )
 
 

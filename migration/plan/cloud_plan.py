@@ -153,7 +153,7 @@ def cloud_plan(
     owned: sizing.Assignment,
     decisions: Mapping[str, str],
     apps: Mapping[str, Application],
-    coefficients: carbon.CarbonCoefficients,
+    coefficients: carbon.CarbonRates,
     resolution: Resolution,
     money: Money,
 ) -> CloudPlan:

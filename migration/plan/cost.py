@@ -123,7 +123,7 @@ class Pricer:
         self.cloud = prices.cloud
         self._amounts: dict[tuple[float, str, float, float], tuple[Rates, float, float, Rates]] = {}
         self._vm_parts: dict[tuple[str, str, str, int], tuple[float, float, tuple[str, ...]]] = {}
-        self._disk_prices: dict[int, tuple[DiskSizing, float]] = {}
+        self._disk_prices: dict[tuple[str, str, float, int, int], float] = {}
 
     def _factors(self, table: str) -> tuple[float, float]:
         return (
@@ -214,15 +214,15 @@ class Pricer:
         )
 
     def _disks(self, vm: VmSizing) -> float:
-        # Sized disks are shared value objects: price each once. Keyed by identity, with the
-        # object kept in the entry so a recycled id can never match another disk.
+        # Many servers get the same disks: price each kind once, keyed by what the price reads.
         total = 0.0
         cache = self._disk_prices
         for disk in vm.disks:
-            entry = cache.get(id(disk))
-            if entry is None or entry[0] is not disk:
-                entry = cache[id(disk)] = (disk, self._disk_price(disk))
-            total += entry[1]
+            key = (disk.disk_type, disk.tier, disk.size_gib, disk.iops, disk.mbps)
+            price = cache.get(key)
+            if price is None:
+                price = cache[key] = self._disk_price(disk)
+            total += price
         return total
 
     def _disk_price(self, d: DiskSizing) -> float:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from forcelift.migration.clouds import Cloud
 from forcelift.migration.inventory.model import Server
 from forcelift.migration.plan import business_case, currency, onprem_cost
-from forcelift.migration.plan.carbon import CarbonCoefficients
+from forcelift.migration.plan.carbon import Coefficients, carbon_rates
 from forcelift.migration.plan.cost import WorkloadCost
 from forcelift.migration.plan.planfile import PriceSource, Pricing
 from forcelift.migration.plan.prices import PriceSnapshot
@@ -62,7 +62,7 @@ def plan_money(
     owned: Assignment,
     decisions: Mapping[str, str],
     assumptions: onprem_cost.OnPremAssumptions,
-    coefficients: CarbonCoefficients,
+    coefficients: Coefficients,
     resolution: Resolution,
 ) -> Money:
     opts = req.options
@@ -79,10 +79,11 @@ def plan_money(
     )
     servers = planned_servers(req.inventory.servers, resolution)
     rate = conv.rate
-    total = onprem_cost.onprem_cost(servers, assumptions, coefficients, exchange_rate=rate)
+    rated, carbon = onprem_cost.OnPremRates(assumptions), carbon_rates(coefficients)
+    total = onprem_cost.onprem_cost(servers, rated, carbon, exchange_rate=rate)
     per_app = {
         app: onprem_cost.onprem_cost(
-            [s for s in members if s.sized], assumptions, coefficients, exchange_rate=rate
+            [s for s in members if s.sized], rated, carbon, exchange_rate=rate
         ).monthly
         for app, members in owned.servers.items()
     }

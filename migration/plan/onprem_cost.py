@@ -16,7 +16,13 @@ from typing import Annotated, Any, NamedTuple
 from pydantic import Field
 
 from forcelift.migration.inventory.model import OsFamily, Server
-from forcelift.migration.plan.carbon import CarbonCoefficients, load_coefficients, onprem_energy_kwh
+from forcelift.migration.plan.carbon import (
+    CarbonRates,
+    Coefficients,
+    carbon_rates,
+    load_coefficients,
+    onprem_energy_kwh,
+)
 from forcelift.migration.plan.datafiles import (
     Frozen,
     Provenance,
@@ -153,45 +159,46 @@ class _Rates(NamedTuple):
     linux_per_server: float
 
 
-_RATES: dict[int, tuple[OnPremAssumptions, _Rates]] = {}
-
-
 def _rates(a: OnPremAssumptions) -> _Rates:
-    entry = _RATES.get(id(a))
-    if entry is None or entry[0] is not a:  # identity-keyed; the entry pins the object
-        st, net, lic, sup = a.storage, a.network, a.licences, a.support
-        rates = _Rates(
-            vcpus_per_physical=a.hardware.vcpus_per_physical_core,
-            core_slope=a.hardware.cost_per_core_slope,
-            core_intercept=a.hardware.cost_per_core_intercept,
-            hardware_years=a.hardware.depreciation_years,
-            storage_per_gib_year=st.cost_per_gib
-            * (1 / st.depreciation_years + st.maintenance_percent / 100),
-            network_factor=net.percent_of_hardware
-            / 100
-            * (1 / net.depreciation_years + net.maintenance_percent / 100),
-            power_per_kwh=a.power.price_per_kwh,
-            space_per_physical_core=a.space.host_rack_units
-            / a.space.host_physical_cores
-            * a.space.per_rack_unit_month
-            * 12,
-            support_base=sup.monitoring_per_server
-            + sup.patching_per_server
-            + sup.backup_per_server,
-            support_sql=sup.security_per_sql_server,
-            backup_per_gib_year=sup.backup_per_gib_month * 12,
-            licence_factor=1 / lic.depreciation_years + lic.software_assurance_percent / 100,
-            windows_per_core=lic.windows_datacenter_per_core,
-            sql_standard_per_core=lic.sql_standard_per_core,
-            sql_enterprise_per_core=lic.sql_enterprise_per_core,
-            sql_min_cores=lic.sql_min_cores,
-            virtualisation_per_core=lic.virtualisation_per_physical_core_year,
-            linux_per_server=lic.linux_per_server_year,
-        )
-        if len(_RATES) > 16:
-            _RATES.clear()
-        entry = _RATES[id(a)] = (a, rates)
-    return entry[1]
+    st, net, lic, sup = a.storage, a.network, a.licences, a.support
+    return _Rates(
+        vcpus_per_physical=a.hardware.vcpus_per_physical_core,
+        core_slope=a.hardware.cost_per_core_slope,
+        core_intercept=a.hardware.cost_per_core_intercept,
+        hardware_years=a.hardware.depreciation_years,
+        storage_per_gib_year=st.cost_per_gib
+        * (1 / st.depreciation_years + st.maintenance_percent / 100),
+        network_factor=net.percent_of_hardware
+        / 100
+        * (1 / net.depreciation_years + net.maintenance_percent / 100),
+        power_per_kwh=a.power.price_per_kwh,
+        space_per_physical_core=a.space.host_rack_units
+        / a.space.host_physical_cores
+        * a.space.per_rack_unit_month
+        * 12,
+        support_base=sup.monitoring_per_server + sup.patching_per_server + sup.backup_per_server,
+        support_sql=sup.security_per_sql_server,
+        backup_per_gib_year=sup.backup_per_gib_month * 12,
+        licence_factor=1 / lic.depreciation_years + lic.software_assurance_percent / 100,
+        windows_per_core=lic.windows_datacenter_per_core,
+        sql_standard_per_core=lic.sql_standard_per_core,
+        sql_enterprise_per_core=lic.sql_enterprise_per_core,
+        sql_min_cores=lic.sql_min_cores,
+        virtualisation_per_core=lic.virtualisation_per_physical_core_year,
+        linux_per_server=lic.linux_per_server_year,
+    )
+
+
+class OnPremRates:
+    """Assumptions turned into per-core and per-GiB multipliers once, for a whole plan.
+
+    `onprem_cost` takes assumptions or one of these: a plan costs every application with one
+    `OnPremRates` (and one `CarbonRates`), so the multipliers are derived once, not per call.
+    """
+
+    def __init__(self, assumptions: OnPremAssumptions) -> None:
+        self.assumptions = assumptions
+        self.rates = _rates(assumptions)
 
 
 def _server_parts(
@@ -232,15 +239,19 @@ def _server_parts(
 
 def onprem_cost(
     servers: Iterable[Server],
-    assumptions: OnPremAssumptions | None = None,
-    coefficients: CarbonCoefficients | None = None,
+    assumptions: OnPremAssumptions | OnPremRates | None = None,
+    coefficients: Coefficients | None = None,
     *,
     exchange_rate: float = 1.0,
 ) -> OnPremCost:
     """A year of these servers on premise; `exchange_rate` converts USD to the report currency."""
-    a = assumptions or load_onprem_defaults()
-    c = coefficients or load_coefficients()
-    k = _rates(a)
+    rated = (
+        assumptions
+        if isinstance(assumptions, OnPremRates)
+        else OnPremRates(assumptions or load_onprem_defaults())
+    )
+    a, k = rated.assumptions, rated.rates
+    c: CarbonRates = carbon_rates(coefficients or load_coefficients())
     totals = [0.0] * len(CATEGORIES)
     for server in servers:
         server_parts = _server_parts(server, a, k, onprem_energy_kwh(server, c))
@@ -255,8 +266,8 @@ def onprem_cost(
 def workload_onprem_cost(
     application: str,
     servers: Sequence[Server],
-    assumptions: OnPremAssumptions | None = None,
-    coefficients: CarbonCoefficients | None = None,
+    assumptions: OnPremAssumptions | OnPremRates | None = None,
+    coefficients: Coefficients | None = None,
     *,
     exchange_rate: float = 1.0,
 ) -> WorkloadOnPremCost:
