@@ -19,62 +19,55 @@ import multiprocessing
 import os
 import sys
 import time
-from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from forcelift.migration.errors import InputError, Location, Problem
-from forcelift.stacks.config import ENGINEER_VALUES, NAMESPACE, read_config
+from forcelift.migration.errors import InputError, Problem
+from forcelift.stacks.config import read_config
 from forcelift.stacks.interrupts import (
     Interrupted,
     exit_at_once,
     signals_raise,
     worker_signals,
 )
-from forcelift.stacks.plan_slice import file_digest, stack_view
+from forcelift.stacks.preview_documents import (
+    PREVIEW_DIR,
+    cloud_resource_count,
+    counts_table,
+    document,
+    dumps,
+    existing_outputs,
+    load_documents,
+    tree,
+)
+from forcelift.stacks.preview_stamps import preview_inputs, preview_state, stamp_path
 from forcelift.stacks.program import context_from
+from forcelift.stacks.project_reader import (
+    Project,
+    dependencies,
+    phases,
+    plan_of,
+    read_project,
+    reference_outputs,
+    run_config,
+)
 
-PREVIEW_SCHEMA_VERSION = "1.0"
-PREVIEW_DIR = "preview"
-
-
-@dataclass(frozen=True)
-class StackFile:
-    """One `Pulumi.<stack>.yaml`: its plain config (secure values are left out)."""
-
-    name: str
-    config: Mapping[str, str]
-
-    @property
-    def layer(self) -> str:
-        return self.config.get(f"{NAMESPACE}:layer", "")
-
-    @property
-    def cloud(self) -> str:
-        return self.config.get(f"{NAMESPACE}:cloud", "")
-
-
-@dataclass(frozen=True)
-class Project:
-    directory: Path
-    name: str
-    stacks: tuple[StackFile, ...]
-
-    def stack(self, name: str) -> StackFile:
-        for stack in self.stacks:
-            if stack.name == name:
-                return stack
-        raise InputError(
-            f"no stack {name!r} in this project (stacks: "
-            f"{', '.join(s.name for s in self.stacks) or 'none'})",
-            Location(file=str(self.directory)),
-            hint="pick one of the Pulumi.<stack>.yaml files",
-        )
+# Also read from here by cli/preview.py and benchmarks/preview_scale.py (their homes are
+# preview_documents.py and project_reader.py).
+__all__ = [
+    "PreviewResult",
+    "StackResult",
+    "counts_table",
+    "document",
+    "dumps",
+    "load_documents",
+    "preview_project",
+    "read_project",
+    "run_config",
+]
 
 
 @dataclass(frozen=True)
@@ -101,231 +94,6 @@ class PreviewResult:
     stacks: list[StackResult] = field(default_factory=list)
 
 
-def _read_yaml(path: Path) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"cannot read {path.name}: {exc}", Location(file=str(path))) from exc
-
-
-def _plain(value: Any) -> str | None:
-    """A config value as the Pulumi engine passes it to a program; None for secure ones."""
-    if isinstance(value, Mapping):
-        return None if "secure" in value else json.dumps(value, sort_keys=True)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return json.dumps(value)
-    return None if value is None else str(value)
-
-
-def read_project(directory: Path) -> Project:
-    """Pulumi.yaml (project name) and every Pulumi.<stack>.yaml of a generated project."""
-    project_file = directory / "Pulumi.yaml"
-    if not project_file.is_file():
-        raise InputError(
-            "not a Pulumi project (no Pulumi.yaml)",
-            Location(file=str(directory)),
-            hint="run `forcelift generate plan.yaml -o DIR` first",
-        )
-    project = _read_yaml(project_file) or {}
-    name = str(project.get("name") or "forcelift") if isinstance(project, Mapping) else ""
-    stacks = []
-    for path in sorted(directory.glob("Pulumi.*.yaml")):
-        stack = path.name[len("Pulumi.") : -len(".yaml")]
-        data = _read_yaml(path) or {}
-        raw = data.get("config") if isinstance(data, Mapping) else None
-        if not isinstance(raw, Mapping):
-            raise InputError(
-                "no `config:` mapping", Location(file=str(path)), hint="re-run `forcelift generate`"
-            )
-        config = {str(k): v for k, v in ((k, _plain(v)) for k, v in raw.items()) if v is not None}
-        stacks.append(StackFile(stack, dict(sorted(config.items()))))
-    if not stacks:
-        raise InputError(
-            "no Pulumi.<stack>.yaml files", Location(file=str(directory)), hint="run generate"
-        )
-    return Project(directory, name, tuple(stacks))
-
-
-def run_config(project: Project, stack: StackFile) -> dict[str, str]:
-    """The config a stack's program runs with: its own, the plan path made absolute, and the
-    preview's stand-ins for what the engineer sets."""
-    config = dict(stack.config)
-    plan = config.get(f"{NAMESPACE}:plan")
-    if plan and not Path(plan).is_absolute():
-        config[f"{NAMESPACE}:plan"] = str((project.directory / plan).resolve())
-    for key, (dummy, _secret) in ENGINEER_VALUES.items():
-        config.setdefault(f"{NAMESPACE}:{key}", dummy)
-    return config
-
-
-def dependencies(project: Project, stack: StackFile) -> list[str]:
-    """Stacks whose outputs this one reads: its landing zone, and for a later part of a split
-    wave, the part that owns the spoke (from the plan)."""
-    if stack.layer != "wave":
-        return []
-    plan = _plan_of(project, stack)
-    cloud = next((c for c in plan.clouds if c.cloud == stack.cloud), None)
-    if cloud is None:
-        return []
-    found = [cloud.landing_zone.stack]
-    for wave in cloud.waves:
-        if stack.name in wave.stacks and wave.stacks[0] != stack.name:
-            found.append(wave.stacks[0])
-    return found
-
-
-def _plan_of(project: Project, stack: StackFile) -> Any:
-    plan = stack.config.get(f"{NAMESPACE}:plan")
-    if not plan:
-        raise InputError(
-            f"missing stack config {NAMESPACE}:plan",
-            Location(file=f"Pulumi.{stack.name}.yaml", column=f"{NAMESPACE}:plan"),
-            hint="re-run `forcelift generate`",
-        )
-    path = Path(plan) if Path(plan).is_absolute() else project.directory / plan
-    return stack_view(path, stack.cloud, stack.name).plan
-
-
-def phases(project: Project, names: Sequence[str]) -> list[list[str]]:
-    """Stacks in dependency order: each phase depends only on earlier ones."""
-    wanted = set(names)
-    deps = {n: [d for d in dependencies(project, project.stack(n)) if d in wanted] for n in names}
-    done: set[str] = set()
-    out: list[list[str]] = []
-    while len(done) < len(names):
-        ready = sorted(n for n in names if n not in done and all(d in done for d in deps[n]))
-        if not ready:
-            raise InputError(f"stack dependencies form a cycle: {sorted(wanted - done)}")
-        out.append(ready)
-        done.update(ready)
-    return out
-
-
-def document(run: Any, config: Mapping[str, str], sanitise: Callable[[Any], Any]) -> dict[str, Any]:
-    """The preview JSON of one run (docs/stack-contract.md)."""
-    resources = sorted((r.to_dict() for r in run.resources), key=lambda r: r["urn"])
-    counts = Counter(r["type"] for r in resources)
-    return {
-        "schema_version": PREVIEW_SCHEMA_VERSION,
-        "stack": run.stack,
-        "project": run.project,
-        "config": dict(sorted(config.items())),
-        "resources": resources,
-        "outputs": sanitise(dict(sorted(run.outputs.items()))),
-        "counts": dict(sorted(counts.items())),
-        "duplicate_urns": sorted(set(run.duplicate_urns)),
-    }
-
-
-def dumps(doc: Mapping[str, Any]) -> str:
-    return json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def tree(doc: Mapping[str, Any]) -> str:
-    """Components as a tree, each with its resources counted per type."""
-    children: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for resource in doc["resources"]:
-        children[resource["parent"]].append(resource)
-    lines = [f"{doc['stack']} ({len(doc['resources'])} resources)"]
-
-    def walk(parent: str, depth: int) -> None:
-        kids = children.get(parent, [])
-        leaves = Counter(k["type"] for k in kids if k["urn"] not in children)
-        for kind, n in sorted(leaves.items()):
-            lines.append(f"{'  ' * depth}- {kind} x{n}")
-        for kid in sorted((k for k in kids if k["urn"] in children), key=lambda k: k["urn"]):
-            lines.append(f"{'  ' * depth}+ {kid['type']} {kid['name']}")
-            walk(kid["urn"], depth + 1)
-
-    roots = {r["parent"] for r in doc["resources"]} - {r["urn"] for r in doc["resources"]}
-    for root in sorted(roots):
-        walk(root, 1)
-    return "\n".join(lines)
-
-
-def counts_table(counts: Mapping[str, int]) -> str:
-    width = max((len(k) for k in counts), default=0)
-    return "\n".join(f"  {kind:<{width}}  {n:>5}" for kind, n in sorted(counts.items()))
-
-
-def _reference_outputs(
-    project: Project, stack: StackFile, outputs: Mapping[str, Mapping[str, Any]]
-) -> dict[str, Mapping[str, Any]]:
-    org = stack.config.get(f"{NAMESPACE}:organization", "organization")
-    return {
-        f"{org}/{project.name}/{dep}": outputs[dep]
-        for dep in dependencies(project, stack)
-        if dep in outputs
-    }
-
-
-STAMP_SUFFIX = ".stamp"
-
-
-def _digest(path: Path) -> str:
-    """The file's content digest, "" when it cannot be read."""
-    try:
-        return file_digest(path)
-    except OSError:
-        return ""
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("forcelift")
-    except PackageNotFoundError:
-        return "unknown"
-
-
-def preview_inputs(project: Project, stack: StackFile) -> dict[str, str]:
-    """What a stack's preview was computed from, by content: its plan, its stack config and
-    the forcelift version. Content hashes, not mtimes: an unchanged preview keeps its old
-    timestamp (re-runs change no file), so a timestamp cannot say whether it is current."""
-    plan = run_config(project, stack).get(f"{NAMESPACE}:plan", "")
-    return {
-        "config": _digest(project.directory / f"Pulumi.{stack.name}.yaml"),
-        "forcelift": _version(),
-        "plan": _digest(Path(plan)) if plan else "",
-    }
-
-
-def stamp_path(directory: Path, name: str) -> Path:
-    return directory / PREVIEW_DIR / f"{name}{STAMP_SUFFIX}"
-
-
-def preview_state(project: Project, name: str) -> str:
-    """'current', or why the stack's preview cannot be trusted (missing, changed inputs)."""
-    doc = project.directory / PREVIEW_DIR / f"{name}.json"
-    if not doc.is_file():
-        return "not previewed"
-    try:
-        recorded = json.loads(stamp_path(project.directory, name).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return "preview incomplete (no record of its inputs)"
-    now = preview_inputs(project, project.stack(name))
-    if not isinstance(recorded, Mapping):
-        return "preview incomplete (no record of its inputs)"
-    if recorded.get("plan") != now["plan"]:
-        return "plan changed since its preview"
-    if recorded.get("config") != now["config"]:
-        return f"Pulumi.{name}.yaml changed since its preview"
-    if recorded.get("forcelift") != now["forcelift"]:
-        return f"previewed by forcelift {recorded.get('forcelift')}, this is {now['forcelift']}"
-    return "current"
-
-
-def stale_stacks(directory: Path, names: Iterable[str] = ()) -> dict[str, str]:
-    """Stacks (all, or these) whose preview is missing or older than its inputs, and why."""
-    project = read_project(directory)
-    wanted = list(names) or [s.name for s in project.stacks]
-    states = {name: preview_state(project, name) for name in wanted}
-    return {name: state for name, state in states.items() if state != "current"}
-
-
 def _result_from_document(name: str, path: Path) -> StackResult:
     doc = json.loads(path.read_text(encoding="utf-8"))
     return StackResult(
@@ -338,11 +106,6 @@ def _result_from_document(name: str, path: Path) -> StackResult:
         seconds=0.0,
         cloud_resources=cloud_resource_count(doc),
     )
-
-
-def cloud_resource_count(doc: Mapping[str, Any]) -> int:
-    """Custom resources of a preview: the declared ones less the component resources."""
-    return sum(1 for r in doc["resources"] if r.get("custom", True))
 
 
 def run_stack(project: Project, name: str, outputs: Mapping[str, Mapping[str, Any]]) -> StackResult:
@@ -360,7 +123,7 @@ def run_stack(project: Project, name: str, outputs: Mapping[str, Mapping[str, An
             project=project.name,
             stack=name,
             config=run_config(project, stack),
-            stack_outputs=_reference_outputs(project, stack, outputs),
+            stack_outputs=reference_outputs(project, stack, outputs),
         )
     except InputError as exc:  # sent back as data: the worker's exception class may not pickle
         return StackResult(name, 0, {}, {}, "", (), 0.0, tuple(exc.problems))
@@ -389,18 +152,6 @@ def check_stack(project: Project, name: str) -> None:
     """The program's own checks of config and plan (no Pulumi): fail fast, all stacks at once."""
     config = run_config(project, project.stack(name))
     context_from(read_config(config.get, name), name, project.name, values=config.get)
-
-
-def _existing_outputs(project: Project, name: str) -> Mapping[str, Any] | None:
-    path = project.directory / PREVIEW_DIR / f"{name}.json"
-    if not path.is_file():
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    outputs = data.get("outputs") if isinstance(data, Mapping) else None
-    return outputs if isinstance(outputs, Mapping) else None
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
@@ -500,7 +251,7 @@ def preview_project(
     """
     project = read_project(directory)
     for stack in project.stacks:
-        _plan_of(project, stack)  # load (and check) the plan once, before any worker starts
+        plan_of(project, stack)  # load (and check) the plan once, before any worker starts
     names = [s.name for s in project.stacks]
     selected = list(dict.fromkeys(only)) or names
     for name in selected:
@@ -511,7 +262,7 @@ def preview_project(
         for dep in dependencies(project, project.stack(name)):
             if dep in needed:
                 continue
-            existing = _existing_outputs(project, dep)
+            existing = existing_outputs(project.directory, dep)
             if existing is None:
                 needed.add(dep)  # never previewed: run it first
             else:
@@ -563,12 +314,3 @@ def preview_project(
             f"{project.directory / PREVIEW_DIR}",
         ) from None
     return result
-
-
-def load_documents(directory: Path, names: Iterable[str]) -> list[dict[str, Any]]:
-    """The written previews of these stacks (for `--json FILE`)."""
-    docs = []
-    for name in names:
-        path = directory / PREVIEW_DIR / f"{name}.json"
-        docs.append(json.loads(path.read_text(encoding="utf-8")))
-    return docs

@@ -15,8 +15,8 @@ from forcelift.migration.errors import InputError
 from forcelift.migration.plan.planfile import Plan
 from forcelift.migration.plan.planio import plan_to_yaml
 from forcelift.stacks import mock_runtime
-from forcelift.stacks.preview import read_project, run_config
 from forcelift.stacks.program import main
+from forcelift.stacks.project_reader import read_project, run_config
 
 AZ_WAVE = "exampleshire-azure-wave-3"
 AWS_WAVE = "exampleshire-aws-wave-3"

@@ -11,7 +11,8 @@ import pytest
 
 from forcelift.migration.plan.planfile import Plan
 from forcelift.stacks import plan_slice
-from forcelift.stacks.preview import preview_inputs, read_project
+from forcelift.stacks.preview_stamps import preview_inputs
+from forcelift.stacks.project_reader import read_project
 
 
 def test_views_and_stamps_of_every_stack_hash_the_plan_once(

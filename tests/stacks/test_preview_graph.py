@@ -21,7 +21,7 @@ from forcelift.migration.plan.planfile import Plan
 from forcelift.migration.policy.check import check
 from forcelift.migration.policy.graph import ResourceGraph
 from forcelift.migration.policy.model import Severity
-from forcelift.stacks.preview import dumps
+from forcelift.stacks.preview_documents import dumps
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "preview"
 CLOUDS = ("azure", "aws")

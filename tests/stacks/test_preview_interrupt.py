@@ -158,7 +158,7 @@ def test_rerun_after_interrupt_resumes(estate: Path, tmp_path: Path) -> None:
     for name, mtime in done_before.items():  # finished previews were kept, not redone
         assert (out / "preview" / name).stat().st_mtime_ns == mtime
 
-    from forcelift.stacks.preview import stale_stacks
+    from forcelift.stacks.preview_stamps import stale_stacks
 
     assert stale_stacks(out) == {}
 

@@ -12,8 +12,8 @@ from pulumi_azure_native import network
 
 from forcelift.migration.plan.planfile import Plan
 from forcelift.stacks.mock_runtime import run_mocked
-from forcelift.stacks.preview import read_project, run_config
 from forcelift.stacks.program import main
+from forcelift.stacks.project_reader import read_project, run_config
 
 STACK = "exampleshire-azure-wave-1"
 

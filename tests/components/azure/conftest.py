@@ -135,7 +135,12 @@ def landing_zone_run() -> MockRun:
 @pytest.fixture(scope="session")
 def spoke_run() -> MockRun:
     """A wave spoke that takes the hub's details from the landing zone's stack outputs."""
-    from forcelift.components.azure.spoke_network import SpokeNetwork, SpokeNetworkArgs, SpokeSubnet, SubnetPurpose
+    from forcelift.components.azure.spoke_network import (
+        SpokeNetwork,
+        SpokeNetworkArgs,
+        SpokeSubnet,
+        SubnetPurpose,
+    )
 
     def program() -> None:
         lz = pulumi.StackReference(f"organization/{PROJECT}/{LZ_STACK}")
