@@ -11,6 +11,12 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from forcelift.migration.inventory.normalise import (
+    os_family,
+    parse_classification,
+    parse_power_state,
+    parse_readiness,
+)
 from forcelift.migration.inventory.vocabulary import (
     Criticality,
     DependencyKind,
@@ -46,8 +52,6 @@ class OperatingSystem(_Model):
             and data.get("name")
             and data.get("family") in (None, "", "unknown")
         ):
-            from forcelift.migration.inventory.normalise import os_family
-
             data = {**data, "family": os_family(str(data["name"]))}
         return data
 
@@ -101,6 +105,12 @@ class Assessment(_Model):
     data_collection_issues: tuple[str, ...] = ()
     utilisation_missing: bool = False  # the tool says it had no performance data
 
+    @field_validator("readiness", mode="before")
+    @classmethod
+    def _readiness(cls, value: object) -> object:
+        """Normalised here, once, whatever the source: the classifier trusts the four words."""
+        return parse_readiness(value) if isinstance(value, str) else value
+
 
 class Server(_Model):
     name: Annotated[str, Field(min_length=1)]
@@ -137,8 +147,6 @@ class Server(_Model):
         if isinstance(value, bool):
             return PowerState.ON if value else PowerState.OFF
         if isinstance(value, str):
-            from forcelift.migration.inventory.normalise import parse_power_state
-
             return parse_power_state(value)
         return value
 
@@ -180,8 +188,6 @@ class Application(_Model):
     @field_validator("classification", mode="before")
     @classmethod
     def _classification_in_scope(cls, value: object) -> object:
-        from forcelift.migration.inventory.normalise import parse_classification
-
         return parse_classification(value) if isinstance(value, str) else value
 
 

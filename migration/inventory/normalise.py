@@ -12,6 +12,10 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from forcelift.migration.inventory.vocabulary import (
+    NOT_READY,
+    READINESS_UNKNOWN,
+    READY,
+    READY_WITH_CONDITIONS,
     Criticality,
     ExternalService,
     OsFamily,
@@ -116,6 +120,23 @@ def parse_cell(value: Cell, parse: Callable[[Cell], T]) -> T | None:
     if is_missing(value):
         return None
     return parse(value)
+
+
+def parse_readiness(value: str) -> str:
+    """An assessment's readiness wording -> Ready | Ready with conditions | Not ready | Unknown
+    ("Conditionally ready", "NOT  READY", "Readiness unknown"); other wording as written."""
+    key = normalise_header(value)
+    if not key:
+        return ""
+    if "notready" in key:
+        return NOT_READY
+    if "condition" in key:
+        return READY_WITH_CONDITIONS
+    if "unknown" in key:
+        return READINESS_UNKNOWN
+    if key.startswith("ready"):
+        return READY
+    return value.strip()
 
 
 def text(value: Cell) -> str:

@@ -59,3 +59,11 @@ class ExternalService(StrEnum):
     PARTNER = "PARTNER"
     INTERNET = "INTERNET"
     OTHER = "OTHER"
+
+
+#: The readiness words an assessment is normalised to (`Assessment.readiness`, by the model, so
+#: every reader and the classifier agree); wording none of them matches is kept as written.
+READY = "Ready"
+READY_WITH_CONDITIONS = "Ready with conditions"
+NOT_READY = "Not ready"
+READINESS_UNKNOWN = "Unknown"

@@ -27,6 +27,7 @@ from forcelift.migration.inventory.export.azure_migrate import (
 from forcelift.migration.inventory.load import detect_format, load_inventory
 from forcelift.migration.inventory.model import (
     Application,
+    Assessment,
     Disk,
     Inventory,
     OperatingSystem,
@@ -634,3 +635,24 @@ def test_workbook_same_fqdn_twice_is_still_a_duplicate_row(tmp_path: Path) -> No
     )  # fmt: skip
     with pytest.raises(InputError, match="duplicate machine"):
         load_inventory([path])
+
+
+@pytest.mark.parametrize(
+    ("written", "normalised"),
+    [
+        ("Conditionally ready", "Ready with conditions"),
+        ("  NOT   Ready ", "Not ready"),
+        ("not-ready", "Not ready"),
+        ("Readiness unknown", "Unknown"),
+        ("Ready for Azure", "Ready"),
+        ("Pending review", "Pending review"),
+        ("", ""),
+    ],
+)
+def test_readiness_is_normalised_once_by_the_model_whatever_the_source(
+    written: str, normalised: str
+) -> None:
+    """A native YAML assessment is normalised like an Azure Migrate one, so the classifier
+    can trust the four words (a hand-written 'Conditionally ready' was no condition before)."""
+    assessment = Assessment(source="azure-migrate", readiness=written)
+    assert assessment.readiness == normalised

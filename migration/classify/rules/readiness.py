@@ -12,6 +12,7 @@ from forcelift.migration.classify.context import Context
 from forcelift.migration.classify.model import Decision
 from forcelift.migration.classify.rules.base import Family, Phase, RuleSet, Verdict
 from forcelift.migration.inventory.model import Server
+from forcelift.migration.inventory.vocabulary import NOT_READY, READY_WITH_CONDITIONS
 
 RULES = RuleSet(Family.READINESS)
 
@@ -19,12 +20,15 @@ RULES = RuleSet(Family.READINESS)
 _MOVING = (Decision.IAAS, Decision.PAAS)
 _TOOLS = {"azure-migrate": "Azure Migrate", "aws-migration-hub": "AWS Migration Hub"}
 _NOT_LETTERS = re.compile(r"[^a-z]+")
-_NOT_READY = frozenset({"notready"})
-_CONDITIONAL = frozenset({"readywithconditions", "conditionallyready"})
+# The inventory normalises readiness once (Assessment's validator: "Conditionally ready",
+# "NOT  READY" ...), so the rules compare its words as they are.
+_NOT_READY = frozenset({NOT_READY})
+_CONDITIONAL = frozenset({READY_WITH_CONDITIONS})
 
 
 def readiness_key(value: str) -> str:
-    """The readiness word without case, spaces or punctuation ("Not  ready" -> "notready")."""
+    """The readiness word without case, spaces or punctuation ("Not  ready" -> "notready"),
+    for comparing free text; the rules need not, `Assessment.readiness` is normalised."""
     return _NOT_LETTERS.sub("", value.casefold())
 
 
@@ -32,7 +36,7 @@ def _assessed(ctx: Context, wanted: frozenset[str]) -> list[Server]:
     return [
         s
         for s in ctx.servers
-        if s.assessment is not None and readiness_key(s.assessment.readiness) in wanted
+        if s.assessment is not None and s.assessment.readiness in wanted
     ]
 
 

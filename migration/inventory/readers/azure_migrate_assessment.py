@@ -111,22 +111,6 @@ def sizing_criterion(value: Cell) -> str:
     return ""
 
 
-def readiness(value: str) -> str:
-    """The export's readiness wording -> Ready | Ready with conditions | Not ready | Unknown."""
-    key = normalise_header(value)
-    if not key:
-        return ""
-    if "notready" in key:
-        return "Not ready"
-    if "condition" in key:
-        return "Ready with conditions"
-    if "unknown" in key:
-        return "Unknown"
-    if key.startswith("ready") or key == "readyforazure":
-        return "Ready"
-    return value.strip()
-
-
 def _disk_type(values: dict[str, Any]) -> str:
     kind = text(values.get("Recommended disk type"))
     sku = text(values.get("Recommended disk size SKU"))
@@ -145,7 +129,7 @@ def assessment(
     """The machine's assessment, or None when the export says nothing about it.
 
     `assessed`: the machine has a row on the assessed-machines sheet (then the workbook's
-    sizing criterion alone is worth keeping).
+    sizing criterion alone is worth keeping). Readiness is normalised by the model.
     """
     listed = [
         AssessedDisk(
@@ -165,7 +149,7 @@ def assessment(
     given = {
         "sizing_criterion": sizing_criterion(values.get(SIZING_CRITERION)) or criterion,
         "recommended_size": text(values.get(RECOMMENDED_SIZE)),
-        "readiness": readiness(text(values.get(READINESS))),
+        "readiness": text(values.get(READINESS)),
         "readiness_reasons": values.get(READINESS_ISSUES, ()),
         "disks": tuple(listed),
         "monthly_compute_cost": values.get(COMPUTE_COST),
