@@ -10,26 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from forcelift.cli.options import (
-    DefaultGroup,
-    F,
-    as_of_date,
-    classify_inputs,
-    inventory_inputs,
-    output_format,
-    pipeline_inputs,
-)
+from forcelift.cli.options import DefaultGroup, F, core_inputs, output_format
 from forcelift.cli.output import echo_json, handle_input_errors, print_problems
 
 if TYPE_CHECKING:
     from rich.table import Table
 
     from forcelift.migration.classify.model import ClassificationResult
+    from forcelift.migration.pipeline import Inputs
 
 
 def _paths_optional(func: F) -> F:
@@ -63,8 +57,7 @@ def classify() -> None:
 
 @classify.command("run")
 @_paths_optional
-@inventory_inputs
-@classify_inputs
+@core_inputs
 @output_format("table", "json", "csv")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write here.")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
@@ -84,14 +77,7 @@ def classify() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Do not print inventory warnings.")
 @handle_input_errors
 def run(
-    paths: tuple[Path, ...],
-    input_format: str | None,
-    group_by: str,
-    strict: bool,
-    overrides: Path | None,
-    catalogue_file: Path | None,
-    rules_file: Path | None,
-    as_of: dt.datetime | None,
+    inputs: Inputs,
     output_format: str,
     output: Path | None,
     force: bool,
@@ -109,26 +95,12 @@ def run(
     from forcelift.migration.pipeline import prepare
 
     if labels is not None:
-        if rules_file is not None:
+        if inputs.rules is not None:
             raise click.UsageError("--evaluate measures every built-in rule; drop --rules")
-        _evaluate(
-            labels,
-            paths,
-            input_format,
-            group_by,
-            catalogue_file,
-            as_of,
-            output_format,
-            quiet,
-            min_agreement,
-            strict=strict,
-        )
+        _evaluate(labels, inputs, output_format, quiet, min_agreement)
         return
-    if not paths:
+    if not inputs.paths:
         raise click.UsageError("give at least one INVENTORY path (or --evaluate LABELS)")
-    inputs = pipeline_inputs(
-        paths, input_format, group_by, strict, overrides, catalogue_file, rules_file, as_of
-    )
     prepared = prepare(inputs)
     if not quiet:
         print_problems(prepared.warnings)
@@ -154,33 +126,28 @@ def run(
 
 def _evaluate(
     labels: Path,
-    paths: tuple[Path, ...],
-    input_format: str | None,
-    group_by: str,
-    catalogue_file: Path | None,
-    as_of: dt.datetime | None,
+    inputs: Inputs,
     output_format: str,
     quiet: bool,
     min_agreement: float | None,
-    strict: bool = False,
 ) -> None:
+    """Agreement with a labelled set; the inventory, when given, is read as `classify` does,
+    on the labelled set's date unless --as-of says otherwise."""
     from forcelift.migration.classify.catalogue import load_catalogue
     from forcelift.migration.classify.evaluate import evaluate, load_labels
     from forcelift.migration.classify.render import evaluation_text
     from forcelift.migration.pipeline import prepare
 
-    catalogue = load_catalogue(catalogue_file)
     cases, labelled_as_of = load_labels(labels)
-    date = as_of_date(as_of, labelled_as_of)
+    date = inputs.as_of or labelled_as_of or dt.date.today()
     inventory = None
-    if paths:
-        inputs = pipeline_inputs(
-            paths, input_format, group_by, strict, None, None, None, as_of, labelled_as_of
-        )
-        prepared = prepare(inputs)
+    if inputs.paths:
+        prepared = prepare(replace(inputs, overrides=None, as_of=date))
         if not quiet:
             print_problems(prepared.warnings)
-        inventory = prepared.inventory
+        inventory, catalogue = prepared.inventory, prepared.classifier.catalogue
+    else:
+        catalogue = load_catalogue(inputs.catalogue)
     report = evaluate(cases, as_of=date, catalogue=catalogue, inventory=inventory)
     if output_format == "json":
         echo_json(report.to_dict())
@@ -291,20 +258,12 @@ def _table_text(result: ClassificationResult) -> str:
 
 @classify.command()
 @click.argument("application")
-@inventory_inputs
-@classify_inputs
+@core_inputs
 @output_format("text", "json")
 @handle_input_errors
 def explain(
     application: str,
-    paths: tuple[Path, ...],
-    input_format: str | None,
-    group_by: str,
-    strict: bool,
-    overrides: Path | None,
-    catalogue_file: Path | None,
-    rules_file: Path | None,
-    as_of: dt.datetime | None,
+    inputs: Inputs,
     output_format: str,
 ) -> None:
     """Show every rule evaluated for APPLICATION, and why it fired or did not.
@@ -318,9 +277,6 @@ def explain(
     from forcelift.migration.pipeline import explain as explain_outcome
     from forcelift.migration.pipeline import prepare
 
-    inputs = pipeline_inputs(
-        paths, input_format, group_by, strict, overrides, catalogue_file, rules_file, as_of
-    )
     prepared = prepare(inputs)
     inventory = prepared.inventory
     outcome = explain_outcome(prepared, application)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from forcelift.cli.options import inventory_inputs, output_format
+from forcelift.cli.options import core_inputs, output_format
 from forcelift.cli.output import (
     EXIT_FINDINGS,
     echo_json,
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
     from forcelift.migration.errors import Problem
+    from forcelift.migration.pipeline import Inputs
 
 __all__ = ["STAGES", "migrate"]
 
@@ -80,7 +81,7 @@ class _StageBar:
 
 
 @click.command()
-@inventory_inputs
+@core_inputs
 @plan_options
 @click.option(
     "--out",
@@ -100,6 +101,7 @@ class _StageBar:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no inventory warnings.")
 @handle_input_errors
 def migrate(
+    inputs: Inputs,
     out_dir: Path,
     jobs: int | None,
     force: bool,
@@ -138,7 +140,7 @@ def migrate(
     )
     bar = _StageBar(progress, show_warnings=not quiet and not as_json)
     with progress:
-        result = run(*plan_request(**options), out_dir, PulumiStages(jobs, force), bar)
+        result = run(inputs, plan_request(**options), out_dir, PulumiStages(jobs, force), bar)
     summary = run_summary(result)
     if as_json:
         echo_json(summary)

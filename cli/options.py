@@ -12,14 +12,11 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 
 from forcelift.migration.inventory.readers import BY_NAME
-
-if TYPE_CHECKING:
-    from forcelift.migration.pipeline import Inputs
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -163,36 +160,41 @@ def classify_inputs(func: F) -> F:
     return func
 
 
-def as_of_date(value: dt.datetime | None, fallback: dt.date | None = None) -> dt.date:
-    return value.date() if value is not None else fallback or dt.date.today()
+def core_inputs(func: F) -> F:
+    """PATH… with :func:`inventory_inputs` and :func:`classify_inputs`, handed to the command
+    as one `inputs: Inputs` (the core's value) instead of eight parameters. `inputs.as_of` is
+    None when --as-of is not given (the core then takes today; `classify --evaluate` the
+    labelled set's date)."""
 
+    @functools.wraps(func)
+    def with_inputs(
+        *args: Any,
+        paths: Sequence[Path],
+        input_format: str | None,
+        group_by: str,
+        strict: bool,
+        overrides: Path | None,
+        catalogue_file: Path | None,
+        rules_file: Path | None,
+        as_of: dt.datetime | None,
+        **kwargs: Any,
+    ) -> Any:
+        from forcelift.migration.inventory.workloads import GroupBy
+        from forcelift.migration.pipeline import Inputs
 
-def pipeline_inputs(
-    paths: Sequence[Path],
-    input_format: str | None,
-    group_by: str,
-    strict: bool,
-    overrides: Path | None,
-    catalogue_file: Path | None,
-    rules_file: Path | None,
-    as_of: dt.datetime | None,
-    fallback_as_of: dt.date | None = None,
-) -> Inputs:
-    """The core's inputs from the options of :func:`inventory_inputs` and
-    :func:`classify_inputs`."""
-    from forcelift.migration.inventory.workloads import GroupBy
-    from forcelift.migration.pipeline import Inputs
+        inputs = Inputs(
+            paths=tuple(paths),
+            forced_format=input_format,
+            group_by=GroupBy(group_by),
+            overrides=overrides,
+            catalogue=catalogue_file,
+            as_of=as_of.date() if as_of is not None else None,
+            strict=strict,
+            rules=rules_file,
+        )
+        return func(*args, inputs=inputs, **kwargs)
 
-    return Inputs(
-        paths=tuple(paths),
-        forced_format=input_format,
-        group_by=GroupBy(group_by),
-        overrides=overrides,
-        catalogue=catalogue_file,
-        as_of=as_of_date(as_of, fallback_as_of),
-        strict=strict,
-        rules=rules_file,
-    )
+    return inventory_inputs(classify_inputs(with_inputs))  # type: ignore[return-value]
 
 
 class DefaultGroup(click.Group):

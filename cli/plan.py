@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from forcelift.cli.options import DefaultGroup, inventory_inputs, output_format
+from forcelift.cli.options import DefaultGroup, core_inputs, output_format
 from forcelift.cli.output import echo_json, handle_input_errors, print_problems
 from forcelift.cli.plan_options import plan_options, plan_request
+
+if TYPE_CHECKING:
+    from forcelift.migration.pipeline import Inputs
 
 
 @click.group(cls=DefaultGroup)
@@ -29,7 +32,7 @@ def plan() -> None:
 
 
 @plan.command("run")
-@inventory_inputs
+@core_inputs
 @plan_options
 @click.option(
     "-o",
@@ -41,7 +44,7 @@ def plan() -> None:
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print inventory warnings.")
 @handle_input_errors
-def run(output: Path, force: bool, quiet: bool, **options: Any) -> None:
+def run(inputs: Inputs, output: Path, force: bool, quiet: bool, **options: Any) -> None:
     """Write plan.yaml for INVENTORY… (the default `plan` command).
 
     Example:
@@ -53,7 +56,7 @@ def run(output: Path, force: bool, quiet: bool, **options: Any) -> None:
     from forcelift.migration.plan.planio import plan_to_yaml
     from forcelift.migration.plan.summary import plan_text
 
-    planned = make_plan(*plan_request(**options))
+    planned = make_plan(inputs, plan_request(**options))
     if not quiet:
         print_problems(list(planned.warnings))
     write_atomic(output, plan_to_yaml(planned.plan), force=force)

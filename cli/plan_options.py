@@ -10,20 +10,19 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from forcelift.cli.options import F, classify_inputs, pipeline_inputs
+from forcelift.cli.options import F
 from forcelift.migration.plan.planfile import (
     DEFAULT_WAVE_MAX_APPLICATIONS,
     DEFAULT_WAVE_MAX_SERVERS,
 )
 
 if TYPE_CHECKING:
-    from forcelift.migration.pipeline import Inputs
     from forcelift.migration.plan.planfile import PlanOptions
 
 
 def plan_options(func: F) -> F:
-    """Options shared by `plan` and `migrate` (they must make the same plan), with the
-    classifier's own (:func:`classify_inputs`)."""
+    """Options shared by `plan` and `migrate` (they must make the same plan); the command
+    also takes :func:`forcelift.cli.options.core_inputs`."""
     for option in reversed(
         (
             click.option(
@@ -188,19 +187,11 @@ def plan_options(func: F) -> F:
         )
     ):
         func = option(func)
-    return classify_inputs(func)
+    return func
 
 
 def plan_request(
-    paths: Sequence[Path],
-    input_format: str | None,
-    group_by: str,
-    strict: bool,
     cloud: str,
-    overrides: Path | None,
-    catalogue_file: Path | None,
-    rules_file: Path | None,
-    as_of: dt.datetime | None,
     wave_max_servers: int,
     wave_max_apps: int,
     no_pilot: bool,
@@ -224,12 +215,12 @@ def plan_request(
     fx_rate: float | None,
     assumptions_file: Path | None,
     price_files: Sequence[Path],
-) -> tuple[Inputs, PlanOptions]:
-    """The core's inputs and plan options from the options of :func:`inventory_inputs` and
-    :func:`plan_options` (`plan` and `migrate` pass them all through)."""
+) -> PlanOptions:
+    """The core's plan options from the options of :func:`plan_options` (`plan` and
+    `migrate` pass them all through)."""
     from forcelift.migration.plan.planfile import PlanOptions
 
-    options = PlanOptions(
+    return PlanOptions(
         clouds=("azure", "aws") if cloud == "both" else (cloud,),
         wave_max_servers=wave_max_servers,
         wave_max_applications=wave_max_apps,
@@ -258,10 +249,6 @@ def plan_request(
             price_files,
         ),
     )
-    inputs = pipeline_inputs(
-        paths, input_format, group_by, strict, overrides, catalogue_file, rules_file, as_of
-    )
-    return inputs, options
 
 
 def _money_and_calendar(
