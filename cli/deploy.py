@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from forcelift.cli.options import waiver_date
 from forcelift.cli.output import EXIT_FINDINGS, handle_input_errors
 
 
@@ -50,12 +51,7 @@ def _operation(preview: bool, up: bool, refresh: bool, destroy: bool) -> str:
     default=None,
     help="For a new stack, e.g. 'awskms://alias/forcelift-state?region=eu-west-2'.",
 )
-@click.option(
-    "--as-of",
-    type=click.DateTime(["%Y-%m-%d"]),
-    default=None,
-    help="Date for waiver expiry (default: today).",
-)
+@waiver_date
 @handle_input_errors
 def deploy(
     work_dir: Path,

@@ -197,6 +197,15 @@ def core_inputs(func: F) -> F:
     return inventory_inputs(classify_inputs(with_inputs))  # type: ignore[return-value]
 
 
+waiver_date = click.option(
+    "--as-of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Date for waiver expiry (default: today).",
+)
+"""--as-of where it dates the guardrail waivers (`policy check`, `deploy`)."""
+
+
 class DefaultGroup(click.Group):
     """A group whose first argument is a subcommand only when it names one; otherwise every
     argument goes to `default_command` (`forcelift plan inv/` = `forcelift plan run inv/`;

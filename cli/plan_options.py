@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
@@ -191,7 +191,7 @@ def plan_options(func: F) -> F:
 
 
 def plan_request(
-    cloud: str,
+    cloud: Literal["azure", "aws", "both"],
     wave_max_servers: int,
     wave_max_apps: int,
     no_pilot: bool,
@@ -200,9 +200,9 @@ def plan_request(
     hybrid_benefit: bool,
     max_resources_per_stack: int,
     comfort_factor: float,
-    sizing_source: str,
-    sizing_mode: str,
-    family_selection: str,
+    sizing_source: Literal["forcelift", "azure-migrate", "aws-migration-hub"],
+    sizing_mode: Literal["performance", "as-on-premise"],
+    family_selection: Literal["ratio", "cheapest"],
     azure_families: str | None,
     aws_families: str | None,
     burstable: bool,
@@ -221,7 +221,7 @@ def plan_request(
     from forcelift.migration.plan.planfile import PlanOptions
 
     return PlanOptions(
-        clouds=("azure", "aws") if cloud == "both" else (cloud,),
+        clouds=("azure", "aws") if cloud == "both" else (cloud,),  # click checked the choice
         wave_max_servers=wave_max_servers,
         wave_max_applications=wave_max_apps,
         pilot=not no_pilot,

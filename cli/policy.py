@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from forcelift.cli.options import output_format
+from forcelift.cli.options import output_format, waiver_date
 from forcelift.cli.output import EXIT_FINDINGS, echo_json, handle_input_errors
 from forcelift.migration.errors import InputError, Location
 
@@ -75,12 +75,7 @@ def _waivers(target: Path) -> list[Any]:
     default=None,
     help="Write the report here instead of standard output.",
 )
-@click.option(
-    "--as-of",
-    type=click.DateTime(["%Y-%m-%d"]),
-    default=None,
-    help="Date for waiver expiry (default: today).",
-)
+@waiver_date
 @handle_input_errors
 def check_command(
     target: Path,
