@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from forcelift.migration.classify.model import ClassificationResult
+from forcelift.migration.classify.model import ClassificationResult, Decision
 from forcelift.migration.clouds import Cloud
 from forcelift.migration.inventory.model import (
     Inventory,
@@ -21,6 +21,7 @@ from forcelift.migration.plan import carbon, onprem_cost, sizing, waves
 from forcelift.migration.plan.cloud_plan import cloud_plan, sizing_config
 from forcelift.migration.plan.money import plan_money
 from forcelift.migration.plan.planfile import (
+    MIGRATING,
     Exclusion,
     ForceInfo,
     OnPremSummary,
@@ -32,9 +33,6 @@ from forcelift.migration.plan.planfile import (
 )
 from forcelift.migration.plan.unsized import Resolution, resolve_unsized
 from forcelift.migration.plan.workload_entries import tag_value
-
-MIGRATING = ("SAAS", "PAAS", "IAAS")
-
 
 _FORCE_WORDS = re.compile(r"\b(police|constabulary|service|force|and|of|the)\b", re.I)
 
@@ -58,8 +56,8 @@ def force_slug(name: str) -> str:
     return slug if len(slug) >= 2 else "force"
 
 
-def _decisions(result: ClassificationResult) -> dict[str, str]:
-    return {c.application: c.decision.value for c in result.classifications}
+def _decisions(result: ClassificationResult) -> dict[str, Decision]:
+    return {c.application: c.decision for c in result.classifications}
 
 
 def _workload_decisions(
@@ -85,7 +83,7 @@ def _workload_decisions(
         out.append(
             WorkloadDecision(
                 application=c.application,
-                decision=c.decision.value,
+                decision=c.decision,
                 strategy=c.strategy.value,
                 confidence=c.confidence.value,
                 effort=c.effort.value,

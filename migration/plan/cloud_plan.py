@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from forcelift.migration.classify.model import Decision
 from forcelift.migration.clouds import DEFAULT_REGION, FACTS, Cloud
 from forcelift.migration.errors import InputError
 from forcelift.migration.inventory.model import (
@@ -151,7 +152,7 @@ def cloud_plan(
     slug: str,
     plan: waves.WavePlan,
     owned: sizing.Assignment,
-    decisions: Mapping[str, str],
+    decisions: Mapping[str, Decision],
     apps: Mapping[str, Application],
     coefficients: carbon.CarbonRates,
     resolution: Resolution,

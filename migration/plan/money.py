@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from forcelift.migration.classify.model import Decision
 from forcelift.migration.clouds import Cloud
 from forcelift.migration.inventory.model import Server
 from forcelift.migration.plan import business_case, currency, onprem_cost
@@ -39,7 +40,7 @@ class Money:
     pricing: Pricing
     assumptions: business_case.AssumptionFile
     waves: tuple[tuple[int, tuple[str, ...]], ...]
-    decisions: Mapping[str, str]
+    decisions: Mapping[str, Decision]
     efforts: Mapping[str, str]
     servers: Mapping[str, int]
     onprem_monthly: Mapping[str, float]  # per application, plan currency
@@ -60,7 +61,7 @@ def plan_money(
     req: PlanRequest,
     plan: WavePlan,
     owned: Assignment,
-    decisions: Mapping[str, str],
+    decisions: Mapping[str, Decision],
     assumptions: onprem_cost.OnPremAssumptions,
     coefficients: Coefficients,
     resolution: Resolution,

@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from forcelift.migration.classify.model import Decision
 from forcelift.migration.plan.business_case import BusinessCase
 from forcelift.migration.plan.carbon import CarbonSummary, Footprint
 from forcelift.migration.plan.cost import CostSummary, Rates
@@ -85,7 +86,7 @@ class WorkloadDecision(_Model):
     """The classifier's verdict for one application, with what the plan adds (wave, group)."""
 
     application: str
-    decision: Literal["SAAS", "PAAS", "IAAS", "RETAIN", "RETIRE"]
+    decision: Decision
     strategy: str
     confidence: str
     effort: str
@@ -118,7 +119,7 @@ class WavePlanEntry(_Model):
 
 class Exclusion(_Model):
     application: str
-    decision: str
+    decision: Decision
     reason: str
 
 
@@ -210,9 +211,12 @@ class FlowPlan(_Model):
     reason: str = ""
 
 
+MIGRATING = (Decision.SAAS, Decision.PAAS, Decision.IAAS)
+
+
 class CloudWorkload(_Model):
     application: str
-    decision: Literal["SAAS", "PAAS", "IAAS"]
+    decision: Decision  # one of MIGRATING: what stays or retires has no cloud workload
     wave: int
     stack: str
     target: str
@@ -225,6 +229,13 @@ class CloudWorkload(_Model):
     inbound: tuple[FlowPlan, ...] = ()
     monthly_cost: Rates
     notes: tuple[str, ...] = ()
+
+    @field_validator("decision")
+    @classmethod
+    def _migrates(cls, value: Decision) -> Decision:
+        if value not in MIGRATING:
+            raise ValueError(f"a cloud workload moves (SAAS, PAAS or IAAS), not {value.value}")
+        return value
 
 
 class NetworkPlan(_Model):

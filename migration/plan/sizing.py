@@ -17,6 +17,7 @@ import bisect
 import math
 from collections.abc import Mapping, Sequence
 
+from forcelift.migration.classify.model import Decision
 from forcelift.migration.clouds import Cloud
 from forcelift.migration.errors import InputError
 from forcelift.migration.inventory.model import OsFamily, Server
@@ -386,7 +387,7 @@ class Sizer:
         self,
         application: str,
         servers: Sequence[Server],
-        decision: str,
+        decision: Decision | str,
         *,
         premium_disks: bool = False,
         paas_kinds: Mapping[str, PaasKind | None] | None = None,
@@ -398,12 +399,13 @@ class Sizer:
         systems); `paas_kinds` overrides the inferred platform service per server name;
         `notes` are carried into the target (e.g. from `assign_servers`).
         """
-        decision = decision.strip().upper()
-        if decision not in DECISIONS:
+        text = decision.strip().upper()
+        if text not in DECISIONS:
             raise InputError(
-                f"unknown decision {decision!r} for application {application!r}",
+                f"unknown decision {text!r} for application {application!r}",
                 hint=f"use one of: {', '.join(DECISIONS)}",
             )
+        decision = Decision(text)
         base = {"application": application, "decision": decision, "cloud": self.cloud}
         if decision in ("SAAS", "RETAIN", "RETIRE"):
             note = {

@@ -111,7 +111,7 @@ class WorkloadTarget(Frozen):
     """What one application becomes in the target cloud."""
 
     application: str
-    decision: str
+    decision: Decision
     cloud: Cloud
     vms: tuple[VmSizing, ...] = ()
     paas: tuple[PaasSizing, ...] = ()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from forcelift.migration.classify.model import Decision
 from forcelift.migration.errors import InputError, Problem
 from forcelift.migration.inventory.model import (
     Application,
@@ -56,11 +57,11 @@ def is_critical(app: Application, options: WaveOptions) -> bool:
 
 def resolve_decisions(
     applications: Sequence[Application], decisions: Mapping[str, str]
-) -> dict[str, str]:
+) -> dict[str, Decision]:
     by_lower = {k.lower(): v for k, v in decisions.items()}
     names = {a.name.lower() for a in applications}
     problems = []
-    resolved: dict[str, str] = {}
+    resolved: dict[str, Decision] = {}
     missing = []
     for app in applications:
         raw = decisions.get(app.name, by_lower.get(app.name.lower()))
@@ -75,7 +76,8 @@ def resolve_decisions(
                     hint=f"use one of: {', '.join(DECISIONS)}",
                 )
             )
-        resolved[app.name] = value
+            continue
+        resolved[app.name] = Decision(value)
     if missing:
         problems.append(
             Problem(
@@ -136,7 +138,7 @@ class Group:
     def __init__(self, apps: list[str]) -> None:
         self.apps = sorted(apps)
         self.criticalities: set[Criticality] = set()
-        self.decisions: set[str] = set()
+        self.decisions: set[Decision] = set()
         self.servers: set[str] = set()
         self.reasons: list[str] = []
         self.critical = False
@@ -151,7 +153,7 @@ class Group:
 class Graph:
     """Everything grouping learns, before any wave is cut."""
 
-    decided: dict[str, str]
+    decided: dict[str, Decision]
     apps: dict[str, Application]
     groups: list[Group] = field(default_factory=list)
     dag: dict[int, set[int]] = field(default_factory=dict)  # group -> groups waiting for it

@@ -11,13 +11,14 @@ from typing import Annotated
 
 from pydantic import Field
 
+from forcelift.migration.classify.model import Decision
 from forcelift.migration.inventory.model import Criticality
 from forcelift.migration.plan.datafiles import Frozen
 
-LANDING = frozenset({"IAAS", "PAAS"})  # move into the landing zone: order matters
+LANDING = frozenset({Decision.IAAS, Decision.PAAS})  # move into the landing zone: order matters
 
 
-SCHEDULED = frozenset({"IAAS", "PAAS", "SAAS"})
+SCHEDULED = frozenset({Decision.IAAS, Decision.PAAS, Decision.SAAS})
 
 
 class WaveOptions(Frozen):
@@ -31,7 +32,7 @@ class WaveOptions(Frozen):
     # When no low-criticality workload of a kind the pilot must prove exists, the least
     # critical of these stands in (and the plan says so); never high or critical systems.
     pilot_fallback_criticalities: tuple[Criticality, ...] = (Criticality.MEDIUM,)
-    pilot_proves: tuple[str, ...] = ("IAAS", "PAAS")
+    pilot_proves: tuple[Decision, ...] = (Decision.IAAS, Decision.PAAS)
     critical_late: bool = True
     critical_categories: tuple[str, ...] = ("command and control", "custody")
     critical_criticalities: tuple[Criticality, ...] = (Criticality.CRITICAL,)
@@ -57,7 +58,7 @@ class WaveKind(StrEnum):
 
 class WaveWorkload(Frozen):
     application: str
-    decision: str
+    decision: Decision
     move_group: str
     servers: tuple[str, ...]
     reasons: tuple[str, ...]
@@ -83,7 +84,7 @@ class MoveGroup(Frozen):
 
 class Exclusion(Frozen):
     application: str
-    decision: str
+    decision: Decision
     reason: str
 
 

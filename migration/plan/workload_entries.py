@@ -10,6 +10,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 
+from forcelift.migration.classify.model import Decision
 from forcelift.migration.clouds import Cloud
 from forcelift.migration.inventory.model import (
     Dependency,
@@ -91,7 +92,7 @@ def paas_plan(p: sizing.PaasSizing) -> PaasPlan:
 def inbound_flows(
     app: str,
     incoming: Sequence[Dependency],
-    decisions: Mapping[str, str],
+    decisions: Mapping[str, Decision],
     wave_of: Mapping[str, int],
     spoke_cidr: Mapping[int, str],
     onprem: Sequence[str],
