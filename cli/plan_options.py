@@ -293,12 +293,3 @@ def _families(text: str | None) -> tuple[str, ...] | None:
     if not names:
         raise click.BadParameter("name at least one family", param_hint="--*-families")
     return names
-
-
-def _families(text: str | None) -> tuple[str, ...] | None:
-    if text is None:
-        return None
-    names = tuple(sorted({n.strip() for n in text.split(",") if n.strip()}))
-    if not names:
-        raise click.BadParameter("name at least one family", param_hint="--*-families")
-    return names
