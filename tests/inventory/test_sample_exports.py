@@ -62,3 +62,25 @@ def test_exports_are_reproducible(tmp_path: Path) -> None:
     for path in module.build(tmp_path):
         committed = EXPORTS / path.relative_to(tmp_path)
         assert path.read_bytes() == committed.read_bytes(), committed
+
+
+def test_unsized_servers_with_utilisation_export_without_crashing(tmp_path: Path) -> None:
+    """An unsized server (no memory, no cores) with utilisation: the RVTools and AWS writers
+    multiplied None by the memory percentage (TypeError) and summed None into host totals."""
+    from forcelift.migration.inventory.export.aws_migration_hub import write_aws_import_csv
+    from forcelift.migration.inventory.export.rvtools import write_rvtools_xlsx
+    from forcelift.migration.inventory.model import Inventory, PowerState, Server, Utilisation
+
+    unsized = Server(
+        name="ghost01",
+        host="esx01",
+        power_state=PowerState.ON,
+        utilisation=Utilisation(cpu_percent=20, memory_percent=40),
+        unsized_reason="CPUs is blank",
+    )
+    sized = Server(name="web01", host="esx01", cores=2, memory_mib=4096)
+    inventory = Inventory(force="Testshire", servers=(unsized, sized))
+    write_rvtools_xlsx(inventory, tmp_path / "rv.xlsx")
+    write_aws_import_csv(inventory, tmp_path / "aws.csv")
+    assert "ghost01" in (tmp_path / "aws.csv").read_text()
+    assert (tmp_path / "rv.xlsx").stat().st_size > 0

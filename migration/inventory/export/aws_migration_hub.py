@@ -101,7 +101,7 @@ def _row(server: Server, applications: list[str]) -> list[str]:
     put("VMware.VMName", server.name)
     put("RAM.TotalSizeInMB", str(server.memory_mib))
     if util is not None:
-        if util.memory_percent is not None:
+        if util.memory_percent is not None and server.memory_mib is not None:
             put("RAM.UsedSizeInMB.Max", number(util.memory_percent / 100 * server.memory_mib))
         put("CPU.UsagePct.Max", number(util.cpu_percent))
         if util.iops is not None:

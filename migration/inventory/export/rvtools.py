@@ -193,7 +193,7 @@ def _vinfo_rows(inventory: Inventory) -> Iterator[list[Any]]:
         util = s.utilisation
         active = (
             round(s.memory_mib * util.memory_percent / 100)
-            if on and util is not None and util.memory_percent is not None
+            if on and util is not None and util.memory_percent is not None and s.memory_mib
             else 0
         )
         networks = [
@@ -215,7 +215,7 @@ def _vinfo_rows(inventory: Inventory) -> Iterator[list[Any]]:
             "normal", None, False, True, s.ip_addresses[0] if s.ip_addresses else "",
             *networks, 1, 8192, f"/{s.datacentre}/{s.cluster}/Resources", f"group-v{100 + i % 97}",
             s.folder, "", True, "notConfigured", None, None, None,
-            None, None, disks_mib + (s.memory_mib if on else 0), in_use,
+            None, None, disks_mib + ((s.memory_mib or 0) if on else 0), in_use,
             in_use, "clusterRestartPriority", "none", "vmMonitoringDisabled",
             None, None, False, 0,
             10000, False, False, False,
@@ -278,8 +278,8 @@ def _vhost_rows(inventory: Inventory) -> Iterator[list[Any]]:
             hosts.setdefault(server.host, []).append(server)
     for n, (host, vms) in enumerate(sorted(hosts.items())):
         first = vms[0]
-        vcpus = sum(s.cores for s in vms)
-        vram = sum(s.memory_mib for s in vms)
+        vcpus = sum(s.cores or 0 for s in vms)  # unsized VMs add nothing
+        vram = sum(s.memory_mib or 0 for s in vms)
         on = sum(1 for s in vms if s.power_state is PowerState.ON)
         yield [
             host, first.datacentre, first.cluster, "green", "", False, False, "",

@@ -93,7 +93,7 @@ def header_currency(table: Table) -> str:
 
 def read_properties(table: Table) -> str:
     """The sizing criterion from an assessment-properties sheet (key / value rows)."""
-    rows = [list(table.header), *(list(cells) for _, cells in table.rows)]
+    rows: list[list[Cell]] = [list(table.header), *(list(cells) for _, cells in table.rows)]
     for cells in rows:
         for i, cell in enumerate(cells[:-1]):
             if normalise_header(cell) in ("sizingcriterion", "sizingcriteria"):

@@ -14,6 +14,7 @@ workbook skip the text parsers.
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 
 from forcelift.migration.errors import InputError, Location, ProblemCollector
@@ -140,11 +141,11 @@ def _workbook_tabs(source: Source) -> tuple[Tabs, Workbook]:
             source.location(),
             hint=f"sheets present: {', '.join(workbook.sheet_names)}",
         )
-    tabs = Tabs(lambda sheet=sheet: workbook.table(sheet))
+    tabs = Tabs(partial(workbook.table, sheet))
     for name in COMPANION_TABS:
         real = workbook.find_sheet(name)
         if real is not None:
-            tabs.others[name] = lambda real=real: workbook.table(real)
+            tabs.others[name] = partial(workbook.table, real)
     return tabs, workbook
 
 
@@ -171,7 +172,7 @@ def _csv_tabs(source: Source) -> Tabs:
         path = sibling_tab(source.path, name)
         if path is not None:
             display = str(Path(source.display).parent / path.name)
-            tabs.others[name] = lambda path=path, display=display: read_csv_table(path, display)
+            tabs.others[name] = partial(read_csv_table, path, display)
     return tabs
 
 
