@@ -94,8 +94,8 @@ class PreviewResult:
     stacks: list[StackResult] = field(default_factory=list)
 
 
-def _result_from_document(name: str, path: Path) -> StackResult:
-    doc = json.loads(path.read_text(encoding="utf-8"))
+def _result(name: str, doc: Mapping[str, Any], seconds: float) -> StackResult:
+    """A stack's result from its preview document (just written, or read back)."""
     return StackResult(
         stack=name,
         resources=len(doc["resources"]),
@@ -103,9 +103,13 @@ def _result_from_document(name: str, path: Path) -> StackResult:
         outputs=doc["outputs"],
         tree=tree(doc),
         duplicate_urns=tuple(doc["duplicate_urns"]),
-        seconds=0.0,
+        seconds=seconds,
         cloud_resources=cloud_resource_count(doc),
     )
+
+
+def _result_from_document(name: str, path: Path) -> StackResult:
+    return _result(name, json.loads(path.read_text(encoding="utf-8")), 0.0)
 
 
 def run_stack(project: Project, name: str, outputs: Mapping[str, Mapping[str, Any]]) -> StackResult:
@@ -136,16 +140,7 @@ def run_stack(project: Project, name: str, outputs: Mapping[str, Mapping[str, An
     # The stamp last: a preview without a current stamp is never taken as complete.
     stamp = json.dumps(inputs, indent=1, sort_keys=True) + "\n"
     write_atomic(stamp_path(project.directory, name), stamp, force=True)
-    return StackResult(
-        stack=name,
-        resources=len(doc["resources"]),
-        counts=doc["counts"],
-        outputs=doc["outputs"],
-        tree=tree(doc),
-        duplicate_urns=tuple(doc["duplicate_urns"]),
-        seconds=round(time.perf_counter() - started, 2),
-        cloud_resources=cloud_resource_count(doc),
-    )
+    return _result(name, doc, round(time.perf_counter() - started, 2))
 
 
 def check_stack(project: Project, name: str) -> None:

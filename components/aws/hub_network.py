@@ -24,7 +24,6 @@ from pulumi_aws.verifiedaccess import (
 )
 
 from forcelift.components.aws.common import account_facts, child, encryption_key
-from forcelift.components.aws.flow_logs import FlowLogs, FlowLogsArgs
 from forcelift.components.aws.hub_specs import (
     HubNetworkArgs,
     OidcSpec,
@@ -41,6 +40,7 @@ from forcelift.components.aws.vpc import (
     private_vpc,
     s3_gateway_endpoint,
     vpc_attachment,
+    vpc_flow_logs,
 )
 from forcelift.migration.naming import make_name
 
@@ -168,19 +168,7 @@ class HubNetwork(pulumi.ComponentResource):
             protect=args.protect,
             cloudwatch_logs=True,
         )
-        FlowLogs(
-            f"{name}-flow-logs",
-            FlowLogsArgs(
-                tags=args.tags,
-                vpc_id=network.vpc.id,
-                destination=args.flow_logs,
-                bucket_arn=args.flow_log_bucket_arn,
-                kms_key_arn=log_key.arn,
-                retention_days=args.log_retention_days,
-                protect=args.protect,
-            ),
-            opts=child(self),
-        )
+        vpc_flow_logs(self, name, network, args, log_key.arn)
         network_logs = aws.cloudwatch.LogGroup(
             f"{name}-network-logs",
             name=f"/forcelift/network/{name}",

@@ -14,7 +14,6 @@ import pulumi
 import pulumi_aws as aws
 
 from forcelift.components.aws.common import account_facts, child
-from forcelift.components.aws.flow_logs import FlowLogs, FlowLogsArgs
 from forcelift.components.aws.network_specs import (
     FlowLogDestination,
     FlowRule,
@@ -26,7 +25,12 @@ from forcelift.components.aws.network_specs import (
     within,
 )
 from forcelift.components.aws.tags import Tags
-from forcelift.components.aws.vpc import private_vpc, s3_gateway_endpoint, vpc_attachment
+from forcelift.components.aws.vpc import (
+    private_vpc,
+    s3_gateway_endpoint,
+    vpc_attachment,
+    vpc_flow_logs,
+)
 from forcelift.migration.naming import make_name
 
 
@@ -97,19 +101,7 @@ class SpokeNetwork(pulumi.ComponentResource):
             opts=child(self, depends_on=[attachment]),
         )
 
-        FlowLogs(
-            f"{name}-flow-logs",
-            FlowLogsArgs(
-                tags=args.tags,
-                vpc_id=network.vpc.id,
-                destination=args.flow_logs,
-                bucket_arn=args.flow_log_bucket_arn,
-                kms_key_arn=args.log_kms_key_arn,
-                retention_days=args.log_retention_days,
-                protect=args.protect,
-            ),
-            opts=child(self),
-        )
+        vpc_flow_logs(self, name, network, args, args.log_kms_key_arn)
         s3_prefix_list: pulumi.Output[str] | None = None
         if args.s3_gateway_endpoint:
             # Gateway endpoints are not reachable through the TGW: each VPC needs its own.

@@ -2,7 +2,7 @@
 
 One shape for both: DNS on, the default security group emptied (CIS 5.4), one route table,
 one private subnet per zone (no public IPs), an attachment without the TGW's default tables,
-and an S3 gateway endpoint (gateway endpoints are not reachable through the TGW). `label`
+flow logs, and an S3 gateway endpoint (gateway endpoints are not reachable through the TGW). `label`
 names the network in its `Name` tags ("hub" for the hub; nothing for a spoke).
 """
 
@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import pulumi
 import pulumi_aws as aws
 
 from forcelift.components.aws.common import child
-from forcelift.components.aws.network_specs import SubnetSpec
+from forcelift.components.aws.flow_logs import FlowLogs, FlowLogsArgs
+from forcelift.components.aws.network_specs import FlowLogDestination, SubnetSpec
 from forcelift.components.aws.tags import Tags
 
 
@@ -118,5 +120,43 @@ def s3_gateway_endpoint(
         vpc_endpoint_type="Gateway",
         route_table_ids=[network.route_table.id],
         tags=tags.named(name, "s3"),
+        opts=child(parent),
+    )
+
+
+class FlowLogSettings(Protocol):
+    """What the hub's and the spoke's args say about their flow logs."""
+
+    @property
+    def tags(self) -> Tags: ...
+    @property
+    def flow_logs(self) -> FlowLogDestination: ...
+    @property
+    def flow_log_bucket_arn(self) -> str | None: ...
+    @property
+    def log_retention_days(self) -> int: ...
+    @property
+    def protect(self) -> bool: ...
+
+
+def vpc_flow_logs(
+    parent: pulumi.Resource,
+    name: str,
+    network: PrivateVpc,
+    settings: FlowLogSettings,
+    kms_key_arn: pulumi.Input[str] | None,
+) -> FlowLogs:
+    """The VPC's flow logs (NCSC principle 10: audit information), encrypted with the key."""
+    return FlowLogs(
+        f"{name}-flow-logs",
+        FlowLogsArgs(
+            tags=settings.tags,
+            vpc_id=network.vpc.id,
+            destination=settings.flow_logs,
+            bucket_arn=settings.flow_log_bucket_arn,
+            kms_key_arn=kms_key_arn,
+            retention_days=settings.log_retention_days,
+            protect=settings.protect,
+        ),
         opts=child(parent),
     )

@@ -115,3 +115,9 @@ def test_flow_rules_are_checked() -> None:
         "1024-2048",
         "22",
     ]
+
+
+def test_the_spoke_registers_under_its_old_type_token(spoke_run: MockRun) -> None:
+    """The class is SpokeNetwork (as on AWS); the URN keeps forcelift:azure:Spoke."""
+    tokens = {r.type for r in spoke_run.resources if not r.custom}
+    assert tokens == {"forcelift:azure:Spoke"}
