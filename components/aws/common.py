@@ -1,5 +1,5 @@
 """Small building blocks the AWS components share: child options, account facts, KMS keys,
-service roles. Each creates resources as children of the calling component.
+service roles and instance profiles. Each creates resources as children of the calling component.
 """
 
 from __future__ import annotations
@@ -118,6 +118,34 @@ def service_role(
             opts=child(parent),
         )
     return role
+
+
+def instance_profile(
+    prefix: str,
+    parent: pulumi.Resource,
+    *,
+    role_name: str,
+    profile_name: str,
+    managed_policies: Sequence[str],
+    tags: dict[str, str],
+) -> tuple[aws.iam.Role, aws.iam.InstanceProfile]:
+    """The role EC2 instances assume (`<prefix>-role`) and its profile (`<prefix>-profile`)."""
+    role = service_role(
+        f"{prefix}-role",
+        parent,
+        role_name=role_name,
+        service="ec2.amazonaws.com",
+        managed_policies=managed_policies,
+        tags=tags,
+    )
+    profile = aws.iam.InstanceProfile(
+        f"{prefix}-profile",
+        name=profile_name,
+        role=role.name,
+        tags=tags,
+        opts=child(parent),
+    )
+    return role, profile
 
 
 def bounded_name(*parts: str, max_len: int) -> str:

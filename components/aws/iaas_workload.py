@@ -18,7 +18,13 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from forcelift.components.aws.common import bounded_name, child, encryption_key, service_role
+from forcelift.components.aws.common import (
+    bounded_name,
+    child,
+    encryption_key,
+    instance_profile,
+    service_role,
+)
 from forcelift.components.aws.tags import Tags
 from forcelift.migration.naming import make_name
 
@@ -100,20 +106,13 @@ class IaasWorkload(pulumi.ComponentResource):
                 tags=tags,
                 protect=args.protect,
             ).arn
-        role = service_role(
-            f"{name}-instance-role",
+        role, profile = instance_profile(
+            f"{name}-instance",
             self,
             role_name=f"{name}-instance",
-            service="ec2.amazonaws.com",
+            profile_name=make_name("aws-iam-role", name, "instance"),
             managed_policies=("AmazonSSMManagedInstanceCore", "CloudWatchAgentServerPolicy"),
             tags=tags,
-        )
-        profile = aws.iam.InstanceProfile(
-            f"{name}-instance-profile",
-            name=make_name("aws-iam-role", name, "instance"),
-            role=role.name,
-            tags=tags,
-            opts=child(self),
         )
         backup_tags = {BACKUP_TAG: name} if args.backup else {}
         amis = {

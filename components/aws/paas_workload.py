@@ -18,6 +18,7 @@ from forcelift.components.aws.common import (
     bounded_name,
     child,
     encryption_key,
+    instance_profile,
     service_role,
 )
 from forcelift.components.aws.paas_specs import (
@@ -411,20 +412,13 @@ class PaasWorkload(pulumi.ComponentResource):
             ),
             tags=tags,
         )
-        instance_role = service_role(
-            f"{name}-beanstalk-instance-role",
+        _, profile = instance_profile(
+            f"{name}-beanstalk-instance",
             self,
             role_name=f"{name}-{spec.name}-instance",
-            service="ec2.amazonaws.com",
+            profile_name=make_name("aws-iam-role", name, spec.name, "instance"),
             managed_policies=("AWSElasticBeanstalkWebTier", "AmazonSSMManagedInstanceCore"),
             tags=tags,
-        )
-        profile = aws.iam.InstanceProfile(
-            f"{name}-beanstalk-instance-profile",
-            name=make_name("aws-iam-role", name, spec.name, "instance"),
-            role=instance_role.name,
-            tags=tags,
-            opts=child(self),
         )
         application = aws.elasticbeanstalk.Application(
             f"{name}-beanstalk-app",
