@@ -115,7 +115,8 @@ def check_project(work_dir: Path, stack: str, operation: str) -> None:
 
 def stale_preview_problems(work_dir: Path, stacks: list[str]) -> list[Any]:
     """A problem per stack whose preview is missing, incomplete or older than its plan or
-    config (content hashes, stacks/preview_stamps.py): guardrails on it would judge something else."""
+    config (content hashes, stacks/preview_stamps.py): guardrails on it would judge something
+    else."""
     from forcelift.migration.errors import Problem
     from forcelift.stacks.preview_stamps import stale_stacks
 
