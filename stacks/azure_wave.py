@@ -130,9 +130,7 @@ def wave_spec(ctx: StackContext) -> WaveSpec:
                 location=region_of(ctx),
                 use_hub_gateway=bool(ctx.config.on_prem_gateway),
             )
-    workloads = tuple(
-        workload_spec(ctx, i, workload) for i, workload in ctx.stack_workloads()
-    )
+    workloads = tuple(workload_spec(ctx, i, workload) for i, workload in ctx.stack_workloads())
     return WaveSpec(
         spoke_name=plan_spoke.name, subnets=by_purpose, spoke=spoke, workloads=workloads
     )
