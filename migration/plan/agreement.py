@@ -78,8 +78,7 @@ def compare(
     assessed = [s for s in inventory.servers if s.assessment is not None and s.sized]
     if cloud is None:
         sources = {TOOL_CLOUD.get(s.assessment.source) for s in assessed if s.assessment}
-        cloud = next(iter(sorted(c.value for c in sources if c)), "azure")  # type: ignore[assignment]
-        cloud = Cloud(cloud)
+        cloud = Cloud(next(iter(sorted(c.value for c in sources if c)), "azure"))
     snapshot = load_prices(cloud, DEFAULT_REGION[cloud])
     sizer = Sizer(cloud, snapshot, config or SizingConfig())
     pricer = Pricer(snapshot)

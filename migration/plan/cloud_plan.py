@@ -190,8 +190,8 @@ def cloud_plan(
         for name, t in targets.items()
     ]
 
-    has_paas = defaultdict(bool)
-    has_mi = defaultdict(bool)
+    has_paas: defaultdict[int, bool] = defaultdict(bool)
+    has_mi: defaultdict[int, bool] = defaultdict(bool)
     for name, n in wave_of.items():
         has_paas[n] |= bool(targets[name].paas)
         has_mi[n] |= any(
@@ -286,7 +286,8 @@ def cloud_plan(
 
     lz_stack = f"{slug}-{cloud.value}-landing-zone"
     stacks = [StackPlan(name=lz_stack, layer="landing-zone", estimated_resources=120)]
-    cloud_waves, placed = [], []
+    cloud_waves: list[CloudWavePlan] = []
+    placed: list[CloudWorkload] = []
     for wave in plan.waves:
         names = []
         for stack, members in _stacks_for_wave(

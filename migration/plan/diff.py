@@ -45,6 +45,6 @@ def diff_plans(old: Plan, new: Plan) -> list[str]:
                 f"~ {cloud.cloud} monthly cost {a_cost:,.2f} -> {b_cost:,.2f} "
                 f"({b_cost - a_cost:+,.2f})"
             )
-    for cloud in sorted(old_clouds.keys() - {c.cloud for c in new.clouds}):
-        lines.append(f"- cloud {cloud}")
+    for gone in sorted(old_clouds.keys() - {c.cloud for c in new.clouds}):
+        lines.append(f"- cloud {gone}")
     return lines

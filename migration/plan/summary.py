@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from forcelift.migration.classify.model import Decision
 from forcelift.migration.plan.carbon import carbon_headline
 from forcelift.migration.plan.planfile import CloudPlan, Plan
 
-DECISIONS = ("SAAS", "PAAS", "IAAS", "RETAIN", "RETIRE")
+DECISIONS = tuple(d.value for d in Decision)  # plain text: the summary is dumped as YAML/JSON
 
 
 def plan_summary(plan: Plan) -> dict[str, Any]:
@@ -55,7 +56,7 @@ def plan_summary(plan: Plan) -> dict[str, Any]:
     return {
         "force": plan.force.name,
         "as_of": plan.as_of.isoformat(),
-        "decisions": {d: counts.get(d, 0) for d in DECISIONS},
+        "decisions": {d.value: counts.get(d, 0) for d in Decision},
         "waves": [
             {
                 "number": w.number,

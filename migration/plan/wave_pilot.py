@@ -94,7 +94,7 @@ def choose_pilot(g_: Graph, options: WaveOptions) -> None:
         if pick is None:
             notes.append(
                 f"the pilot holds no {kind} workload: none of criticality "
-                f"{'/'.join(c.value for c in sorted(wider, key=_RANK.get))} is free of "
+                f"{'/'.join(c.value for c in sorted(wider, key=lambda c: _RANK[c]))} is free of "
                 "dependencies on other migrating applications and fits the wave limits"
             )
             continue

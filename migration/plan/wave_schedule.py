@@ -82,7 +82,7 @@ def schedule(
         if current and top_level != level:
             close("level")
         level = top_level
-        popped = []
+        popped: list[tuple[int, int, str, int]] = []
         chosen = None
         while heap and len(popped) < _SCAN and heap[0][0] == level:
             item = heapq.heappop(heap)

@@ -121,9 +121,9 @@ def split_oversized(g: Graph, options: WaveOptions) -> None:
                     | {f"part {k} of {len(parts)} of a dependency group too large for one wave"}
                 )
             )
-            for a in names:
+            for name in names:
                 g.split.setdefault(
-                    a,
+                    name,
                     f"part {k} of {len(parts)} of its dependency group ({whole}), which is "
                     f"larger than one wave ({limits})",
                 )
@@ -141,11 +141,11 @@ def split_oversized(g: Graph, options: WaveOptions) -> None:
     if len(new_groups) == len(g.groups):
         return
     dag: dict[int, set[int]] = defaultdict(set)
-    for a, targets in g.dag.items():
-        for b in targets:
-            dag[span[a][1]].add(span[b][0])
-    for a, b in chains:
-        dag[a].add(b)
+    for i, waiting in g.dag.items():
+        for j in waiting:
+            dag[span[i][1]].add(span[j][0])
+    for i, j in chains:
+        dag[i].add(j)
     g.groups = new_groups
     g.dag = dict(dag)
     g.indegree = [0] * len(new_groups)

@@ -117,15 +117,15 @@ def plan_waves(
                     reasons.append(g.split[app])
                 reasons += cycle + cap(sorted(set(g.bound.get(app, ()))))
                 if depends_on.get(app):
-                    targets = sorted(depends_on[app])
+                    wanted = sorted(depends_on[app])
                     placed = [
                         f"{t} (wave {assigned[g.group_of[t]]})"
-                        for t in targets
+                        for t in wanted
                         if assigned[g.group_of[t]] <= number
                     ]
                     ahead = [
                         f"{t} (wave {assigned[g.group_of[t]]})"
-                        for t in targets
+                        for t in wanted
                         if assigned[g.group_of[t]] > number
                     ]
                     if placed:

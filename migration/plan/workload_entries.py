@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
+from typing import Literal
 
 from forcelift.migration.classify.model import Decision
 from forcelift.migration.clouds import Cloud
@@ -104,7 +105,7 @@ def inbound_flows(
     for dep in incoming:
         if dep.port is None:
             continue
-        protocol = "udp" if dep.protocol.lower() == "udp" else "tcp"
+        protocol: Literal["tcp", "udp"] = "udp" if dep.protocol.lower() == "udp" else "tcp"
         if decisions.get(dep.source) in ("IAAS", "PAAS") and dep.source in wave_of:
             sources = [spoke_cidr[wave_of[dep.source]]]
         elif decisions.get(dep.source) in ("RETAIN", "RETIRE"):

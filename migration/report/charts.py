@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from forcelift.migration.classify.model import Decision
 from forcelift.migration.report.style import (
     CLOUD_COLOURS,
     COLOURS,
@@ -30,7 +31,7 @@ from forcelift.migration.report.svg import chart_style, figure_svg, new_figure
 class WaveBar:
     number: int
     kind: str
-    servers_by_decision: Mapping[str, int]
+    servers_by_decision: Mapping[Decision, int]
     applications: int
 
     @property

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from forcelift.migration.classify.model import Decision
 from forcelift.migration.classify.rules.data_security import offline_device
 from forcelift.migration.plan.planfile import Plan, WorkloadDecision
 from forcelift.migration.report.costview import Money, Timeline, money_view, timeline_view
@@ -96,8 +97,8 @@ class WaveSummary:
     kind: str
     applications: tuple[str, ...]
     servers: int
-    apps_by_decision: Mapping[str, int]
-    servers_by_decision: Mapping[str, int]
+    apps_by_decision: Mapping[Decision, int]
+    servers_by_decision: Mapping[Decision, int]
     reasons: tuple[str, ...]
     stacks: tuple[str, ...]
     monthly: Mapping[str, Rates3]  # cloud -> monthly cost of the wave
@@ -242,7 +243,7 @@ def build_context(inputs: ReportInputs) -> ReportContext:
     plan = inputs.plan
     workloads = sorted_workloads(plan)
     apps = Counter(w.decision for w in workloads)
-    servers = Counter()
+    servers: Counter[Decision] = Counter()
     for w in workloads:
         servers[w.decision] += len(w.servers)
     decisions = tuple(
@@ -253,13 +254,13 @@ def build_context(inputs: ReportInputs) -> ReportContext:
     for entry in plan.waves:
         members = [by_name[a] for a in entry.applications if a in by_name]
         apps_by = Counter(w.decision for w in members)
-        servers_by: Counter[str] = Counter()
+        servers_by: Counter[Decision] = Counter()
         for w in members:
             servers_by[w.decision] += len(w.servers)
         monthly: dict[str, Rates3] = {}
         carbon_cloud: dict[str, float] = {}
         carbon_onprem = 0.0
-        stacks: list[str] = []
+        wave_stacks: list[str] = []
         for cloud in plan.clouds:
             cost = next((c for c in cloud.cost.waves if c.wave == entry.number), None)
             monthly[cloud.cloud] = _rates(cost.monthly) if cost else Rates3(0, 0, 0)
@@ -267,7 +268,7 @@ def build_context(inputs: ReportInputs) -> ReportContext:
             carbon_cloud[cloud.cloud] = carbon.cloud.total_kgco2e if carbon else 0.0
             if carbon:
                 carbon_onprem = carbon.onprem.total_kgco2e
-            stacks.extend(s.name for s in cloud.stacks if s.wave == entry.number)
+            wave_stacks.extend(s.name for s in cloud.stacks if s.wave == entry.number)
         waves.append(
             WaveSummary(
                 number=entry.number,
@@ -277,7 +278,7 @@ def build_context(inputs: ReportInputs) -> ReportContext:
                 apps_by_decision=dict(apps_by),
                 servers_by_decision=dict(servers_by),
                 reasons=entry.reasons,
-                stacks=tuple(stacks),
+                stacks=tuple(wave_stacks),
                 monthly=monthly,
                 carbon_onprem_kg=carbon_onprem,
                 carbon_cloud_kg=carbon_cloud,

@@ -329,11 +329,11 @@ def dependency_svg(plan: Plan, inventory: Inventory | None = None) -> tuple[str,
     for key in sorted(picture.nodes, key=lambda k: (picture.nodes[k].x, picture.nodes[k].y, k)):
         node = picture.nodes[key]
         if node.decision == "external":
-            fill, stroke, bar = "#FFFFFF", INK, ""
+            fill, outline, bar = "#FFFFFF", INK, ""
             dash = ' stroke-dasharray="3 2"'
         else:
             colour = COLOURS.get(node.decision, MUTED)
-            fill, stroke, dash = "#FFFFFF", colour, ""
+            fill, outline, dash = "#FFFFFF", colour, ""
             bar = (
                 f'<rect x="{node.x:.1f}" y="{node.y:.1f}" width="6" height="{BOX_H}" '
                 f'rx="2" fill="{colour}"/>'
@@ -341,7 +341,7 @@ def dependency_svg(plan: Plan, inventory: Inventory | None = None) -> tuple[str,
         out.append(
             f"<g><title>{escape(node.title or node.label)}</title>"
             f'<rect x="{node.x:.1f}" y="{node.y:.1f}" width="{BOX_W}" height="{BOX_H}" rx="3" '
-            f'fill="{fill}" stroke="{stroke}" stroke-width="1"{dash}/>{bar}'
+            f'fill="{fill}" stroke="{outline}" stroke-width="1"{dash}/>{bar}'
             f'<text x="{node.x + 10:.1f}" y="{node.y + 12.2:.1f}" font-size="{FONT}" '
             f'fill="{INK}">{escape(_truncate(node.label))}</text></g>'
         )

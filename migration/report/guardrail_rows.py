@@ -123,9 +123,9 @@ def stack_rows(
             )
     for name in sorted(set(previews) - planned):
         preview = previews[name]
-        cloud = str((preview.get("config") or {}).get("forcelift:cloud", ""))
+        named = str((preview.get("config") or {}).get("forcelift:cloud", ""))
         rows.append(
-            _stack_row(cloud, name, "", None, None, 0, 0, preview, open_by[name], waived_by[name])
+            _stack_row(named, name, "", None, None, 0, 0, preview, open_by[name], waived_by[name])
         )
     return tuple(rows)
 

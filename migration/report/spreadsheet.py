@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from typing import Any
 
 from forcelift.migration.plan.planfile import Plan
 from forcelift.migration.report.decisions import DecisionTable, Value
@@ -65,8 +66,8 @@ def decisions_xlsx(plan: Plan, table: DecisionTable) -> bytes:
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     top = book.add_format({"valign": "top"})
     money = book.add_format({"num_format": "#,##0.00", "valign": "top"})
-    decision_formats = {
-        d: book.add_format({"bg_color": _tint(COLOURS[d]), "valign": "top", "bold": True})
+    decision_formats: dict[str, Any] = {
+        d.value: book.add_format({"bg_color": _tint(COLOURS[d]), "valign": "top", "bold": True})
         for d in DECISIONS
     }
 

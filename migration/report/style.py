@@ -6,7 +6,9 @@ print); a decision keeps its colour everywhere so a reader learns it once.
 
 from __future__ import annotations
 
-DECISIONS: tuple[str, ...] = ("SAAS", "PAAS", "IAAS", "RETAIN", "RETIRE")
+from forcelift.migration.classify.model import Decision
+
+DECISIONS: tuple[Decision, ...] = tuple(Decision)
 
 LABELS: dict[str, str] = {
     "SAAS": "SaaS",

@@ -11,13 +11,16 @@ import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forcelift.migration.report.style import GRID, INK, MUTED
 
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
 FONT = "DejaVu Sans"  # ships with matplotlib, so the layout never depends on system fonts
 
-RC: dict[str, Any] = {
+RC: dict[RcKeyType, Any] = {
     "svg.hashsalt": "forcelift-report",
     "svg.fonttype": "none",
     "font.family": "sans-serif",
