@@ -117,17 +117,18 @@ def snapshot_name(cloud: Cloud, region: str) -> str:
     return f"prices-{cloud.value}-{region}.yaml"
 
 
+def _read_snapshot_file(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"cannot read price snapshot: {exc}", Location(file=str(path))) from None
+
+
 def load_prices(cloud: Cloud, region: str, path: Path | None = None) -> PriceSnapshot:
     """The snapshot for a cloud and region: the shipped one, or the user's file at `path`."""
     check_region(cloud, region)
     if path is not None:
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise InputError(
-                f"cannot read price snapshot: {exc}", Location(file=str(path))
-            ) from None
-        snapshot = validate(PriceSnapshot, data, str(path))
+        snapshot = validate(PriceSnapshot, _read_snapshot_file(path), str(path))
     else:
         snapshot = _shipped(cloud, region)
     if snapshot.cloud is not cloud or snapshot.snapshot.region != region:
@@ -293,12 +294,7 @@ def snapshot_for(cloud: Cloud, region: str, files: Iterable[str]) -> PriceSnapsh
     """The user's snapshot for this cloud among `files` (by provider), else the shipped one."""
     for name in files:
         path = Path(name)
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise InputError(
-                f"cannot read price snapshot: {exc}", Location(file=str(path))
-            ) from None
+        data = _read_snapshot_file(path)
         provider = (
             (data or {}).get("snapshot", {}).get("provider") if isinstance(data, dict) else None
         )

@@ -186,23 +186,14 @@ class Sizer:
             )
         cores, allocated = server.cores, server.memory_mib / 1024
         allocated_text = f"{cores} vCPU, {num(allocated)} GiB as on premise"
+        as_is = Need(
+            cores, round(max(cfg.min_memory_gib, allocated), 2), SizingBasis.AS_ON_PREMISE, None
+        )
         if not self._performance:
-            return Need(
-                cores,
-                round(max(cfg.min_memory_gib, allocated), 2),
-                SizingBasis.AS_ON_PREMISE,
-                None,
-                f"as-is (sizing mode as-on-premise): {allocated_text}",
-            )
+            return as_is._replace(reason=f"as-is (sizing mode as-on-premise): {allocated_text}")
         cpu, mem, missing = usable_utilisation(server)
         if cpu is None and mem is None:
-            return Need(
-                cores,
-                round(max(cfg.min_memory_gib, allocated), 2),
-                SizingBasis.AS_ON_PREMISE,
-                None,
-                f"as-is: {missing} → {allocated_text}",
-            )
+            return as_is._replace(reason=f"as-is: {missing} → {allocated_text}")
         k = num(cfg.comfort_factor)
         demand = cores * cpu / 100 if cpu is not None else None
         if demand is None:
