@@ -111,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="print a cProfile summary")
     args = parser.parse_args(argv)
 
+    from forcelift.cli.process import paused_collection
     from forcelift.migration.classify.catalogue import builtin_catalogue
     from forcelift.migration.classify.engine import Classifier
     from forcelift.migration.classify.render import to_json
@@ -131,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         profiler = cProfile.Profile()
         profiler.enable()
     started, cpu = time.perf_counter(), time.process_time()
-    result = classifier.classify(inventory)
+    with paused_collection():  # as the CLI does (forcelift.cli.process): the core leaves gc alone
+        result = classifier.classify(inventory)
     classify_s = time.perf_counter() - started
     classify_cpu = time.process_time() - cpu
     if args.profile:

@@ -22,10 +22,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from forcelift.cli.process import freeze_loaded, paused_collection
 from forcelift.migration.clouds import DEFAULT_REGION, Cloud
 from forcelift.migration.inventory.model import Criticality, Inventory
 from forcelift.migration.inventory.synth import synthesise
-from forcelift.migration.plan.batch import freeze_loaded, paused_collection
 from forcelift.migration.plan.carbon import carbon_summary, load_coefficients, workload_carbon
 from forcelift.migration.plan.cost import Pricer, cost_summary
 from forcelift.migration.plan.network import (

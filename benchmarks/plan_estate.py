@@ -27,8 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--supernet", default="10.64.0.0/10")
     args = parser.parse_args(argv)
 
+    from forcelift.cli.process import freeze_loaded, paused_collection
     from forcelift.migration.pipeline import Inputs, read_and_classify
-    from forcelift.migration.plan.batch import freeze_loaded, paused_collection
     from forcelift.migration.plan.build import PlanRequest, build_plan
     from forcelift.migration.plan.planfile import PlanOptions
     from forcelift.migration.plan.planio import plan_to_yaml

@@ -91,6 +91,7 @@ def run(
 
         forcelift classify run inventories/exampleshire --format csv -o decisions.csv
     """
+    from forcelift.cli.process import LargeEstatePolicy
     from forcelift.migration.classify.render import to_csv, to_json
     from forcelift.migration.pipeline import prepare
 
@@ -104,7 +105,10 @@ def run(
     prepared = prepare(inputs)
     if not quiet:
         print_problems(prepared.warnings)
-    result = prepared.classifier.classify(prepared.inventory, prepared.pinned)
+    policy = LargeEstatePolicy()
+    policy.loaded()
+    with policy.working():
+        result = prepared.classifier.classify(prepared.inventory, prepared.pinned)
     if output is None and output_format == "table":
         _print_table(result)
         return

@@ -123,6 +123,7 @@ def migrate(
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from forcelift.cli.process import LargeEstatePolicy
     from forcelift.migration.pipeline import run, run_summary
     from forcelift.stacks.run_stages import PulumiStages
 
@@ -140,7 +141,14 @@ def migrate(
     )
     bar = _StageBar(progress, show_warnings=not quiet and not as_json)
     with progress:
-        result = run(inputs, plan_request(**options), out_dir, PulumiStages(jobs, force), bar)
+        result = run(
+            inputs,
+            plan_request(**options),
+            out_dir,
+            PulumiStages(jobs, force),
+            bar,
+            policy=LargeEstatePolicy(),
+        )
     summary = run_summary(result)
     if as_json:
         echo_json(summary)

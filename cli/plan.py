@@ -51,12 +51,13 @@ def run(inputs: Inputs, output: Path, force: bool, quiet: bool, **options: Any) 
 
         forcelift plan inventories/exampleshire --cloud both --wave-max-servers 150 -o plan.yaml
     """
+    from forcelift.cli.process import LargeEstatePolicy
     from forcelift.migration.inventory.writer import write_atomic
     from forcelift.migration.pipeline import make_plan
     from forcelift.migration.plan.planio import plan_to_yaml
     from forcelift.migration.plan.summary import plan_text
 
-    planned = make_plan(inputs, plan_request(**options))
+    planned = make_plan(inputs, plan_request(**options), policy=LargeEstatePolicy())
     if not quiet:
         print_problems(list(planned.warnings))
     write_atomic(output, plan_to_yaml(planned.plan), force=force)

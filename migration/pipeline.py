@@ -13,6 +13,7 @@ import datetime as dt
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -114,25 +115,53 @@ def explain(prepared: Prepared, application: str) -> Outcome | None:
     return None
 
 
+class ProcessPolicy(Protocol):
+    """What the process owner (CLI entry, benchmark) does around the heavy stages, e.g. with
+    the garbage collector; the core itself never touches process-wide state."""
+
+    def loaded(self) -> None:
+        """The inventory is read and lives to the end of the run."""
+
+    def working(self) -> AbstractContextManager[None]:
+        """Around classifying and planning."""
+        ...
+
+
+class Untouched:
+    """The default policy: leave the process as it is."""
+
+    def loaded(self) -> None:
+        return None
+
+    def working(self) -> AbstractContextManager[None]:
+        return nullcontext()
+
+
 def read_and_classify(
-    inputs: Inputs, on_stage: Stage = _no_stage
+    inputs: Inputs, on_stage: Stage = _no_stage, policy: ProcessPolicy | None = None
 ) -> tuple[Inventory, ClassificationResult, list[Problem]]:
+    policy = policy or Untouched()
     prepared = prepare(inputs, on_stage)
+    policy.loaded()
     on_stage("classify")
-    result = prepared.classifier.classify(prepared.inventory, prepared.pinned)
+    with policy.working():
+        result = prepared.classifier.classify(prepared.inventory, prepared.pinned)
     return prepared.inventory, result, list(prepared.warnings)
 
 
 def make_plan(
-    inputs: Inputs, options: PlanOptions, force_slug: str = "", on_stage: Stage = _no_stage
+    inputs: Inputs,
+    options: PlanOptions,
+    force_slug: str = "",
+    on_stage: Stage = _no_stage,
+    policy: ProcessPolicy | None = None,
 ) -> Planned:
-    from forcelift.migration.plan.batch import freeze_loaded, paused_collection
     from forcelift.migration.plan.build import PlanRequest, build_plan
 
-    inventory, result, warnings = read_and_classify(inputs, on_stage)
-    freeze_loaded()
+    policy = policy or Untouched()
+    inventory, result, warnings = read_and_classify(inputs, on_stage, policy)
     on_stage("plan")
-    with paused_collection():  # the run owns the process: the planner itself never touches gc
+    with policy.working():
         plan = build_plan(
             PlanRequest(
                 inventory, result, options, source_names(inputs.paths), force_slug=force_slug
@@ -237,6 +266,7 @@ def run(
     out_dir: Path,
     stages: ProjectStages,
     progress: Progress | None = None,
+    policy: ProcessPolicy | None = None,
 ) -> RunResult:
     """Every stage, in order, writing the plan, project, previews and report into `out_dir`."""
     from forcelift.migration.policy.check import blocking
@@ -246,7 +276,7 @@ def run(
     started = time.perf_counter()
     told = progress or Silent()
     clock = _Clock(told)
-    planned = make_plan(inputs, options, on_stage=clock.start)
+    planned = make_plan(inputs, options, on_stage=clock.start, policy=policy)
     told.warnings(planned.warnings)
 
     clock.start("generate")

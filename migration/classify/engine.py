@@ -9,9 +9,7 @@ Second-pass rules never change a decision, so two passes are enough and the cost
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from forcelift.migration.classify.catalogue import Catalogue, builtin_catalogue
@@ -121,19 +119,6 @@ def _effort(
     return Effort.S if points <= 0 else Effort.M if points <= 2 else Effort.L
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Classifying allocates many small, short-lived objects next to a large inventory; cyclic
-    garbage collection would re-scan the whole inventory again and again meanwhile."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _dedupe(items: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(i for i in items if i))
 
@@ -163,31 +148,29 @@ class Classifier:
         self, inventory: Inventory, overrides: Mapping[str, Override] | None = None
     ) -> list[Outcome]:
         overrides = overrides or {}
-        with _gc_paused():
-            builder = ContextBuilder(inventory, self.catalogue, self.as_of)
-            first = [self._first_pass(ctx) for ctx in builder.contexts]
-            for item in first:
-                pinned = overrides.get(item.context.key)
-                builder.decisions[item.context.key] = pinned.decision if pinned else item.decision
-            return [self._second_pass(item, overrides.get(item.context.key)) for item in first]
+        builder = ContextBuilder(inventory, self.catalogue, self.as_of)
+        first = [self._first_pass(ctx) for ctx in builder.contexts]
+        for item in first:
+            pinned = overrides.get(item.context.key)
+            builder.decisions[item.context.key] = pinned.decision if pinned else item.decision
+        return [self._second_pass(item, overrides.get(item.context.key)) for item in first]
 
     def classify(
         self, inventory: Inventory, overrides: Mapping[str, Override] | None = None
     ) -> ClassificationResult:
-        with _gc_paused():
-            items = sorted(
-                (o.classification for o in self.outcomes(inventory, overrides)),
-                key=lambda c: (c.application.casefold(), c.application),
-            )
-            classifications = tuple(items)
-            return ClassificationResult(
-                force=inventory.force,
-                as_of=self.as_of,
-                catalogue_entries=len(self.catalogue),
-                rules_evaluated=len(self.rules),
-                counts=decision_counts(classifications),
-                classifications=classifications,
-            )
+        items = sorted(
+            (o.classification for o in self.outcomes(inventory, overrides)),
+            key=lambda c: (c.application.casefold(), c.application),
+        )
+        classifications = tuple(items)
+        return ClassificationResult(
+            force=inventory.force,
+            as_of=self.as_of,
+            catalogue_entries=len(self.catalogue),
+            rules_evaluated=len(self.rules),
+            counts=decision_counts(classifications),
+            classifications=classifications,
+        )
 
     def _first_pass(self, ctx: Context) -> _FirstPass:
         fired = []

@@ -1,7 +1,8 @@
 """The planner holds no process-wide state: no identity-keyed caches, no garbage-collector switches.
 
 Derived multipliers travel as explicit values (`CarbonRates`, `OnPremRates`) that a plan builds
-once; the collector is paused by whoever owns the process (the pipeline run, the benchmarks).
+once; the collector is paused by whoever owns the process (the CLI entry through the pipeline's
+`ProcessPolicy`, the benchmarks), in forcelift.cli.process.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from forcelift.migration.plan.sizing_model import DiskSizing, SizingBasis, VmSiz
 from forcelift.migration.plan.skus import SkuCategory
 
 PLAN = Path(__file__).resolve().parents[2] / "migration" / "plan"
-BATCH = "batch.py"  # the helpers the process owner calls
+BATCH = "batch.py"  # (moved to forcelift.cli.process; kept so the exclusion stays harmless)
+CORE = PLAN.parent
 
 
 def _calls(path: Path) -> list[tuple[str, int]]:
@@ -123,3 +125,15 @@ def test_changed_coefficients_are_never_answered_from_an_earlier_plan() -> None:
     rates = carbon.CarbonRates(base)
     assert rates.cloud(Cloud.AZURE, "uksouth") is rates.cloud(Cloud.AZURE, "uksouth")
     assert rates.cloud(Cloud.AZURE, "uksouth") != rates.cloud(Cloud.AWS, "eu-west-2")
+
+
+def test_no_collector_switches_anywhere_in_the_core() -> None:
+    """The whole core (classify, inventory, pipeline too) leaves the collector to the process
+    owner; only `id()` used as a local marker is allowed outside the planner."""
+    offences = [
+        f"{path.relative_to(CORE)}:{line}: {what}"
+        for path in sorted(CORE.rglob("*.py"))
+        for what, line in _calls(path)
+        if what.startswith("gc.")
+    ]
+    assert not offences, offences

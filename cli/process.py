@@ -1,17 +1,18 @@
-"""Running the planning engines over very large estates.
+"""How a forcelift process treats Python's garbage collector on very large estates.
 
 On a 100,000-server estate Python's cyclic garbage collector spends about as long as the
 engines themselves, walking objects that are never part of a cycle (frozen models, tuples,
 floats). The inventory lives for the whole run, so freeze it once it is loaded; planning
 allocates results that also live to the end, so collection can pause while it runs. Neither
-changes any result.
+changes any result. This is the process owner's choice (the CLI entry, a benchmark), so
+the core never touches the collector: the pipeline takes it as a `ProcessPolicy`.
 """
 
 from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 
 def freeze_loaded() -> None:
@@ -30,3 +31,13 @@ def paused_collection() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+class LargeEstatePolicy:
+    """The CLI's process policy for the pipeline (`forcelift.migration.pipeline.ProcessPolicy`)."""
+
+    def loaded(self) -> None:
+        freeze_loaded()
+
+    def working(self) -> AbstractContextManager[None]:
+        return paused_collection()
