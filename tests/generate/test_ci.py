@@ -16,7 +16,8 @@ from check_jsonschema.transforms.azure_pipelines import AZURE_TRANSFORM
 from ruamel.yaml import YAML
 
 from forcelift.migration.plan.planfile import Plan
-from forcelift.stacks.generate import ACTIONS, PULUMI_VERSION, GeneratedFile, cloud_views
+from forcelift.stacks.generate import GeneratedFile, cloud_views
+from forcelift.stacks.pipeline_pins import ACTIONS, PULUMI_VERSION
 
 CLOUDS = ("azure", "aws")
 
