@@ -5,6 +5,7 @@ a trail that stopped logging, resources outside the UK), reported under the rule
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 from forcelift.migration.policy.model import Guardrail, Resource
 from forcelift.migration.policy.rules import BY_ID
@@ -67,38 +68,48 @@ def _outside_uk(resource: Resource) -> list[str]:
     return []
 
 
-LIVE_RULES: tuple[Guardrail, ...] = (
-    dataclasses.replace(
-        BY_ID["FL-ENC-004"],
-        applies_to=(EBS_DEFAULT,),
-        check_resource=_ebs_default,
+def _live(
+    rule_id: str,
+    applies_to: tuple[str, ...],
+    check: Callable[[Resource], list[str]],
+    remediation: str,
+) -> Guardrail:
+    """The guardrail `rule_id` judging live resources only, under its own id."""
+    return dataclasses.replace(
+        BY_ID[rule_id],
+        applies_to=applies_to,
+        check_resource=check,
         check_graph=None,
-        remediation="Enable EBS encryption by default in the region "
+        remediation=remediation,
+    )
+
+
+LIVE_RULES: tuple[Guardrail, ...] = (
+    _live(
+        "FL-ENC-004",
+        (EBS_DEFAULT,),
+        _ebs_default,
+        "Enable EBS encryption by default in the region "
         "(aws ec2 enable-ebs-encryption-by-default, or aws.ebs.EncryptionByDefault).",
     ),
-    dataclasses.replace(
-        BY_ID["FL-NET-007"],
-        applies_to=(ACCOUNT_PAB,),
-        check_resource=_account_pab,
-        check_graph=None,
-        remediation="Turn on all four account-level S3 Block Public Access settings "
+    _live(
+        "FL-NET-007",
+        (ACCOUNT_PAB,),
+        _account_pab,
+        "Turn on all four account-level S3 Block Public Access settings "
         "(s3control put-public-access-block, or aws.s3.AccountPublicAccessBlock).",
     ),
-    dataclasses.replace(
-        BY_ID["FL-LOG-003"],
-        applies_to=(TRAIL,),
-        check_resource=_trail_logging,
-        check_graph=None,
-        remediation="Start logging on the trail (aws cloudtrail start-logging) and find out "
-        "who stopped it.",
+    _live(
+        "FL-LOG-003",
+        (TRAIL,),
+        _trail_logging,
+        "Start logging on the trail (aws cloudtrail start-logging) and find out who stopped it.",
     ),
 )
 
-OUTSIDE_UK_RULE = dataclasses.replace(
-    BY_ID["FL-RES-002"],
-    applies_to=("aws:",),
-    check_resource=_outside_uk,
-    check_graph=None,
-    remediation="Move or delete the resource; UK data stays in eu-west-2 unless the plan "
-    "records an exception.",
+OUTSIDE_UK_RULE = _live(
+    "FL-RES-002",
+    ("aws:",),
+    _outside_uk,
+    "Move or delete the resource; UK data stays in eu-west-2 unless the plan records an exception.",
 )

@@ -24,6 +24,18 @@ from forcelift.migration.policy.model import Resource
 
 
 class ComputeReads(ReaderBase):
+    def _ec2(
+        self,
+        kind: str,
+        type_: str,
+        ident: str,
+        inputs: dict[str, Any],
+        described: dict[str, Any] | None = None,
+    ) -> Resource:
+        """An EC2 resource named by its id, with the tags of what described it (if given)."""
+        tags = _tags(described.get("Tags")) if described is not None else {}
+        return Resource(self.arn("ec2", f"{kind}/{ident}"), type_, ident, _with_tags(inputs, tags))
+
     # -- compute and storage
     def instances_and_volumes(self) -> list[Resource]:
         ec2 = self.clients.client("ec2", self.region)
@@ -70,14 +82,7 @@ class ComputeReads(ReaderBase):
             }
             if inst.get("PublicIpAddress"):
                 inputs["publicIp"] = inst["PublicIpAddress"]
-            out.append(
-                Resource(
-                    urn=self.arn("ec2", f"instance/{inst['InstanceId']}"),
-                    type=INSTANCE,
-                    name=inst["InstanceId"],
-                    inputs=_with_tags(inputs, _tags(inst.get("Tags"))),
-                )
-            )
+            out.append(self._ec2("instance", INSTANCE, inst["InstanceId"], inputs, inst))
         # Attached volumes are judged with their instance (rootBlockDevice / ebsBlockDevices).
         for vol in sorted(volumes.values(), key=lambda v: v["VolumeId"]):
             if vol.get("Attachments"):
@@ -94,14 +99,7 @@ class ComputeReads(ReaderBase):
             }
             if vol.get("KmsKeyId"):
                 inputs["kmsKeyId"] = vol["KmsKeyId"]
-            out.append(
-                Resource(
-                    urn=self.arn("ec2", f"volume/{vol['VolumeId']}"),
-                    type=VOLUME,
-                    name=vol["VolumeId"],
-                    inputs=_with_tags(inputs, tags),
-                )
-            )
+            out.append(self._ec2("volume", VOLUME, vol["VolumeId"], inputs, vol))
         return out
 
     # -- network
@@ -139,14 +137,7 @@ class ComputeReads(ReaderBase):
                 "vpcId": group.get("VpcId"),
                 "ingress": ingress,
             }
-            out.append(
-                Resource(
-                    urn=self.arn("ec2", f"security-group/{group['GroupId']}"),
-                    type=SECURITY_GROUP,
-                    name=group["GroupId"],
-                    inputs=_with_tags(inputs, _tags(group.get("Tags"))),
-                )
-            )
+            out.append(self._ec2("security-group", SECURITY_GROUP, group["GroupId"], inputs, group))
         return out
 
     def vpcs_and_flow_logs(self) -> list[Resource]:
@@ -160,14 +151,7 @@ class ComputeReads(ReaderBase):
                 "cidrBlock": vpc.get("CidrBlock"),
                 "isDefault": bool(vpc.get("IsDefault")),
             }
-            out.append(
-                Resource(
-                    urns[vpc["VpcId"]],
-                    VPC,
-                    vpc["VpcId"],
-                    _with_tags(inputs, _tags(vpc.get("Tags"))),
-                )
-            )
+            out.append(self._ec2("vpc", VPC, vpc["VpcId"], inputs, vpc))
         for log in sorted(
             _pages(ec2, "describe_flow_logs", "FlowLogs"), key=lambda f: f["FlowLogId"]
         ):
@@ -206,14 +190,7 @@ class ComputeReads(ReaderBase):
         for inst in sorted(
             (i for r in reservations for i in r.get("Instances", [])), key=lambda i: i["InstanceId"]
         ):
-            out.append(
-                Resource(
-                    self.arn("ec2", f"instance/{inst['InstanceId']}"),
-                    INSTANCE,
-                    inst["InstanceId"],
-                    {"region": self.region},
-                )
-            )
+            out.append(self._ec2("instance", INSTANCE, inst["InstanceId"], {"region": self.region}))
         vpcs = _pages(
             ec2,
             "describe_vpcs",
@@ -221,12 +198,5 @@ class ComputeReads(ReaderBase):
             Filters=self.ec2_filters([{"Name": "is-default", "Values": ["false"]}]),
         )
         for vpc in sorted(vpcs, key=lambda v: v["VpcId"]):
-            out.append(
-                Resource(
-                    self.arn("ec2", f"vpc/{vpc['VpcId']}"),
-                    VPC,
-                    vpc["VpcId"],
-                    {"region": self.region},
-                )
-            )
+            out.append(self._ec2("vpc", VPC, vpc["VpcId"], {"region": self.region}))
         return out
