@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
 from forcelift.migration.inventory.vocabulary import (
@@ -263,13 +263,16 @@ _POWER = {
 }
 
 
-def parse_power_state(value: Cell) -> PowerState:
+def _spelling(table: Mapping[str, T], value: Cell, what: str, expected: str) -> T:
+    """Look a cell up with case, spaces and punctuation dropped: the tools spell words apart."""
     key = _NON_WORD.sub("", text(value).lower())
-    if key in _POWER:
-        return _POWER[key]
-    raise ValueError(
-        f"unknown power state {text(value)!r} (expected poweredOn/poweredOff/suspended)"
-    )
+    if key in table:
+        return table[key]
+    raise ValueError(f"unknown {what} {text(value)!r} (expected {expected})")
+
+
+def parse_power_state(value: Cell) -> PowerState:
+    return _spelling(_POWER, value, "power state", "poweredOn/poweredOff/suspended")
 
 
 _OS_PATTERNS: tuple[tuple[re.Pattern[str], OsFamily], ...] = (
@@ -343,12 +346,7 @@ _CRIT = {
 
 
 def parse_criticality(value: Cell) -> Criticality:
-    key = _NON_WORD.sub("", text(value).lower())
-    if key in _CRIT:
-        return _CRIT[key]
-    raise ValueError(
-        f"unknown business criticality {text(value)!r} (expected low/medium/high/critical)"
-    )
+    return _spelling(_CRIT, value, "business criticality", "low/medium/high/critical")
 
 
 _OUT_OF_SCOPE = re.compile(r"\b(secret|top ?secret|restricted|confidential)\b", re.I)

@@ -171,10 +171,7 @@ def _read_machines(
         return
     currency = header_currency(table)
     seen: dict[str, list[tuple[int, Identity]]] = {}
-    for row, cells in table.rows:
-        values = columns.extract(row, cells)
-        if values is None:
-            continue
+    for row, values in columns.records():
         values = present(values)
         gaps = columns.gaps
         where = table.location(row=row)
@@ -217,10 +214,7 @@ def _read_disks(
     columns = ColumnMap(table, [*DISK_COLUMNS, *money], problems)
     if not columns.ok:
         return
-    for row, cells in table.rows:
-        values = columns.extract(row, cells)
-        if values is None:
-            continue
+    for row, values in columns.records():
         candidates = machines.get(server_key(values[MACHINE]), [])
         identity = text(values.get(IDENTITY))
         machine = next(
@@ -271,10 +265,7 @@ def _read_software(
     columns = ColumnMap(table, spec, problems)
     if not columns.ok:
         return
-    for row, cells in table.rows:
-        values = columns.extract(row, cells)
-        if values is None:
-            continue
+    for row, values in columns.records():
         product = _product(kind, values)
         name = values["MachineName"]
         found = machines.get(server_key(name), [])

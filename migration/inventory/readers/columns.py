@@ -6,7 +6,7 @@ then pulls and parses only the cells it needs from each row (fast on 93-column s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,6 +125,13 @@ class ColumnMap:
         if gaps and self.report_gaps and not failed:
             values["unsized_reason"] = report_gaps(self.problems, gaps)
         return None if failed else values
+
+    def records(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(row, values) for each row whose cells all parse; `self.gaps` is that row's gaps."""
+        for row, cells in self.table.rows:
+            values = self.extract(row, cells)
+            if values is not None:
+                yield row, values
 
     def index_of(self, field: str) -> int | None:
         return next((index for column, index in self.resolved if column.field == field), None)

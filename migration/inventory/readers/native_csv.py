@@ -304,10 +304,7 @@ def read_applications(table: Table, fragment: Fragment, problems: ProblemCollect
         return
     merged: dict[str, dict[str, Any]] = {}
     first_row: dict[str, int] = {}
-    for row, cells in table.rows:
-        values = columns.extract(row, cells)
-        if values is None:
-            continue
+    for row, values in columns.records():
         key = values["name"].lower()
         if key not in merged:
             merged[key] = values
@@ -360,10 +357,7 @@ def read_dependencies(table: Table, fragment: Fragment, problems: ProblemCollect
     columns = ColumnMap(table, DEPENDENCY_COLUMNS, problems)
     if not columns.ok:
         return
-    for row, cells in table.rows:
-        values = columns.extract(row, cells)
-        if values is None:
-            continue
+    for row, values in columns.records():
         try:
             values = _dependency(values)
         except ValueError as exc:
