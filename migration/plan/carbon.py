@@ -29,6 +29,7 @@ from forcelift.migration.plan.datafiles import (
     with_overrides,
 )
 from forcelift.migration.plan.sizing import PaasKind, WorkloadTarget
+from forcelift.migration.plan.wave_model import by_wave
 
 Positive = Annotated[float, Field(ge=0)]
 
@@ -413,18 +414,14 @@ def carbon_summary(
     workloads: Sequence[WorkloadCarbon], wave_of: Mapping[str, int]
 ) -> CarbonSummary:
     """Per wave and in total; workloads in no wave (retained, retired) count as unscheduled."""
-    by_wave: dict[int, list[WorkloadCarbon]] = {}
-    unscheduled: list[WorkloadCarbon] = []
-    for item in workloads:
-        wave = wave_of.get(item.application)
-        (unscheduled if wave is None else by_wave.setdefault(wave, [])).append(item)
+    grouped, unscheduled = by_wave(workloads, wave_of)
     waves = tuple(
         WaveCarbon(
             wave=n,
             onprem=sum_footprints(w.onprem for w in items),
             cloud=sum_footprints(w.cloud for w in items),
         )
-        for n, items in sorted(by_wave.items())
+        for n, items in grouped
     )
     un_onprem = sum_footprints(w.onprem for w in unscheduled)
     un_cloud = sum_footprints(w.cloud for w in unscheduled)

@@ -27,6 +27,7 @@ from forcelift.migration.plan.sizing import (
     VmSizing,
     WorkloadTarget,
 )
+from forcelift.migration.plan.wave_model import by_wave
 
 _DATABASE_OFFERS = (
     "sql_managed_instance",
@@ -305,11 +306,7 @@ def cost_summary(
     workloads: Sequence[WorkloadCost], wave_of: Mapping[str, int], currency: str = "USD"
 ) -> CostSummary:
     """Per wave and in total; workloads in no wave are reported as unscheduled."""
-    by_wave: dict[int, list[WorkloadCost]] = {}
-    unscheduled: list[WorkloadCost] = []
-    for item in workloads:
-        wave = wave_of.get(item.application)
-        (unscheduled if wave is None else by_wave.setdefault(wave, [])).append(item)
+    grouped, unscheduled = by_wave(workloads, wave_of)
     waves = tuple(
         WaveCost(
             wave=n,
@@ -317,7 +314,7 @@ def cost_summary(
             monthly=sum_rates(w.monthly for w in items),
             annual=sum_rates(w.annual for w in items),
         )
-        for n, items in sorted(by_wave.items())
+        for n, items in grouped
     )
     un_monthly = sum_rates(w.monthly for w in unscheduled)
     un_annual = sum_rates(w.annual for w in unscheduled)

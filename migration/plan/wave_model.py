@@ -6,8 +6,9 @@ pilot and scheduling modules, and the plan file, can all read them without impor
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Protocol, TypeVar
 
 from pydantic import Field
 
@@ -108,3 +109,24 @@ class WavePlan(Frozen):
     def wave_of(self) -> dict[str, int]:
         """Application name -> wave number, for rolling costs and carbon up by wave."""
         return {w.application: wave.number for wave in self.waves for w in wave.workloads}
+
+
+class _OfApplication(Protocol):
+    @property
+    def application(self) -> str: ...
+
+
+W = TypeVar("W", bound=_OfApplication)
+
+
+def by_wave(
+    items: Iterable[W], wave_of: Mapping[str, int]
+) -> tuple[list[tuple[int, list[W]]], list[W]]:
+    """Items per wave in wave order, and the items of applications in no wave (unscheduled),
+    so cost and carbon summaries group the same way."""
+    waves: dict[int, list[W]] = {}
+    unscheduled: list[W] = []
+    for item in items:
+        wave = wave_of.get(item.application)
+        (unscheduled if wave is None else waves.setdefault(wave, [])).append(item)
+    return sorted(waves.items()), unscheduled
