@@ -37,6 +37,11 @@ _FAMILY_NAMES = {
 }
 
 
+def _rehost(reason: str, confidence: Confidence = Confidence.LOW) -> Verdict:
+    """Rehost as VMs: what is left when no managed path is known."""
+    return Verdict(reason, decision=Decision.IAAS, strategy=Strategy.REHOST, confidence=confidence)
+
+
 @RULES.rule(
     "PAAS-001",
     "Bespoke code on runtimes with managed equivalents",
@@ -121,20 +126,12 @@ def rehost_fallback(ctx: Context) -> Verdict | None:
     if ctx.matches or ctx.unknown_products:
         return None
     if not ctx.servers:
-        return Verdict(
-            "no servers and no products recorded: confirm where it runs",
-            decision=Decision.IAAS,
-            strategy=Strategy.REHOST,
-            confidence=Confidence.LOW,
-        )
+        return _rehost("no servers and no products recorded: confirm where it runs")
     families = ", ".join(sorted({_FAMILY_NAMES[s.os.family] for s in ctx.servers}))
     servers = "its server" if len(ctx.servers) == 1 else f"its {len(ctx.servers)} servers"
-    return Verdict(
+    return _rehost(
         f"no product evidence: rehost {servers} ({families}) as VMs; gather software "
-        "inventory to refine",
-        decision=Decision.IAAS,
-        strategy=Strategy.REHOST,
-        confidence=Confidence.LOW,
+        "inventory to refine"
     )
 
 
@@ -158,12 +155,10 @@ def unknown_supplier_product(ctx: Context) -> Verdict | None:
         return None
     product = ctx.unknown_products[0]
     label = " ".join(p for p in (product.vendor, product.product, product.version) if p)
-    return Verdict(
+    return _rehost(
         f"{label} is a supplier product the catalogue does not know: rehost as its supplier "
         "supports, ask about a UK-hosted service, and add it to a catalogue file to refine",
-        decision=Decision.IAAS,
-        strategy=Strategy.REHOST,
-        confidence=Confidence.MEDIUM,
+        Confidence.MEDIUM,
     )
 
 
