@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from forcelift.cli.options import DefaultGroup, F, core_inputs, output_format
+from forcelift.cli.options import DefaultGroup, F, core_inputs, output_format, output_option
 from forcelift.cli.output import echo_json, handle_input_errors, print_problems
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def classify() -> None:
 @_paths_optional
 @core_inputs
 @output_format("table", "json", "csv")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write here.")
+@output_option("Write here.", dir_okay=False)
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @click.option(
     "--evaluate",

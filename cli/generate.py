@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from forcelift.cli.options import output_format
+from forcelift.cli.options import output_format, output_option
 from forcelift.cli.output import EXIT_FINDINGS, echo_json, handle_input_errors
 
 if TYPE_CHECKING:
@@ -19,13 +19,11 @@ _STYLE = {"created": "green", "updated": "yellow", "unchanged": None, "stale": "
 
 @click.command("generate")
 @click.argument("plan_file", metavar="PLAN", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
+@output_option(
+    "Project directory to write (created if missing).",
+    dest="out_dir",
+    file_okay=False,
     required=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Project directory to write (created if missing).",
 )
 @click.option(
     "--force",

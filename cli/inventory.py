@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from forcelift.cli.options import inventory_inputs, output_format
+from forcelift.cli.options import inventory_inputs, output_format, output_option
 from forcelift.cli.output import echo_json, handle_input_errors, print_problems
 from forcelift.migration.inventory.load import LoadResult, load_inventory
 from forcelift.migration.inventory.workloads import GroupBy
@@ -141,13 +141,7 @@ def show(
 
 @inventory.command()
 @inventory_inputs
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="Native YAML file to write.",
-)
+@output_option("Native YAML file to write.", required=True)
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @handle_input_errors
 def convert(
@@ -219,13 +213,7 @@ def _synth_format(output: Path, chosen: str | None) -> str:
 @click.option(
     "--seed", type=int, required=True, help="Random seed: the same seed gives the same estate."
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="File to write (a directory for rvtools-csv).",
-)
+@output_option("File to write (a directory for rvtools-csv).", required=True)
 @click.option(
     "--format",
     "output_format",

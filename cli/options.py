@@ -91,6 +91,26 @@ class _OutputChoice(click.Choice):  # type: ignore[type-arg]
         return super().convert(value, param, ctx)
 
 
+def output_option(
+    help: str,
+    *,
+    dest: str = "output",
+    file_okay: bool = True,
+    dir_okay: bool = True,
+    required: bool = False,
+) -> Callable[[F], F]:
+    """`-o/--output PATH`, declared once so every command that writes spells "where to" the
+    same way; an optional one is None when not given (the command picks the place)."""
+    return click.option(
+        "-o",
+        "--output",
+        dest,
+        type=click.Path(path_type=Path, file_okay=file_okay, dir_okay=dir_okay),
+        help=help,
+        **({"required": True} if required else {"default": None}),
+    )
+
+
 def output_format(*choices: str, default: str | None = None) -> Callable[[F], F]:
     """`--format CHOICE` (the command receives `output_format`) and `--json`, its documented
     alias for `--format json` (where json is a choice; --json wins over another --format)."""

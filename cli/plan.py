@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from forcelift.cli.options import DefaultGroup, core_inputs, output_format
+from forcelift.cli.options import DefaultGroup, core_inputs, output_format, output_option
 from forcelift.cli.output import echo_json, handle_input_errors, print_problems
 from forcelift.cli.plan_options import plan_options, plan_request
 
@@ -34,13 +34,7 @@ def plan() -> None:
 @plan.command("run")
 @core_inputs
 @plan_options
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    required=True,
-    help="plan.yaml to write.",
-)
+@output_option("plan.yaml to write.", dir_okay=False, required=True)
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print inventory warnings.")
 @handle_input_errors

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from forcelift.cli.options import output_format, waiver_date
+from forcelift.cli.options import output_format, output_option, waiver_date
 from forcelift.cli.output import EXIT_FINDINGS, echo_json, handle_input_errors
 from forcelift.migration.errors import InputError, Location
 
@@ -68,13 +68,7 @@ def _waivers(target: Path) -> list[Any]:
 @click.argument("target", type=click.Path(exists=True, path_type=Path))
 @click.option("--stack", default=None, help="Check only this stack.")
 @output_format("table", "json", "sarif")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Write the report here instead of standard output.",
-)
+@output_option("Write the report here instead of standard output.")
 @waiver_date
 @handle_input_errors
 def check_command(
@@ -182,13 +176,7 @@ def rules_command(output_format: str) -> None:
 
 
 @policy.command("pack")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="Directory to write the policy pack into.",
-)
+@output_option("Directory to write the policy pack into.", required=True)
 @click.option("--force", is_flag=True, help="Replace files that already exist.")
 @handle_input_errors
 def pack_command(output: Path, force: bool) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from forcelift.cli.options import output_option
 from forcelift.cli.output import ensure_writable, handle_input_errors
 from forcelift.migration.clouds.azure import FACTS as AZURE
 
@@ -44,13 +45,7 @@ def prices() -> None:
     help="CURRENCY per USD for the tables the API does not serve (default: the recorded rate).",
 )
 @click.option("--endpoint", default=None, hidden=True, help="Retail Prices API URL (tests).")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Snapshot file to write [default: prices-<cloud>-<region>.yaml].",
-)
+@output_option("Snapshot file to write [default: prices-<cloud>-<region>.yaml].", dir_okay=False)
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @handle_input_errors
 def refresh(

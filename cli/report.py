@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from forcelift.cli.options import output_format
+from forcelift.cli.options import output_format, output_option
 from forcelift.cli.output import echo_json, handle_input_errors
 
 
@@ -29,13 +29,7 @@ def _inventory(plan_sources: tuple[str, ...], given: tuple[Path, ...], skip: boo
 @click.argument(
     "directory", metavar="DIR", type=click.Path(exists=True, file_okay=False, path_type=Path)
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder for the report files (default: DIR/report).",
-)
+@output_option("Folder for the report files (default: DIR/report).", file_okay=False)
 @click.option(
     "--inventory",
     "inventories",
