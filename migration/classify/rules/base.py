@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from forcelift.migration.classify.model import Confidence, Decision, Strategy, Targets
 
 if TYPE_CHECKING:
-    from forcelift.migration.classify.context import Context
+    from forcelift.migration.classify.context import Context, ProductMatch
 
 RULE_ID = re.compile(r"^(SAAS|PAAS|IAAS|RETAIN|RETIRE|BLOCK|CONN|DATA|LIFE|CAT|READY)-\d{3}$")
 
@@ -45,6 +45,16 @@ class TextPattern:
 def join_services(values: Iterable[str]) -> str:
     """Target services in order, each once: "Azure App Service + Azure SQL Database"."""
     return " + ".join(dict.fromkeys(v for v in values if v))
+
+
+def managed_paths(matches: Iterable[ProductMatch]) -> tuple[str, str] | None:
+    """The managed services of these products joined per cloud (Azure, AWS), in order; None
+    when one of them has no managed path the catalogue prefers."""
+    found = list(matches)
+    if any(m.entry.preferred is not Decision.PAAS or m.entry.paas is None for m in found):
+        return None
+    azure = join_services([m.entry.paas.azure for m in found if m.entry.paas])
+    return azure, join_services([m.entry.paas.aws for m in found if m.entry.paas])
 
 
 class Family(StrEnum):

@@ -11,7 +11,7 @@ from forcelift.migration.classify.rules.base import (
     RuleSet,
     TextPattern,
     Verdict,
-    join_services,
+    managed_paths,
 )
 from forcelift.migration.inventory.model import OsFamily
 
@@ -60,8 +60,6 @@ def bespoke_on_managed_runtimes(ctx: Context) -> Verdict | None:
     if primary is None or primary.entry.kind is not Kind.PLATFORM or ctx.unknown_products:
         return None
     platforms = ctx.of_kind(Kind.PLATFORM)
-    if any(m.entry.preferred is not Decision.PAAS or m.entry.paas is None for m in platforms):
-        return None
     if any(m.entry.category in _OTHER_RULES for m in platforms) and not any(
         m.entry.category in _OWN_CODE for m in platforms
     ):
@@ -69,8 +67,10 @@ def bespoke_on_managed_runtimes(ctx: Context) -> Verdict | None:
     if any(m.entry.category is Category.CONTAINER_PLATFORM for m in platforms):
         return None  # PAAS-004's
     ordered = sorted(platforms, key=lambda m: m.entry.category is not Category.WEB_RUNTIME)
-    azure = join_services([m.entry.paas.azure for m in ordered if m.entry.paas])
-    aws = join_services([m.entry.paas.aws for m in ordered if m.entry.paas])
+    paths = managed_paths(ordered)
+    if paths is None:
+        return None
+    azure, aws = paths
     found = ", ".join(m.entry.product for m in ordered)
     weak = primary.source is EvidenceSource.NAME
     equivalent = "each with" if len(ordered) > 1 else "which has"

@@ -21,6 +21,7 @@ from forcelift.migration.classify.rules.base import (
     TextPattern,
     Verdict,
     join_services,
+    managed_paths,
 )
 from forcelift.migration.inventory.model import ExternalService, OsFamily
 
@@ -451,10 +452,10 @@ def managed_platform_service(ctx: Context) -> Verdict | None:
     others = [m for m in ctx.matches if m.entry.category not in _NOT_SERVICES]
     if not services or others:
         return None
-    if any(m.entry.preferred is not Decision.PAAS or m.entry.paas is None for m in services):
+    paths = managed_paths(services)
+    if paths is None:
         return None
-    azure = join_services([m.entry.paas.azure for m in services if m.entry.paas])
-    aws = join_services([m.entry.paas.aws for m in services if m.entry.paas])
+    azure, aws = paths
     found = ", ".join(dict.fromkeys(m.entry.label for m in services))
     return Verdict(
         f"{found} has a managed equivalent: {azure} / {aws}",
