@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import pulumi
 import pulumi_aws as aws
 
 from forcelift.components.aws import documents
+from forcelift.components.aws.tags import Tags
 from forcelift.migration.naming import make_name
 
 MANAGED_POLICY = "arn:aws:iam::aws:policy/"
@@ -91,6 +93,57 @@ def encryption_key(
         opts=child(parent),
     )
     return key
+
+
+class KeyedArgs(Protocol):
+    """What a component's args say about its KMS key: given, or made (tagged, protected)."""
+
+    @property
+    def tags(self) -> Tags: ...
+    @property
+    def kms_key_arn(self) -> pulumi.Input[str] | None: ...
+    @property
+    def protect(self) -> bool: ...
+
+
+def key_or_new(
+    parent: pulumi.Resource,
+    name: str,
+    args: KeyedArgs,
+    description: str,
+    *,
+    cloudwatch_logs: bool = False,
+) -> pulumi.Input[str]:
+    """The caller's KMS key ARN, or that of a new `<name>-key` the component owns."""
+    if args.kms_key_arn is not None:
+        return args.kms_key_arn
+    return encryption_key(
+        f"{name}-key",
+        parent,
+        description=description,
+        tags=args.tags.as_dict(),
+        protect=args.protect,
+        cloudwatch_logs=cloudwatch_logs,
+    ).arn
+
+
+def inline_policy(
+    resource_name: str,
+    parent: pulumi.Resource,
+    *,
+    role: aws.iam.Role,
+    arn: pulumi.Output[str],
+    statements: Callable[[str], Sequence[documents.Document]],
+) -> aws.iam.RolePolicy:
+    """A role's inline identity policy whose statements name a resource ARN known at apply."""
+    return aws.iam.RolePolicy(
+        resource_name,
+        role=role.id,
+        policy=arn.apply(
+            lambda value: documents.render(documents.identity_policy(*statements(value)))
+        ),
+        opts=child(parent),
+    )
 
 
 def service_role(

@@ -8,7 +8,7 @@ import pulumi
 import pulumi_aws as aws
 
 from forcelift.components.aws import documents
-from forcelift.components.aws.common import child, encryption_key, service_role
+from forcelift.components.aws.common import child, inline_policy, key_or_new, service_role
 from forcelift.components.aws.network_specs import FlowLogDestination
 from forcelift.components.aws.tags import Tags
 
@@ -42,16 +42,9 @@ class FlowLogs(pulumi.ComponentResource):
             assert args.bucket_arn is not None
             destination = args.bucket_arn
         else:
-            key_arn = args.kms_key_arn
-            if key_arn is None:
-                key_arn = encryption_key(
-                    f"{name}-key",
-                    self,
-                    description=f"{name}: flow log encryption",
-                    tags=tags,
-                    protect=args.protect,
-                    cloudwatch_logs=True,
-                ).arn
+            key_arn = key_or_new(
+                self, name, args, f"{name}: flow log encryption", cloudwatch_logs=True
+            )
             group = aws.cloudwatch.LogGroup(
                 f"{name}-group",
                 name=f"/forcelift/flow-logs/{name}",
@@ -67,24 +60,17 @@ class FlowLogs(pulumi.ComponentResource):
                 service="vpc-flow-logs.amazonaws.com",
                 tags=tags,
             )
-            aws.iam.RolePolicy(
+            inline_policy(
                 f"{name}-role-policy",
-                role=role.id,
-                policy=group.arn.apply(
-                    lambda arn: documents.render(
-                        documents.identity_policy(
-                            documents.allow(
-                                [
-                                    "logs:CreateLogStream",
-                                    "logs:DescribeLogStreams",
-                                    "logs:PutLogEvents",
-                                ],
-                                [arn, f"{arn}:*"],
-                            )
-                        )
+                self,
+                role=role,
+                arn=group.arn,
+                statements=lambda arn: [
+                    documents.allow(
+                        ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+                        [arn, f"{arn}:*"],
                     )
-                ),
-                opts=child(self),
+                ],
             )
             destination, role_arn = group.arn, role.arn
         aws.ec2.FlowLog(

@@ -21,8 +21,8 @@ import pulumi_aws as aws
 from forcelift.components.aws.common import (
     bounded_name,
     child,
-    encryption_key,
     instance_profile,
+    key_or_new,
     service_role,
 )
 from forcelift.components.aws.tags import Tags
@@ -97,15 +97,7 @@ class IaasWorkload(pulumi.ComponentResource):
     ) -> None:
         super().__init__("forcelift:aws:IaasWorkload", name, None, opts)
         tags = args.tags.as_dict()
-        key_arn = args.kms_key_arn
-        if key_arn is None:
-            key_arn = encryption_key(
-                f"{name}-key",
-                self,
-                description=f"{name}: EBS volumes and backups",
-                tags=tags,
-                protect=args.protect,
-            ).arn
+        key_arn = key_or_new(self, name, args, f"{name}: EBS volumes and backups")
         role, profile = instance_profile(
             f"{name}-instance",
             self,

@@ -17,8 +17,8 @@ from forcelift.components.aws.common import (
     account_facts,
     bounded_name,
     child,
-    encryption_key,
     instance_profile,
+    key_or_new,
     service_role,
 )
 from forcelift.components.aws.paas_specs import (
@@ -48,6 +48,8 @@ __all__ = [
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 DB_ADMIN_USER = "dbadmin"
+_IN = aws.vpc.SecurityGroupIngressRule
+_OUT = aws.vpc.SecurityGroupEgressRule
 
 
 class PaasWorkload(pulumi.ComponentResource):
@@ -60,16 +62,9 @@ class PaasWorkload(pulumi.ComponentResource):
         self._args = args
         self._name = name
         tags = args.tags.as_dict()
-        key_arn = args.kms_key_arn
-        if key_arn is None:
-            key_arn = encryption_key(
-                f"{name}-key",
-                self,
-                description=f"{name}: database, logs and files",
-                tags=tags,
-                protect=args.protect,
-                cloudwatch_logs=True,
-            ).arn
+        key_arn = key_or_new(
+            self, name, args, f"{name}: database, logs and files", cloudwatch_logs=True
+        )
         self._key_arn = key_arn
 
         app_sg = alb_sg = None
@@ -115,43 +110,23 @@ class PaasWorkload(pulumi.ComponentResource):
             opts=child(self),
         )
 
-    def _allow_in(
+    def _allow(
         self,
+        rule_type: type[aws.vpc.SecurityGroupIngressRule] | type[aws.vpc.SecurityGroupEgressRule],
         label: str,
         group: aws.ec2.SecurityGroup,
         port: int,
         *,
         cidr: str | None = None,
-        source: aws.ec2.SecurityGroup | None = None,
+        peer: aws.ec2.SecurityGroup | None = None,
     ) -> None:
-        aws.vpc.SecurityGroupIngressRule(
+        """One TCP port in (from `peer` or `cidr`) or out (to them), by `rule_type`."""
+        rule_type(
             f"{self._name}-{label}",
             security_group_id=group.id,
             description=label,
             cidr_ipv4=cidr,
-            referenced_security_group_id=source.id if source is not None else None,
-            ip_protocol="tcp",
-            from_port=port,
-            to_port=port,
-            tags=self._args.tags.named(self._name, label),
-            opts=child(self),
-        )
-
-    def _allow_out(
-        self,
-        label: str,
-        group: aws.ec2.SecurityGroup,
-        port: int,
-        *,
-        cidr: str | None = None,
-        target: aws.ec2.SecurityGroup | None = None,
-    ) -> None:
-        aws.vpc.SecurityGroupEgressRule(
-            f"{self._name}-{label}",
-            security_group_id=group.id,
-            description=label,
-            cidr_ipv4=cidr,
-            referenced_security_group_id=target.id if target is not None else None,
+            referenced_security_group_id=peer.id if peer is not None else None,
             ip_protocol="tcp",
             from_port=port,
             to_port=port,
@@ -168,10 +143,10 @@ class PaasWorkload(pulumi.ComponentResource):
         tags = args.tags.as_dict()
         db_sg = self._group("db", f"{spec.name} database")
         if app_sg is not None:
-            self._allow_in("db-from-app", db_sg, profile.port, source=app_sg)
-            self._allow_out("app-to-db", app_sg, profile.port, target=db_sg)
+            self._allow(_IN, "db-from-app", db_sg, profile.port, peer=app_sg)
+            self._allow(_OUT, "app-to-db", app_sg, profile.port, peer=db_sg)
         for index, cidr in enumerate(sorted(spec.client_cidrs)):
-            self._allow_in(f"db-from-client-{index}", db_sg, profile.port, cidr=cidr)
+            self._allow(_IN, f"db-from-client-{index}", db_sg, profile.port, cidr=cidr)
         identifier = make_name("aws-rds-instance", name, spec.name)
         subnet_group = aws.rds.SubnetGroup(
             f"{name}-db-subnets",
@@ -239,11 +214,11 @@ class PaasWorkload(pulumi.ComponentResource):
         self, spec: WebAppSpec, alb_sg: aws.ec2.SecurityGroup, app_sg: aws.ec2.SecurityGroup
     ) -> pulumi.Output[str]:
         for index, cidr in enumerate(sorted(spec.client_cidrs)):
-            self._allow_in(f"alb-from-client-{index}", alb_sg, 443, cidr=cidr)
-        self._allow_out("alb-to-app", alb_sg, spec.container_port, target=app_sg)
-        self._allow_in("app-from-alb", app_sg, spec.container_port, source=alb_sg)
+            self._allow(_IN, f"alb-from-client-{index}", alb_sg, 443, cidr=cidr)
+        self._allow(_OUT, "alb-to-app", alb_sg, spec.container_port, peer=app_sg)
+        self._allow(_IN, "app-from-alb", app_sg, spec.container_port, peer=alb_sg)
         for index, cidr in enumerate(sorted(spec.egress_cidrs)):
-            self._allow_out(f"app-https-out-{index}", app_sg, 443, cidr=cidr)
+            self._allow(_OUT, f"app-https-out-{index}", app_sg, 443, cidr=cidr)
         if spec.platform is WebPlatform.ELASTIC_BEANSTALK:
             return self._beanstalk(spec, alb_sg, app_sg)
         return self._fargate(spec, alb_sg, app_sg)

@@ -11,7 +11,13 @@ import pulumi
 import pulumi_aws as aws
 
 from forcelift.components.aws import documents
-from forcelift.components.aws.common import account_facts, child, encryption_key, service_role
+from forcelift.components.aws.common import (
+    account_facts,
+    child,
+    encryption_key,
+    inline_policy,
+    service_role,
+)
 from forcelift.components.aws.secure_bucket import SecureBucket, SecureBucketArgs
 from forcelift.components.aws.tags import Tags
 from forcelift.migration.naming import make_name
@@ -103,21 +109,16 @@ class SecurityBaseline(pulumi.ComponentResource):
             managed_policies=("service-role/AWS_ConfigRole",),
             tags=tags,
         )
-        aws.iam.RolePolicy(
+        inline_policy(
             f"{name}-config-delivery",
-            role=config_role.id,
-            policy=key.arn.apply(
-                lambda key_arn: documents.render(
-                    documents.identity_policy(
-                        documents.allow(["s3:GetBucketAcl"], [bucket_arn], "BucketAcl"),
-                        documents.allow(
-                            ["s3:PutObject"], [f"{bucket_arn}/{CONFIG_PREFIX}/*"], "Deliver"
-                        ),
-                        documents.allow(["kms:Decrypt", "kms:GenerateDataKey"], [key_arn], "Key"),
-                    )
-                )
-            ),
-            opts=child(self),
+            self,
+            role=config_role,
+            arn=key.arn,
+            statements=lambda key_arn: [
+                documents.allow(["s3:GetBucketAcl"], [bucket_arn], "BucketAcl"),
+                documents.allow(["s3:PutObject"], [f"{bucket_arn}/{CONFIG_PREFIX}/*"], "Deliver"),
+                documents.allow(["kms:Decrypt", "kms:GenerateDataKey"], [key_arn], "Key"),
+            ],
         )
         recorder = aws.cfg.Recorder(
             f"{name}-config-recorder",

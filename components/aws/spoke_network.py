@@ -34,6 +34,15 @@ from forcelift.components.aws.vpc import (
 from forcelift.migration.naming import make_name
 
 
+def check_groups(endpoints_cidr: str | None, groups: tuple[SecurityGroupSpec, ...]) -> None:
+    """What a spoke and a split wave's later part both check of their security groups."""
+    if endpoints_cidr is not None:
+        check_cidr(endpoints_cidr, "endpoints CIDR")
+    names = [g.name for g in groups]
+    if len(names) != len(set(names)):
+        raise ValueError("security group names must be unique")
+
+
 @dataclass(frozen=True)
 class SpokeNetworkArgs:
     tags: Tags
@@ -62,11 +71,7 @@ class SpokeNetworkArgs:
         for subnet in self.subnets:
             if not within(subnet.cidr, self.cidr):
                 raise ValueError(f"spoke subnet {subnet.cidr} is outside the VPC {self.cidr}")
-        if self.endpoints_cidr is not None:
-            check_cidr(self.endpoints_cidr, "endpoints CIDR")
-        names = [g.name for g in self.security_groups]
-        if len(names) != len(set(names)):
-            raise ValueError("security group names must be unique")
+        check_groups(self.endpoints_cidr, self.security_groups)
 
 
 class SpokeNetwork(pulumi.ComponentResource):
@@ -180,30 +185,28 @@ def declare_security_group(
                 tags=tags.named(spec.name, direction, rule.name),
                 opts=child(parent),
             )
+    https_out: list[tuple[str, str, str | None, pulumi.Input[str] | None]] = []
     if endpoints_cidr is not None:
+        https_out.append(
+            ("ssm-endpoints", "HTTPS to the hub's SSM endpoints", endpoints_cidr, None)
+        )
+        if s3_prefix_list is not None:
+            https_out.append(
+                ("s3", "HTTPS to S3 through the gateway endpoint", None, s3_prefix_list)
+            )
+    for target, description, cidr, prefix_list in https_out:
         aws.vpc.SecurityGroupEgressRule(
-            f"{label}-out-ssm-endpoints",
+            f"{label}-out-{target}",
             security_group_id=group.id,
-            description="HTTPS to the hub's SSM endpoints",
-            cidr_ipv4=endpoints_cidr,
+            description=description,
+            cidr_ipv4=cidr,
+            prefix_list_id=prefix_list,
             ip_protocol="tcp",
             from_port=443,
             to_port=443,
-            tags=tags.named(spec.name, "out", "ssm-endpoints"),
+            tags=tags.named(spec.name, "out", target),
             opts=child(parent),
         )
-        if s3_prefix_list is not None:
-            aws.vpc.SecurityGroupEgressRule(
-                f"{label}-out-s3",
-                security_group_id=group.id,
-                description="HTTPS to S3 through the gateway endpoint",
-                prefix_list_id=s3_prefix_list,
-                ip_protocol="tcp",
-                from_port=443,
-                to_port=443,
-                tags=tags.named(spec.name, "out", "s3"),
-                opts=child(parent),
-            )
     return group.id
 
 
@@ -216,11 +219,7 @@ class WorkloadSecurityGroupsArgs:
     s3_prefix_list_id: pulumi.Input[str] | None = None
 
     def __post_init__(self) -> None:
-        if self.endpoints_cidr is not None:
-            check_cidr(self.endpoints_cidr, "endpoints CIDR")
-        names = [g.name for g in self.security_groups]
-        if len(names) != len(set(names)):
-            raise ValueError("security group names must be unique")
+        check_groups(self.endpoints_cidr, self.security_groups)
 
 
 class WorkloadSecurityGroups(pulumi.ComponentResource):
