@@ -21,11 +21,12 @@ from forcelift.migration.plan.cost import CostSummary, Rates
 from forcelift.migration.plan.network import Subnet
 from forcelift.migration.plan.onprem_cost import OnPremCost
 from forcelift.migration.plan.schedule import Freeze, Schedule
+from forcelift.migration.plan.sharing_plan import CloudSharing, SharingPlan
 
 PLAN_SCHEMA_VERSION = "1.0"
 
 Cloud = Literal["azure", "aws"]
-Layer = Literal["landing-zone", "wave"]
+Layer = Literal["landing-zone", "wave", "sharing"]
 
 
 class _Model(BaseModel):
@@ -321,6 +322,7 @@ class CloudPlan(_Model):
     price_snapshot: str
     price_sources: tuple[PriceSource, ...] = ()
     business_case: BusinessCase | None = None
+    sharing: CloudSharing = CloudSharing()
 
 
 class OnPremSummary(_Model):
@@ -376,6 +378,7 @@ class Plan(_Model):
     sizing: SizingCounts = SizingCounts()
     pricing: Pricing | None = None
     schedule: Schedule | None = None
+    sharing: SharingPlan | None = None
 
     def cloud(self, name: str) -> CloudPlan:
         return next(c for c in self.clouds if c.cloud == name)
