@@ -1,0 +1,226 @@
+"""Partner organisations and the information a force shares with them, as inventory data.
+
+Forces move to share safely, so who they share with (another force, the NCA, CPS, a council's
+social services) and under which agreement is recorded beside the estate rather than guessed
+from "external" dependencies. Identifiers are checked on read: a malformed subscription or
+account id here would otherwise become an allow list that lets nobody (or the wrong party) in.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from forcelift.migration.inventory.normalise import parse_classification
+from forcelift.migration.inventory.vocabulary import SecurityClassification
+
+GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+AWS_ACCOUNT = re.compile(r"^[0-9]{12}$")
+AWS_OU = re.compile(r"^ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$")
+
+
+class PartnerKind(StrEnum):
+    FORCE = "force"
+    NATIONAL_BODY = "national-body"
+    AGENCY = "agency"
+    SUPPLIER = "supplier"
+
+
+class FlowDirection(StrEnum):
+    OUTBOUND = "outbound"  # our application provides, the partner consumes
+    INBOUND = "inbound"  # the partner provides, our application consumes
+    BOTH = "both"
+
+
+def _word(value: object) -> object:
+    """`National Body`, `national_body` and `NATIONAL-BODY` are one enum word."""
+    if isinstance(value, str):
+        return re.sub(r"[\s_]+", "-", value.strip().lower())
+    return value
+
+
+def check_guid(value: str, what: str = "GUID") -> str:
+    """A GUID in its canonical lower-case form; `ValueError` names what was malformed."""
+    text = value.strip().strip("{}").lower()
+    if not GUID.match(text):
+        raise ValueError(f"{what} {value!r} is not a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)")
+    return text
+
+
+def check_account(value: object, what: str = "AWS account id") -> str:
+    """Twelve digits; a number read from YAML/CSV keeps its leading zeros only if quoted, so an
+    int is padded back to twelve digits rather than rejected."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = f"{value:012d}"
+    text = str(value).strip()
+    if not AWS_ACCOUNT.match(text):
+        raise ValueError(f"{what} {value!r} is not 12 digits")
+    return text
+
+
+def check_ou(value: str) -> str:
+    text = value.strip()
+    if text and not AWS_OU.match(text):
+        raise ValueError(
+            f"AWS organizational unit id {value!r} is malformed (expected ou-xxxx-xxxxxxxx)"
+        )
+    return text
+
+
+def _strings(value: object) -> object:
+    """One string or a list: a single id written without a list is still a list of one."""
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return (value,)
+    return value
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+
+class Partner(_Model):
+    """An organisation this force shares with: another force, a national body, an agency."""
+
+    name: Annotated[str, Field(min_length=1)]  # the key, compared case-insensitively
+    kind: PartnerKind
+    cloud: Literal["azure", "aws", ""] = ""
+    azure_tenant: str = ""
+    azure_subscriptions: tuple[str, ...] = ()
+    aws_accounts: tuple[str, ...] = ()
+    aws_organization_unit: str = ""
+    #: the partner's own private service for INBOUND flows: an Azure Private Link service alias
+    #: or resource id, or an AWS endpoint service name
+    endpoint: str = ""
+    description: str = ""
+    #: other names the estate uses for it ("NCA"); matched like the name
+    aliases: tuple[str, ...] = ()
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        text = value.strip()
+        if not text:
+            raise ValueError("a partner needs a name")
+        return text
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, value: object) -> object:
+        return _word(value)
+
+    @field_validator("cloud", mode="before")
+    @classmethod
+    def _cloud(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("azure_tenant")
+    @classmethod
+    def _tenant(cls, value: str) -> str:
+        return check_guid(value, "Azure tenant id") if value.strip() else ""
+
+    @field_validator("azure_subscriptions", "aliases", mode="before")
+    @classmethod
+    def _lists(cls, value: object) -> object:
+        return _strings(value)
+
+    @field_validator("aws_accounts", mode="before")
+    @classmethod
+    def _accounts(cls, value: object) -> object:
+        value = _strings(value)
+        if isinstance(value, list | tuple):
+            return tuple(check_account(v) for v in value)
+        return value
+
+    @field_validator("azure_subscriptions")
+    @classmethod
+    def _subscriptions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(check_guid(v, "Azure subscription id") for v in value)
+
+    @field_validator("aws_organization_unit")
+    @classmethod
+    def _ou(cls, value: str) -> str:
+        return check_ou(value)
+
+    @property
+    def key(self) -> str:
+        return self.name.casefold()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name this partner is known by, case-folded: its name, aliases, the initials of a
+        long name ("National Crime Agency" → "nca") and a bracketed short form ("… (CPS)")."""
+        found = [self.name, *self.aliases]
+        bracket = re.search(r"\(([^)]+)\)\s*$", self.name)
+        if bracket:
+            found += [bracket.group(1), self.name[: bracket.start()]]
+        long_name = self.name[: bracket.start()] if bracket else self.name
+        words = re.findall(r"[A-Za-z][\w'-]*", long_name)
+        capitals = [w for w in words if w[0].isupper()]
+        if len(capitals) >= 2:
+            found.append("".join(w[0] for w in capitals))
+        seen: dict[str, None] = {}
+        for name in found:
+            if name.strip():
+                seen.setdefault(name.strip().casefold(), None)
+        return tuple(seen)
+
+
+class SharingFlow(_Model):
+    """One application sharing one kind of information with one partner, under one agreement."""
+
+    application: Annotated[str, Field(min_length=1)]  # an application of this inventory
+    partner: Annotated[str, Field(min_length=1)]  # a Partner name (or a force slug)
+    data: str = ""  # what is shared: "custody records", "case files"
+    direction: FlowDirection = FlowDirection.OUTBOUND
+    classification: SecurityClassification = SecurityClassification.OFFICIAL
+    protocol: str = "https"  # lower-cased: https | sftp | smtp | api | tcp | ...
+    api: bool = False  # an agency API: goes through the API gateway
+    port: Annotated[int, Field(ge=0, le=65535)] | None = None  # None: the protocol's default
+    #: DSA / ISA reference; "" is allowed on read (a guardrail finding later), never invented
+    agreement: str = ""
+    description: str = ""
+
+    @field_validator("application", "partner")
+    @classmethod
+    def _names(cls, value: str) -> str:
+        text = value.strip()
+        if not text:
+            raise ValueError("must not be blank")
+        return text
+
+    @field_validator("direction", mode="before")
+    @classmethod
+    def _direction(cls, value: object) -> object:
+        return _word(value)
+
+    @field_validator("classification", mode="before")
+    @classmethod
+    def _classification(cls, value: object) -> object:
+        return parse_classification(value) if isinstance(value, str) else value
+
+    @field_validator("protocol", mode="before")
+    @classmethod
+    def _protocol(cls, value: object) -> object:
+        if isinstance(value, str):
+            return value.strip().lower() or "https"
+        return value
+
+    @field_validator("agreement", "data", "description")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+
+def partner_lookup(partners: tuple[Partner, ...] | list[Partner]) -> dict[str, Partner]:
+    """Every name and alias of every partner → the partner, for O(1) resolution; the first
+    partner wins where two share an initialism (a real name always beats a derived one)."""
+    index: dict[str, Partner] = {}
+    for partner in partners:
+        index.setdefault(partner.key, partner)
+    for partner in partners:
+        for name in partner.names:
+            index.setdefault(name, partner)
+    return index
