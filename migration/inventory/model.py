@@ -17,6 +17,7 @@ from forcelift.migration.inventory.normalise import (
     parse_power_state,
     parse_readiness,
 )
+from forcelift.migration.inventory.sharing import Partner, SharingFlow, partner_lookup
 from forcelift.migration.inventory.vocabulary import (
     Criticality,
     DependencyKind,
@@ -199,6 +200,9 @@ class Dependency(_Model):
     protocol: str = ""
     port: Annotated[int, Field(ge=0, le=65535)] | None = None
     description: str = ""
+    #: the Partner this external dependency reaches (its name), set when the inventory is
+    #: loaded: the target names a partner, by name or an obvious alias
+    partner: str = ""
 
 
 class Inventory(_Model):
@@ -207,12 +211,19 @@ class Inventory(_Model):
     servers: tuple[Server, ...] = ()
     applications: tuple[Application, ...] = ()
     dependencies: tuple[Dependency, ...] = ()
+    #: organisations this force shares with, and what it shares (see sharing.py)
+    partners: tuple[Partner, ...] = ()
+    sharing: tuple[SharingFlow, ...] = ()
 
     def server_index(self) -> dict[str, Server]:
         return {s.name.lower(): s for s in self.servers}
 
     def application_index(self) -> dict[str, Application]:
         return {a.name.lower(): a for a in self.applications}
+
+    def partner_index(self) -> dict[str, Partner]:
+        """Every name and alias of every partner (sharing.name_key) -> the partner."""
+        return partner_lookup(self.partners)
 
 
 def inventory_json_schema() -> dict[str, object]:

@@ -9,10 +9,11 @@ account id here would otherwise become an allow list that lets nobody (or the wr
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from forcelift.migration.inventory.normalise import parse_classification
 from forcelift.migration.inventory.vocabulary import SecurityClassification
@@ -42,32 +43,55 @@ def _word(value: object) -> object:
     return value
 
 
-def check_guid(value: str, what: str = "GUID") -> str:
+def check_guid(value: object, what: str = "GUID") -> str:
     """A GUID in its canonical lower-case form; `ValueError` names what was malformed."""
-    text = value.strip().strip("{}").lower()
+    text = value.strip().strip("{}").lower() if isinstance(value, str) else ""
     if not GUID.match(text):
         raise ValueError(f"{what} {value!r} is not a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)")
     return text
 
 
 def check_account(value: object, what: str = "AWS account id") -> str:
-    """Twelve digits; a number read from YAML/CSV keeps its leading zeros only if quoted, so an
-    int is padded back to twelve digits rather than rejected."""
-    if isinstance(value, int) and not isinstance(value, bool):
+    """Twelve digits. An unquoted id is read from YAML as a number and loses its leading
+    zeros, so an int is padded back to twelve digits rather than rejected."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**12:
         value = f"{value:012d}"
-    text = str(value).strip()
+    text = value.strip() if isinstance(value, str) else ""
     if not AWS_ACCOUNT.match(text):
         raise ValueError(f"{what} {value!r} is not 12 digits")
     return text
 
 
-def check_ou(value: str) -> str:
-    text = value.strip()
-    if text and not AWS_OU.match(text):
+def check_ou(value: object) -> str:
+    text = value.strip() if isinstance(value, str) else None
+    if text is None or (text and not AWS_OU.match(text)):
         raise ValueError(
             f"AWS organizational unit id {value!r} is malformed (expected ou-xxxx-xxxxxxxx)"
         )
     return text
+
+
+def _optional_guid(what: str) -> BeforeValidator:
+    return BeforeValidator(lambda v: "" if v in (None, "") else check_guid(v, what))
+
+
+#: an Azure subscription id (GUID, lower-cased) and an AWS account id (12 digits), validated
+#: per item so an error names the list position
+SubscriptionId = Annotated[str, BeforeValidator(lambda v: check_guid(v, "Azure subscription id"))]
+AccountId = Annotated[str, BeforeValidator(check_account)]
+#: the same, optional ("" when not known)
+OptionalSubscriptionId = Annotated[str, _optional_guid("Azure subscription id")]
+OptionalTenantId = Annotated[str, _optional_guid("Azure tenant id")]
+OptionalAccountId = Annotated[
+    str, BeforeValidator(lambda v: "" if v in (None, "") else check_account(v))
+]
+OrganizationUnitId = Annotated[str, BeforeValidator(check_ou)]
+
+
+def name_key(name: str) -> str:
+    """How partner names are compared: case, spaces and punctuation do not count, so
+    "National Crime Agency", "national-crime-agency" and "NATIONAL CRIME AGENCY" are one."""
+    return re.sub(r"[^0-9a-z]", "", name.casefold())
 
 
 def _strings(value: object) -> object:
@@ -87,10 +111,10 @@ class Partner(_Model):
     name: Annotated[str, Field(min_length=1)]  # the key, compared case-insensitively
     kind: PartnerKind
     cloud: Literal["azure", "aws", ""] = ""
-    azure_tenant: str = ""
-    azure_subscriptions: tuple[str, ...] = ()
-    aws_accounts: tuple[str, ...] = ()
-    aws_organization_unit: str = ""
+    azure_tenant: OptionalTenantId = ""
+    azure_subscriptions: tuple[SubscriptionId, ...] = ()
+    aws_accounts: tuple[AccountId, ...] = ()
+    aws_organization_unit: OrganizationUnitId = ""
     #: the partner's own private service for INBOUND flows: an Azure Private Link service alias
     #: or resource id, or an AWS endpoint service name
     endpoint: str = ""
@@ -116,56 +140,30 @@ class Partner(_Model):
     def _cloud(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
 
-    @field_validator("azure_tenant")
-    @classmethod
-    def _tenant(cls, value: str) -> str:
-        return check_guid(value, "Azure tenant id") if value.strip() else ""
-
-    @field_validator("azure_subscriptions", "aliases", mode="before")
+    @field_validator("azure_subscriptions", "aws_accounts", "aliases", mode="before")
     @classmethod
     def _lists(cls, value: object) -> object:
         return _strings(value)
 
-    @field_validator("aws_accounts", mode="before")
-    @classmethod
-    def _accounts(cls, value: object) -> object:
-        value = _strings(value)
-        if isinstance(value, list | tuple):
-            return tuple(check_account(v) for v in value)
-        return value
-
-    @field_validator("azure_subscriptions")
-    @classmethod
-    def _subscriptions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(check_guid(v, "Azure subscription id") for v in value)
-
-    @field_validator("aws_organization_unit")
-    @classmethod
-    def _ou(cls, value: str) -> str:
-        return check_ou(value)
-
     @property
     def key(self) -> str:
-        return self.name.casefold()
+        return name_key(self.name)
 
     @property
     def names(self) -> tuple[str, ...]:
-        """Every name this partner is known by, case-folded: its name, aliases, the initials of a
-        long name ("National Crime Agency" → "nca") and a bracketed short form ("… (CPS)")."""
+        """Every name this partner is known by, as :func:`name_key`s: its name, its aliases, the
+        initials of a long name ("National Crime Agency" → "nca") and a bracketed short form
+        ("Crown Prosecution Service (CPS)" → "cps" and "crownprosecutionservice")."""
         found = [self.name, *self.aliases]
         bracket = re.search(r"\(([^)]+)\)\s*$", self.name)
         if bracket:
             found += [bracket.group(1), self.name[: bracket.start()]]
         long_name = self.name[: bracket.start()] if bracket else self.name
-        words = re.findall(r"[A-Za-z][\w'-]*", long_name)
-        capitals = [w for w in words if w[0].isupper()]
+        capitals = [w for w in re.findall(r"[A-Za-z][\w'-]*", long_name) if w[0].isupper()]
         if len(capitals) >= 2:
             found.append("".join(w[0] for w in capitals))
-        seen: dict[str, None] = {}
-        for name in found:
-            if name.strip():
-                seen.setdefault(name.strip().casefold(), None)
-        return tuple(seen)
+        keys = (name_key(name) for name in found)
+        return tuple(dict.fromkeys(k for k in keys if k))
 
 
 class SharingFlow(_Model):
@@ -214,13 +212,31 @@ class SharingFlow(_Model):
         return value.strip()
 
 
-def partner_lookup(partners: tuple[Partner, ...] | list[Partner]) -> dict[str, Partner]:
-    """Every name and alias of every partner → the partner, for O(1) resolution; the first
-    partner wins where two share an initialism (a real name always beats a derived one)."""
-    index: dict[str, Partner] = {}
-    for partner in partners:
-        index.setdefault(partner.key, partner)
-    for partner in partners:
+def partner_lookup(partners: Iterable[Partner]) -> dict[str, Partner]:
+    """Every :func:`name_key` of every partner → the partner, for O(1) resolution; the first
+    partner wins where two share an initialism, and a real name always beats a derived one."""
+    ordered = list(partners)
+    index = {partner.key: partner for partner in reversed(ordered)}
+    for partner in ordered:
         for name in partner.names:
             index.setdefault(name, partner)
     return index
+
+
+def find_partner(index: dict[str, Partner], name: str) -> Partner | None:
+    """The partner a free-text reference names: the whole text, else a bracketed short form or
+    the part before " - " ("NCA - National Crime Agency", "Social care (county council)")."""
+    for candidate in _candidates(name):
+        found = index.get(name_key(candidate))
+        if found is not None:
+            return found
+    return None
+
+
+def _candidates(name: str) -> Iterator[str]:
+    yield name
+    bracket = re.search(r"\(([^)]+)\)\s*$", name)
+    if bracket:
+        yield bracket.group(1)
+        yield name[: bracket.start()]
+    yield from re.split(r"\s+[-–:]\s+", name)[:2]

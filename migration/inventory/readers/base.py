@@ -12,6 +12,7 @@ from forcelift.migration.inventory.gaps import disambiguate
 from forcelift.migration.inventory.identity import server_key
 from forcelift.migration.inventory.model import Application, Dependency, Server, SoftwareProduct
 from forcelift.migration.inventory.normalise import normalise_header
+from forcelift.migration.inventory.sharing import Partner, SharingFlow
 from forcelift.migration.inventory.tabular import Table, Workbook, read_csv_table, sniff_file_kind
 
 
@@ -91,6 +92,11 @@ class Fragment:
     #: inventory export): server name -> products, added to that server when merging
     software: dict[str, list[SoftwareProduct]] = field(default_factory=dict)
     software_origins: dict[str, Location] = field(default_factory=dict)
+    #: partner organisations and sharing flows (native formats), with where each came from
+    partners: list[Partner] = field(default_factory=list)
+    partner_origins: list[Location] = field(default_factory=list)
+    sharing: list[SharingFlow] = field(default_factory=list)
+    sharing_origins: list[Location] = field(default_factory=list)
     force: str = ""
     has_application_data: bool = False
     #: rows read but not turned into servers, by reason ("template", "no identity", …), so
@@ -135,6 +141,14 @@ class Fragment:
     def add_dependency(self, dep: Dependency, where: Location) -> None:
         self.dependencies.append(dep)
         self.dependency_origins.append(where)
+
+    def add_partner(self, partner: Partner, where: Location) -> None:
+        self.partners.append(partner)
+        self.partner_origins.append(where)
+
+    def add_flow(self, flow: SharingFlow, where: Location) -> None:
+        self.sharing.append(flow)
+        self.sharing_origins.append(where)
 
     def add_software(self, server_name: str, product: SoftwareProduct, where: Location) -> None:
         self.software.setdefault(server_name, []).append(product)
