@@ -20,11 +20,14 @@ from forcelift.migration.inventory.gaps import STRICT_CODES
 from forcelift.migration.inventory.merge import merge, server_key
 from forcelift.migration.inventory.model import Inventory
 from forcelift.migration.inventory.readers import BY_NAME, READERS, Fragment, ReaderSpec, Source
+from forcelift.migration.inventory.sharing import Partner
 from forcelift.migration.inventory.validate import (
     advisory_warnings,
+    check_partner_names,
     check_server_references,
     report_cycles,
     resolve_dependencies,
+    resolve_sharing,
 )
 from forcelift.migration.inventory.workloads import GroupBy, derive_applications
 
@@ -150,12 +153,16 @@ def load_inventory(
     group_by: GroupBy = GroupBy.VM,
     as_of: dt.date | None = None,
     strict: bool = False,
+    partners: Sequence[Partner] = (),
+    partners_from: str = "collaboration file",
 ) -> LoadResult:
     """Read, merge and validate; raise :class:`InputError` carrying every error found.
 
     `strict` turns the warnings about gaps in the export (unsized rows, told-apart duplicate
     names, missing required values: gaps.STRICT_CODES) into errors, for pipelines that want
-    a clean estate.
+    a clean estate. `partners` are known from elsewhere (a collaboration file's partners and
+    its other forces, `partners_from` says where): merged after the inventory's own, so its
+    flows and dependencies may name them.
     """
     problems = ProblemCollector()
     if forced_format and forced_format not in BY_NAME:
@@ -171,7 +178,10 @@ def load_inventory(
         problems.error("no inventory sources given", Location())
     problems.raise_if_errors()
 
-    return _assemble(fragments, problems, group_by, as_of, chosen)
+    known = Fragment(partners_from, "partners")
+    for partner in partners:
+        known.add_partner(partner, Location(file=partners_from))
+    return _assemble(fragments, problems, group_by, as_of, chosen, known)
 
 
 def _assemble(
@@ -180,8 +190,9 @@ def _assemble(
     group_by: GroupBy,
     as_of: dt.date | None,
     chosen: list[tuple[Source, ReaderSpec]],
+    known: Fragment | None = None,
 ) -> LoadResult:
-    parts = merge(fragments, problems)
+    parts = merge([*fragments, known] if known and known.partners else fragments, problems)
     servers = parts["servers"]
     applications = parts["applications"]
     app_origins = parts["application_origins"]
@@ -198,8 +209,17 @@ def _assemble(
             Location(),
             code="derived-workloads",
         )
+    partners = parts["partners"]
+    check_partner_names(partners, parts["partner_origins"], problems)
     dependencies = resolve_dependencies(
-        parts["dependencies"], parts["dependency_origins"], [*applications, *derived], problems
+        parts["dependencies"],
+        parts["dependency_origins"],
+        [*applications, *derived],
+        problems,
+        partners,
+    )
+    sharing = resolve_sharing(
+        parts["sharing"], parts["sharing_origins"], [*applications, *derived], partners, problems
     )
     problems.raise_if_errors()
     try:
@@ -208,6 +228,8 @@ def _assemble(
             servers=tuple(servers),
             applications=(*applications, *derived),
             dependencies=tuple(dependencies),
+            partners=tuple(partners),
+            sharing=tuple(sharing),
         )
     except ValidationError as exc:
         raise InputError(f"merged inventory is invalid: {exc}") from exc

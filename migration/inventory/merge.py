@@ -14,6 +14,7 @@ from forcelift.migration.errors import Location, ProblemCollector
 from forcelift.migration.inventory.identity import server_key
 from forcelift.migration.inventory.model import Application, Dependency, PowerState, Server
 from forcelift.migration.inventory.readers.base import Fragment
+from forcelift.migration.inventory.sharing import Partner, SharingFlow, name_key
 
 _SERVER_COMPARED = ("cores", "memory_mib", "power_state")
 
@@ -174,11 +175,87 @@ def _merge_dependencies(fragments: list[Fragment]) -> tuple[list[Dependency], li
     return [d for d, _ in seen.values()], [w for _, w in seen.values()]
 
 
+_PARTNER_COMPARED = ("kind", "cloud", "azure_tenant", "aws_organization_unit", "endpoint")
+
+
+def merge_partners(
+    fragments: list[Fragment], problems: ProblemCollector
+) -> tuple[list[Partner], list[Location]]:
+    """Partners by name (case, spaces and punctuation ignored): one source naming a partner
+    twice is an error; several sources describing one partner are merged like applications,
+    identifier lists unioned, a different kind, cloud, tenant, OU or endpoint reported."""
+    records: dict[str, dict[str, Any]] = {}
+    origin: dict[str, Location] = {}
+    for fragment in fragments:
+        seen_here: dict[str, Location] = {}
+        for partner, where in zip(fragment.partners, fragment.partner_origins, strict=True):
+            key = partner.key
+            if key in seen_here:
+                problems.error(
+                    f"duplicate partner {partner.name!r} (also at {seen_here[key]})",
+                    where,
+                    hint="partner names must be unique; give other names as aliases",
+                    code="duplicate",
+                )
+                continue
+            seen_here[key] = where
+            if key not in records:
+                records[key], origin[key] = dict(partner), where
+                continue
+            records[key] = _merge_records(
+                records[key],
+                dict(partner),
+                _PARTNER_COMPARED,
+                f"partner {partner.name!r}",
+                origin[key],
+                where,
+                problems,
+            )
+    return [Partner.model_validate(r) for r in records.values()], list(origin.values())
+
+
+_FLOW_COMPARED = ("classification", "protocol", "api", "port", "agreement")
+
+
+def merge_sharing(
+    fragments: list[Fragment], problems: ProblemCollector
+) -> tuple[list[SharingFlow], list[Location]]:
+    """One flow per application, partner, data and direction; a second description of the
+    same flow fills its gaps, and a different classification, protocol or agreement is
+    reported (the first source given wins)."""
+    records: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+    origin: dict[tuple[str, str, str, str], Location] = {}
+    for fragment in fragments:
+        for flow, where in zip(fragment.sharing, fragment.sharing_origins, strict=True):
+            key = (
+                flow.application.casefold(),
+                name_key(flow.partner),
+                flow.data.casefold(),
+                flow.direction.value,
+            )
+            if key not in records:
+                records[key], origin[key] = dict(flow), where
+                continue
+            records[key] = _merge_records(
+                records[key],
+                dict(flow),
+                _FLOW_COMPARED,
+                f"sharing flow {flow.application!r} -> {flow.partner!r}",
+                origin[key],
+                where,
+                problems,
+            )
+    return [SharingFlow.model_validate(r) for r in records.values()], list(origin.values())
+
+
 def merge(fragments: list[Fragment], problems: ProblemCollector) -> dict[str, Any]:
-    """The merged parts of an inventory (servers, applications, dependencies, force)."""
+    """The merged parts of an inventory (servers, applications, dependencies, partners,
+    sharing flows, force)."""
     force = next((f.force for f in fragments if f.force), "")
     dependencies, dependency_origins = _merge_dependencies(fragments)
     applications, application_origins = _merge_applications(fragments, problems)
+    partners, partner_origins = merge_partners(fragments, problems)
+    sharing, sharing_origins = merge_sharing(fragments, problems)
     return {
         "force": force,
         "servers": _merge_servers(fragments, problems),
@@ -186,4 +263,8 @@ def merge(fragments: list[Fragment], problems: ProblemCollector) -> dict[str, An
         "application_origins": application_origins,
         "dependencies": dependencies,
         "dependency_origins": dependency_origins,
+        "partners": partners,
+        "partner_origins": partner_origins,
+        "sharing": sharing,
+        "sharing_origins": sharing_origins,
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 
 import networkx as nx
 
@@ -19,10 +20,18 @@ from forcelift.migration.inventory.model import (
     Application,
     Dependency,
     DependencyKind,
+    ExternalService,
     Inventory,
     PowerState,
 )
 from forcelift.migration.inventory.normalise import external_service
+from forcelift.migration.inventory.sharing import (
+    Partner,
+    SharingFlow,
+    find_partner,
+    name_key,
+    partner_lookup,
+)
 
 _SAMPLE = 5
 
@@ -37,9 +46,12 @@ def resolve_dependencies(
     origins: Sequence[Location],
     applications: Sequence[Application],
     problems: ProblemCollector,
+    partners: Sequence[Partner] = (),
 ) -> list[Dependency]:
-    """Mark national services as external and report references to unknown applications."""
+    """Mark national services as external, point external dependencies at the partners they
+    name (`Dependency.partner`), and report references to unknown applications."""
     known = {a.name.lower(): a.name for a in applications}
+    index = partner_lookup(partners)
     resolved = []
     for dep, where in zip(dependencies, origins, strict=True):
         if dep.source.lower() not in known:
@@ -56,6 +68,9 @@ def resolve_dependencies(
                 dep = dep.model_copy(update={"target": known[dep.target.lower()]})
             else:
                 service = external_service(dep.target)
+                partner = find_partner(index, dep.target) if index else None
+                if service is None and partner is not None:
+                    service = ExternalService.PARTNER
                 if service is None:
                     problems.error(
                         f"dependency on unknown application {dep.target!r}",
@@ -64,12 +79,74 @@ def resolve_dependencies(
                         code="dangling",
                     )
                     continue
-                dep = dep.model_copy(update={"kind": DependencyKind.EXTERNAL, "service": service})
+                update = {"kind": DependencyKind.EXTERNAL, "service": service}
+                if partner is not None:
+                    update["partner"] = partner.name
+                dep = dep.model_copy(update=update)
         elif dep.service is None:
             service = external_service(dep.target)
             if service is not None:
                 dep = dep.model_copy(update={"service": service})
+        if dep.kind is DependencyKind.EXTERNAL and index and not dep.partner:
+            partner = find_partner(index, dep.target)
+            if partner is not None:
+                dep = dep.model_copy(update={"partner": partner.name})
         resolved.append(dep)
+    return resolved
+
+
+def check_partner_names(
+    partners: Sequence[Partner], origins: Sequence[Location], problems: ProblemCollector
+) -> None:
+    """One name (or alias) must mean one partner, or flows and dependencies could not say
+    whom they reach; derived initials may clash (they are only a convenience)."""
+    claimed: dict[str, tuple[Partner, Location]] = {}
+    for partner, where in zip(partners, origins, strict=True):
+        for name in dict.fromkeys(name_key(n) for n in (partner.name, *partner.aliases)):
+            other = claimed.setdefault(name, (partner, where))
+            if other[0] is not partner:
+                problems.error(
+                    f"duplicate partner: {name!r} names both {other[0].name!r} (at {other[1]}) "
+                    f"and {partner.name!r}",
+                    replace(where, column=where.column or "aliases"),
+                    hint="a partner's name and aliases must not be another partner's",
+                    code="duplicate",
+                )
+
+
+def resolve_sharing(
+    flows: Sequence[SharingFlow],
+    origins: Sequence[Location],
+    applications: Sequence[Application],
+    partners: Sequence[Partner],
+    problems: ProblemCollector,
+) -> list[SharingFlow]:
+    """Each flow names an application of this inventory and a known partner; both are
+    rewritten to the names they are recorded under, so later stages join on equality."""
+    known = {a.name.lower(): a.name for a in applications}
+    index = partner_lookup(partners)
+    resolved = []
+    for flow, where in zip(flows, origins, strict=True):
+        application = known.get(flow.application.lower())
+        partner = find_partner(index, flow.partner)
+        if application is None:
+            problems.error(
+                f"sharing flow from unknown application {flow.application!r}",
+                replace(where, column=where.column or "application"),
+                hint="add the application, or correct the name",
+                code="dangling",
+            )
+        if partner is None:
+            problems.error(
+                f"sharing flow to unknown partner {flow.partner!r}",
+                replace(where, column=where.column or "partner"),
+                hint="add the partner to `partners:` (or partners.csv), or correct the name",
+                code="dangling",
+            )
+        if application is not None and partner is not None:
+            resolved.append(
+                flow.model_copy(update={"application": application, "partner": partner.name})
+            )
     return resolved
 
 

@@ -1,4 +1,5 @@
-"""forcelift's own CSV set: servers.csv, applications.csv, dependencies.csv (see docs/formats).
+"""forcelift's own CSV set: servers.csv, applications.csv, dependencies.csv, and partners.csv
+and sharing.csv (read by native_csv_sharing; see docs/formats-native.md).
 
 Each file is recognised by its header, so names are free. applications.csv may list an
 application once with all its servers, or once per server (a CMDB relationship export); rows
@@ -43,6 +44,11 @@ from forcelift.migration.inventory.normalise import (
 from forcelift.migration.inventory.pydantic_errors import format_loc
 from forcelift.migration.inventory.readers.base import Fragment, ReaderSpec, Source
 from forcelift.migration.inventory.readers.columns import Column, ColumnMap
+from forcelift.migration.inventory.readers.native_csv_sharing import (
+    read_partners,
+    read_sharing,
+    table_kind,
+)
 from forcelift.migration.inventory.tabular import Table
 
 FORMAT = "native-csv"
@@ -189,6 +195,9 @@ def _table_kind(keys: frozenset[str]) -> str | None:
         return "dependencies"
     if "cores" in keys and ({"name", "server", "hostname"} & keys):
         return "servers"
+    sharing = table_kind(keys)
+    if sharing is not None:
+        return sharing
     app_keys = {"name", "application", "applicationname", "app", "service"}
     if app_keys & keys and (
         {
@@ -376,11 +385,13 @@ def read(source: Source, problems: ProblemCollector) -> Fragment:
         "servers": read_servers,
         "applications": read_applications,
         "dependencies": read_dependencies,
+        "partners": read_partners,
+        "sharing": read_sharing,
     }
     if kind is None:
         problems.error(
-            "cannot tell whether this is servers.csv, applications.csv or "
-            "dependencies.csv from its header",
+            "cannot tell whether this is servers.csv, applications.csv, dependencies.csv, "
+            "partners.csv or sharing.csv from its header",
             table.location(row=table.header_row),
             hint="see docs/formats-native.md for the native CSV columns",
         )
@@ -397,5 +408,9 @@ def format_products(products: Sequence[SoftwareProduct]) -> str:
 
 
 SPEC = ReaderSpec(
-    FORMAT, "forcelift native CSV (servers.csv, applications.csv, dependencies.csv)", detect, read
+    FORMAT,
+    "forcelift native CSV (servers.csv, applications.csv, dependencies.csv, partners.csv, "
+    "sharing.csv)",
+    detect,
+    read,
 )

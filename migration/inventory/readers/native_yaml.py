@@ -1,4 +1,5 @@
-"""forcelift's own YAML inventory: the model as written by `forcelift inventory convert`."""
+"""forcelift's own YAML inventory: the model as written by `forcelift inventory convert`,
+including the partners a force shares with and its sharing flows."""
 
 from __future__ import annotations
 
@@ -26,7 +27,15 @@ def detect(source: Source) -> bool:
     with source.path.open("rb") as fh:
         head = fh.read(8192).decode("utf-8", errors="replace")
     return any(
-        key in head for key in ("servers:", "applications:", "dependencies:", "schema_version:")
+        key in head
+        for key in (
+            "servers:",
+            "applications:",
+            "dependencies:",
+            "schema_version:",
+            "partners:",
+            "sharing:",
+        )
     )
 
 
@@ -152,7 +161,7 @@ def read(source: Source, problems: ProblemCollector) -> Fragment:
 
     if not isinstance(data, dict):
         problems.error(
-            "expected a mapping with servers/applications/dependencies at the top",
+            "expected a mapping with servers/applications/dependencies/partners/sharing at the top",
             source.location(line=1),
         )
         return fragment
@@ -192,6 +201,10 @@ def read(source: Source, problems: ProblemCollector) -> Fragment:
         fragment.add_application(app, where("applications", i))
     for i, dep in enumerate(inventory.dependencies):
         fragment.add_dependency(dep, where("dependencies", i))
+    for i, partner in enumerate(inventory.partners):
+        fragment.add_partner(partner, where("partners", i))
+    for i, flow in enumerate(inventory.sharing):
+        fragment.add_flow(flow, where("sharing", i))
     fragment.has_application_data = "applications" in data
     return fragment
 
