@@ -31,6 +31,7 @@ from forcelift.migration.plan.planfile import (
     WavePlanEntry,
     WorkloadDecision,
 )
+from forcelift.migration.plan.sharing import partner_sharing, sharing_plan
 from forcelift.migration.plan.unsized import Resolution, resolve_unsized
 from forcelift.migration.plan.workload_entries import tag_value
 
@@ -144,6 +145,7 @@ def build_plan(req: PlanRequest) -> Plan:
         )
         for c in opts.clouds
     )
+    clouds = tuple(partner_sharing(c, inventory, decisions, slug) for c in clouds)
     servers = money.estate
     onprem = OnPremSummary(
         cost=money.onprem,
@@ -178,6 +180,7 @@ def build_plan(req: PlanRequest) -> Plan:
         sizing=resolution.counts,
         pricing=money.pricing,
         schedule=money.schedule,
+        sharing=sharing_plan(inventory, decisions),
     )
 
 

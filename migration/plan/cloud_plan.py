@@ -36,6 +36,8 @@ from forcelift.migration.plan.planfile import (
     StackPlan,
 )
 from forcelift.migration.plan.saas_egress import egress_fqdns
+from forcelift.migration.plan.sharing_plan import CloudSharing
+from forcelift.migration.plan.staff_access import plan_staff_access
 from forcelift.migration.plan.unsized import Resolution
 from forcelift.migration.plan.workload_entries import inbound_flows, paas_plan, tag_value, vm_plan
 
@@ -334,6 +336,9 @@ def cloud_plan(
         remote_access=_REMOTE_ACCESS[cloud],  # type: ignore[arg-type]
         saas_egress=egress,
     )
+    fronted, not_fronted = plan_staff_access(
+        cloud, slug, placed, apps, owned.servers, req.inventory.dependencies
+    )
     return CloudPlan(
         cloud=cloud.value,
         region=region,
@@ -345,4 +350,5 @@ def cloud_plan(
         cost=cost.cost_summary(list(costs.values()), wave_of, money.conversion.currency),
         carbon=carbon.carbon_summary(footprints, wave_of),
         **cloud_money(money, cloud, snapshot, costs),
+        sharing=CloudSharing(staff_access=fronted, not_fronted=not_fronted),
     )
