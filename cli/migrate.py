@@ -23,7 +23,12 @@ from forcelift.cli.output import (
     note_finished,
     print_problems,
 )
-from forcelift.cli.plan_options import plan_options, plan_request
+from forcelift.cli.plan_options import (
+    plan_options,
+    plan_request,
+    regional_options,
+    regional_source,
+)
 from forcelift.migration.pipeline import DONE, STAGES
 
 if TYPE_CHECKING:
@@ -81,6 +86,7 @@ class _StageBar:
 
 
 @click.command()
+@regional_options
 @core_inputs
 @plan_options
 @click.option(
@@ -107,6 +113,8 @@ def migrate(
     force: bool,
     output_format: str,
     quiet: bool,
+    collaboration: Path | None,
+    force_inventories: tuple[tuple[str, Path], ...],
     **options: Any,
 ) -> None:
     """Read → classify → plan → generate → offline preview → guardrails → report.
@@ -116,18 +124,26 @@ def migrate(
     summary.md, decisions.csv, decisions.xlsx). Re-running with the same input changes no
     file. Exit 0 when clean, 1 when guardrails find high or critical problems, 2 on bad input.
 
+    Several forces (--collaboration FILE, or --force-inventory SLUG=PATH per force): one
+    project with every force's stacks, OUT/plan.yaml the regional plan, OUT/plans/<force>.yaml
+    what each force's stacks read, and OUT/report/<force>/ per force.
+
     Example:
 
         forcelift migrate inventories/exampleshire --cloud azure --out out/exampleshire
+
+        forcelift migrate --collaboration region/collaboration.yaml --cloud aws --out out/region
     """
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from forcelift.cli.process import LargeEstatePolicy
     from forcelift.migration.pipeline import run, run_summary
+    from forcelift.migration.regional_pipeline import regional_summary, run_regional
     from forcelift.stacks.run_stages import PulumiStages
 
     as_json = output_format == "json"
+    region = regional_source(inputs, collaboration, force_inventories)
     ensure_writable(out_dir)  # before minutes of planning, not after
     console = Console(stderr=True, quiet=quiet or as_json)
     progress = Progress(
@@ -141,24 +157,39 @@ def migrate(
     )
     bar = _StageBar(progress, show_warnings=not quiet and not as_json)
     with progress:
-        result = run(
-            inputs,
-            plan_request(**options),
-            out_dir,
-            PulumiStages(jobs, force),
-            bar,
-            policy=LargeEstatePolicy(),
-        )
-    summary = run_summary(result)
+        if region is not None:
+            regional = run_regional(
+                region,
+                plan_request(**options),
+                out_dir,
+                PulumiStages(jobs, force),
+                bar,
+                policy=LargeEstatePolicy(),
+                base=inputs,
+            )
+            summary, blocking = regional_summary(regional), regional.blocking
+        else:
+            result = run(
+                inputs,
+                plan_request(**options),
+                out_dir,
+                PulumiStages(jobs, force),
+                bar,
+                policy=LargeEstatePolicy(),
+            )
+            summary, blocking = run_summary(result), result.blocking
     if as_json:
         echo_json(summary)
     else:
         _print_summary(summary)
-    if result.blocking:
+    if blocking:
         sys.exit(EXIT_FINDINGS)
 
 
 def _print_summary(s: dict[str, Any]) -> None:
+    if "collaboration" in s:
+        names = ", ".join(f["force"] for f in s["forces"])
+        click.echo(f"Collaboration {s['collaboration']}: {names}")
     d = s["decisions"]
     click.echo(
         f"Decisions: SaaS {d['SAAS']}, PaaS {d['PAAS']}, IaaS {d['IAAS']}, "
@@ -189,5 +220,7 @@ def _print_summary(s: dict[str, Any]) -> None:
     files = ", ".join(f"{n} {status}" for status, n in sorted(s["files"].items()))
     click.echo(f"Project files: {files}")
     click.echo(f"Report: {s['report']}")
+    for f in s.get("forces", ()):
+        click.echo(f"  {f['force']}: {f['blocking']} blocking finding(s); report {f['report']}")
     stages = ", ".join(f"{stage} {sec:g} s" for stage, sec in s["stage_seconds"].items())
     click.echo(f"Took {s['seconds']:g} s: {stages}")

@@ -17,6 +17,8 @@ from forcelift.migration.plan.planfile import (
 )
 
 if TYPE_CHECKING:
+    from forcelift.migration.inventory.collaboration import Collaboration
+    from forcelift.migration.pipeline import Inputs
     from forcelift.migration.plan.planfile import PlanOptions
 
 
@@ -293,3 +295,84 @@ def _families(text: str | None) -> tuple[str, ...] | None:
     if not names:
         raise click.BadParameter("name at least one family", param_hint="--*-families")
     return names
+
+
+# --- several forces (issue 12) -----------------------------------------------------------------
+
+
+def _force_pairs(
+    ctx: click.Context, param: click.Parameter, values: Sequence[str]
+) -> tuple[tuple[str, Path], ...]:
+    pairs = []
+    for value in values:
+        slug, sep, path = value.partition("=")
+        if not sep or not slug.strip() or not path.strip():
+            raise click.BadParameter(
+                f"{value!r}: give SLUG=PATH, e.g. northshire=inventories/northshire", ctx, param
+            )
+        pairs.append((slug.strip(), Path(path.strip())))
+    return tuple(pairs)
+
+
+def regional_options(func: F) -> F:
+    """--collaboration FILE and --force-inventory SLUG=PATH (repeatable): several forces in
+    one plan, instead of the positional INVENTORY (which the command then makes optional)."""
+    func = click.option(
+        "--force-inventory",
+        "force_inventories",
+        multiple=True,
+        metavar="SLUG=PATH",
+        callback=_force_pairs,
+        help="One force's inventory (repeatable): several forces in one plan without a "
+        "collaboration file (no shared services; shared products are still found).",
+    )(func)
+    func = click.option(
+        "--collaboration",
+        type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        default=None,
+        metavar="FILE",
+        help="A collaboration file naming the forces, their inventories, partner agencies and "
+        "shared services (docs/sharing.md): one regional plan for all of them.",
+    )(func)
+    for param in getattr(func, "__click_params__", []):
+        if isinstance(param, click.Argument) and param.name == "paths":
+            param.required = False  # checked by regional_source: INVENTORY or the options
+    return func
+
+
+def regional_source(
+    inputs: Inputs,
+    collaboration: Path | None,
+    force_inventories: Sequence[tuple[str, Path]],
+) -> Collaboration | None:
+    """The collaboration to plan, or None for one force's INVENTORY; usage errors (exit 2)
+    for a mix of the two or for neither."""
+    if collaboration is None and not force_inventories:
+        if not inputs.paths:
+            raise click.UsageError(
+                "give INVENTORY…, or --collaboration FILE / --force-inventory SLUG=PATH "
+                "for several forces"
+            )
+        return None
+    if inputs.paths:
+        raise click.UsageError(
+            "INVENTORY is not allowed with --collaboration or --force-inventory: the forces' "
+            "inventories come from those options"
+        )
+    if collaboration is not None and force_inventories:
+        raise click.UsageError(
+            "--collaboration and --force-inventory are alternatives: name the forces in the "
+            "collaboration file, or give every force with --force-inventory"
+        )
+    if inputs.overrides is not None:
+        raise click.UsageError(
+            "--overrides pins one inventory's applications; with several forces give each "
+            "force's `overrides:` in the collaboration file"
+        )
+    if collaboration is not None:
+        from forcelift.migration.inventory.collaboration import load_collaboration
+
+        return load_collaboration(collaboration)
+    from forcelift.migration.regional_pipeline import forces_collaboration
+
+    return forces_collaboration(force_inventories)

@@ -1,0 +1,358 @@
+"""The regional run: several forces' inventories to one plan, one project, one report per force.
+
+The same stages in the same order as :func:`forcelift.migration.pipeline.run`, told to the same
+Progress once each: every force is read, then every force classified, then planned (each with
+the single-force machinery, so a force's member plan is what it would get alone, apart from its
+own address space and what the collaboration adds), then the regional plan is joined
+(forcelift.migration.plan.regional) and the Pulumi stages run once over every force's stacks.
+Guardrails and the report are per force, over that force's previews only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from forcelift.migration.errors import InputError, Location, Problem
+from forcelift.migration.pipeline import (
+    DONE,
+    Inputs,
+    Planned,
+    PreviewedStack,
+    ProcessPolicy,
+    Progress,
+    ProjectStages,
+    Silent,
+    Stage,
+    Untouched,
+    WrittenFile,
+    _Clock,
+    _no_stage,
+    prepare,
+    source_names,
+)
+from forcelift.migration.plan.planfile import Plan, PlanOptions
+from forcelift.migration.plan.regional import PlannedForce, RegionalPlan, build_regional_plan
+
+if TYPE_CHECKING:
+    from forcelift.migration.classify.catalogue import Catalogue
+    from forcelift.migration.inventory.collaboration import Collaboration
+    from forcelift.migration.inventory.model import Inventory
+    from forcelift.migration.policy.model import Finding
+
+
+@dataclass(frozen=True)
+class RegionalPlanned:
+    collaboration: Collaboration
+    members: tuple[Planned, ...]  # one per force, in the collaboration file's order
+    plan: RegionalPlan
+    warnings: tuple[Problem, ...]
+
+
+def forces_collaboration(forces: Sequence[tuple[str, Path]]) -> Collaboration:
+    """`--force SLUG=PATH …` without a file: the same forces, no shared services."""
+    from forcelift.migration.inventory.collaboration import Collaboration, CollaborationForce
+
+    slugs = [slug for slug, _ in forces]
+    duplicated = sorted({s for s in slugs if slugs.count(s) > 1})
+    if duplicated:
+        raise InputError(f"--force {duplicated[0]} is given twice", Location(column="--force"))
+    return Collaboration(
+        name="Forces " + ", ".join(slugs),
+        slug="region",
+        forces=tuple(
+            CollaborationForce(slug=slug, name=slug, inventory=(path.as_posix(),))
+            for slug, path in forces
+        ),
+        directory=Path("."),
+    )
+
+
+def force_supernet(supernet: str, index: int) -> str:
+    """The index-th block of the supernet's size from it: forces never share addresses (a
+    shared transit gateway or peering needs distinct ranges)."""
+    network = ipaddress.ip_network(supernet, strict=False)
+    try:
+        moved = ipaddress.ip_network(
+            (int(network.network_address) + index * network.num_addresses, network.prefixlen)
+        )
+    except ValueError:
+        moved = None
+    if moved is None or not moved.is_private:
+        raise InputError(
+            f"--supernet {supernet}: no private {network.prefixlen}-bit block for force "
+            f"{index + 1} of the collaboration",
+            Location(column="--supernet"),
+            hint="give a supernet with room for one block per force (e.g. 10.64.0.0/14)",
+        )
+    return str(moved)
+
+
+def _paths(collaboration: Collaboration, paths: Sequence[str]) -> tuple[Path, ...]:
+    return tuple(collaboration.directory / p for p in paths)
+
+
+def _member_inputs(collaboration: Collaboration, base: Inputs) -> list[Inputs]:
+    out = []
+    for force in collaboration.forces:
+        overrides = collaboration.directory / force.overrides if force.overrides else None
+        out.append(
+            dataclasses.replace(
+                base, paths=_paths(collaboration, force.inventory), overrides=overrides
+            )
+        )
+    return out
+
+
+def _catalogue_products(inventory: Inventory, catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
+    found: dict[str, tuple[str, ...]] = {}
+    for app in inventory.applications:
+        labels = []
+        for product in app.products:
+            entry = catalogue.match(product.vendor, product.product, product.version)
+            if entry is not None:
+                labels.append(entry.label)
+        if labels:
+            found[app.name] = tuple(dict.fromkeys(labels))
+    return found
+
+
+def _with_partners(inventory: Inventory, collaboration: Collaboration) -> Inventory:
+    """The collaboration's partner agencies are known to every force (its own win by name)."""
+    own = {p.name.lower() for p in getattr(inventory, "partners", ())}
+    extra = tuple(p for p in collaboration.partners if p.name.lower() not in own)
+    if not extra:
+        return inventory
+    return inventory.model_copy(update={"partners": (*inventory.partners, *extra)})
+
+
+def make_regional_plan(
+    collaboration: Collaboration,
+    options: PlanOptions,
+    base: Inputs | None = None,
+    on_stage: Stage = _no_stage,
+    policy: ProcessPolicy | None = None,
+) -> RegionalPlanned:
+    """Every force read, classified and planned (stage by stage), then joined into one plan.
+
+    `base` carries what applies to every force (input format, grouping, catalogue, rules,
+    strictness and the --as-of date); each force's paths and overrides come from the file.
+    """
+    from forcelift.migration.plan.build import PlanRequest, build_plan
+
+    policy = policy or Untouched()
+    base = base or Inputs(paths=())
+    member_inputs = _member_inputs(collaboration, base)
+    on_stage("read")
+    prepared = [prepare(i) for i in member_inputs]
+    policy.loaded()
+    on_stage("classify")
+    with policy.working():
+        results = [p.classifier.classify(p.inventory, p.pinned) for p in prepared]
+    on_stage("plan")
+    members: list[Planned] = []
+    planned_forces = []
+    with policy.working():
+        for index, (force, inputs, ready, result) in enumerate(
+            zip(collaboration.forces, member_inputs, prepared, results, strict=True)
+        ):
+            own = options.model_copy(update={"supernet": force_supernet(options.supernet, index)})
+            inventory = _with_partners(ready.inventory, collaboration)
+            plan = build_plan(
+                PlanRequest(
+                    inventory, result, own, source_names(inputs.paths), force_slug=force.slug
+                )
+            )
+            members.append(Planned(inventory, result, plan, ready.warnings))
+            planned_forces.append(
+                PlannedForce(
+                    force.slug,
+                    plan,
+                    inventory,
+                    _catalogue_products(inventory, ready.classifier.catalogue),
+                )
+            )
+        regional = build_regional_plan(collaboration, planned_forces, options)
+    warnings = tuple(w for p in prepared for w in p.warnings)
+    return RegionalPlanned(collaboration, tuple(members), regional, warnings)
+
+
+# --- the full run ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ForceRun:
+    """One force's share of the run: its plan, guardrail findings and report."""
+
+    slug: str
+    plan: Plan
+    findings: tuple[Finding, ...]
+    blocking: tuple[Finding, ...]
+    report: Path
+
+
+@dataclass(frozen=True)
+class RegionalRunResult:
+    """Like pipeline.RunResult (the CLI's summary reads the same fields), for several forces."""
+
+    planned: RegionalPlanned
+    files: tuple[WrittenFile, ...]
+    stacks: tuple[PreviewedStack, ...]
+    findings: tuple[Finding, ...]
+    blocking: tuple[Finding, ...]
+    out_dir: Path
+    seconds: float
+    stage_seconds: dict[str, float]
+    forces: tuple[ForceRun, ...] = ()
+
+
+def force_stacks(plan: Plan) -> set[str]:
+    return {s.name for c in plan.clouds for s in c.stacks}
+
+
+def run_regional(
+    collaboration: Collaboration,
+    options: PlanOptions,
+    out_dir: Path,
+    stages: ProjectStages,
+    progress: Progress | None = None,
+    policy: ProcessPolicy | None = None,
+    base: Inputs | None = None,
+) -> RegionalRunResult:
+    """Every stage, in order, for every force: one project, previews, per-force guardrails."""
+    from forcelift.migration.policy.check import blocking
+    from forcelift.migration.report.inputs import guardrail_findings, read_previews
+
+    started = time.perf_counter()
+    told = progress or Silent()
+    clock = _Clock(told)
+    planned = make_regional_plan(collaboration, options, base, clock.start, policy)
+    told.warnings(planned.warnings)
+
+    clock.start("generate")
+    files = tuple(stages.generate(planned.plan, out_dir))  # type: ignore[arg-type]
+
+    clock.start("preview")
+    told.items(sum(len(c.stacks) for p in planned.plan.forces for c in p.clouds))
+    stacks = tuple(stages.preview(out_dir, told.item_done))
+
+    clock.start("guardrails")
+    previews = read_previews(out_dir)
+    runs = []
+    for member in planned.plan.forces:
+        mine = force_stacks(member)
+        found = tuple(guardrail_findings(member, {k: v for k, v in previews.items() if k in mine}))
+        runs.append(
+            ForceRun(
+                member.force.slug,
+                member,
+                found,
+                tuple(blocking(found)),
+                out_dir / "report" / member.force.slug,
+            )
+        )
+
+    clock.start("report")
+    _write_reports(planned, runs, previews, out_dir)
+    clock.start(DONE)
+    findings = tuple(f for r in runs for f in r.findings)
+    return RegionalRunResult(
+        planned,
+        files,
+        stacks,
+        findings,
+        tuple(f for r in runs for f in r.blocking),
+        out_dir,
+        time.perf_counter() - started,
+        clock.seconds,
+        tuple(runs),
+    )
+
+
+def _write_reports(
+    planned: RegionalPlanned,
+    runs: Sequence[ForceRun],
+    previews: dict[str, dict[str, Any]],
+    out_dir: Path,
+) -> None:
+    """Each force's report in report/<force>/, over its own previews and findings."""
+    from forcelift.migration.report.inputs import ReportInputs
+    from forcelift.migration.report.write import write_report
+
+    inventories = {m.plan.force.slug: m.inventory for m in planned.members}
+    for run in runs:
+        mine = force_stacks(run.plan)
+        report = ReportInputs(
+            run.plan,
+            {k: v for k, v in previews.items() if k in mine},
+            run.findings,
+            inventories.get(run.slug),
+        )
+        write_report(report, run.report)
+
+
+def regional_summary(result: RegionalRunResult) -> dict[str, Any]:
+    """The run in numbers, the keys of pipeline.run_summary summed over the forces, plus
+    `forces` (each force's own numbers); clouds are labelled "<force> <cloud>"."""
+    from forcelift.migration.plan.summary import plan_summary
+
+    decisions: Counter[str] = Counter()
+    onprem: Counter[str] = Counter()
+    clouds = []
+    forces = []
+    for run in result.forces:
+        digest = plan_summary(run.plan)
+        decisions.update(digest["decisions"])
+        onprem.update({k: digest["onprem"][k] for k in ("servers", "monthly", "carbon_kgco2e")})
+        for c in digest["clouds"]:
+            row = {k: c[k] for k in ("region", "monthly", "annual", "currency", "carbon_kgco2e")}
+            clouds.append({"cloud": f"{run.slug} {c['cloud']}", **row})
+        forces.append(
+            {
+                "force": run.slug,
+                "waves": len(run.plan.waves),
+                "stacks": sorted(force_stacks(run.plan)),
+                "findings": len(run.findings),
+                "blocking": len(run.blocking),
+                "report": str(run.report / "index.html"),
+            }
+        )
+    stacks = result.stacks
+    severities = Counter(f.severity.value for f in result.findings if not f.waived)
+    plans = [r.plan for r in result.forces]
+    return {
+        "out": str(result.out_dir),
+        "collaboration": result.planned.plan.collaboration.name,
+        "seconds": round(result.seconds, 1),
+        "stage_seconds": result.stage_seconds,
+        "decisions": dict(decisions),
+        "waves": sum(len(p.waves) for p in plans),
+        "onprem": dict(onprem),
+        "clouds": clouds,
+        "stacks": [
+            {"stack": r.stack, "resources": r.resources, "cloud_resources": r.cloud_resources}
+            for r in stacks
+        ],
+        "resources": sum(r.resources for r in stacks),
+        "resources_declared": sum(r.resources for r in stacks),
+        "cloud_resources": sum(r.cloud_resources for r in stacks),
+        "components": sum(r.components for r in stacks),
+        "resources_estimated": sum(
+            s.estimated_resources for p in plans for c in p.clouds for s in c.stacks
+        ),
+        "files": dict(Counter(o.status for o in result.files)),
+        "guardrails": {
+            "findings": len(result.findings),
+            "waived": sum(f.waived for f in result.findings),
+            "by_severity": dict(sorted(severities.items())),
+            "blocking": len(result.blocking),
+        },
+        "forces": forces,
+        "report": str(result.out_dir / "report" / "index.html"),
+    }
