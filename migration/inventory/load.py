@@ -161,8 +161,9 @@ def load_inventory(
     `strict` turns the warnings about gaps in the export (unsized rows, told-apart duplicate
     names, missing required values: gaps.STRICT_CODES) into errors, for pipelines that want
     a clean estate. `partners` are known from elsewhere (a collaboration file's partners and
-    its other forces, `partners_from` says where): merged after the inventory's own, so its
-    flows and dependencies may name them.
+    its other forces, `partners_from` says where): the inventory's flows and dependencies may
+    name them, and an inventory partner with one of their names or aliases is merged into
+    them (their name and identifiers win, a disagreement is reported).
     """
     problems = ProblemCollector()
     if forced_format and forced_format not in BY_NAME:
@@ -192,7 +193,8 @@ def _assemble(
     chosen: list[tuple[Source, ReaderSpec]],
     known: Fragment | None = None,
 ) -> LoadResult:
-    parts = merge([*fragments, known] if known and known.partners else fragments, problems)
+    # known partners first: a collaboration's names and identifiers are shared by its forces
+    parts = merge([known, *fragments] if known and known.partners else fragments, problems)
     servers = parts["servers"]
     applications = parts["applications"]
     app_origins = parts["application_origins"]

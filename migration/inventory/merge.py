@@ -182,35 +182,48 @@ def merge_partners(
     fragments: list[Fragment], problems: ProblemCollector
 ) -> tuple[list[Partner], list[Location]]:
     """Partners by name (case, spaces and punctuation ignored): one source naming a partner
-    twice is an error; several sources describing one partner are merged like applications,
-    identifier lists unioned, a different kind, cloud, tenant, OU or endpoint reported."""
+    twice is an error; sources describing one partner, by its name or one of its aliases, are
+    merged like applications (the first source's name kept, identifier lists unioned, a
+    different kind, cloud, tenant, OU or endpoint reported)."""
     records: dict[str, dict[str, Any]] = {}
     origin: dict[str, Location] = {}
-    for fragment in fragments:
+    owner: dict[str, int] = {}  # record -> the fragment that created it
+    known_as: dict[str, str] = {}  # every explicit name and alias -> its record
+    for number, fragment in enumerate(fragments):
         seen_here: dict[str, Location] = {}
         for partner, where in zip(fragment.partners, fragment.partner_origins, strict=True):
-            key = partner.key
-            if key in seen_here:
+            if partner.key in seen_here:
                 problems.error(
-                    f"duplicate partner {partner.name!r} (also at {seen_here[key]})",
+                    f"duplicate partner {partner.name!r} (also at {seen_here[partner.key]})",
                     where,
                     hint="partner names must be unique; give other names as aliases",
                     code="duplicate",
                 )
                 continue
-            seen_here[key] = where
-            if key not in records:
-                records[key], origin[key] = dict(partner), where
-                continue
-            records[key] = _merge_records(
-                records[key],
-                dict(partner),
-                _PARTNER_COMPARED,
-                f"partner {partner.name!r}",
-                origin[key],
-                where,
-                problems,
+            seen_here[partner.key] = where
+            keys = [name_key(n) for n in (partner.name, *partner.aliases)]
+            target = next(
+                (known_as[k] for k in keys if k in known_as and owner[known_as[k]] != number),
+                None,
             )
+            data = dict(partner)
+            if target is None:
+                target = partner.key
+                records[target], origin[target], owner[target] = data, where, number
+            else:
+                if name_key(records[target]["name"]) != partner.key:
+                    data["aliases"] = (*partner.aliases, partner.name)
+                records[target] = _merge_records(
+                    records[target],
+                    data,
+                    _PARTNER_COMPARED,
+                    f"partner {partner.name!r}",
+                    origin[target],
+                    where,
+                    problems,
+                )
+            for key in keys:
+                known_as.setdefault(key, target)
     return [Partner.model_validate(r) for r in records.values()], list(origin.values())
 
 

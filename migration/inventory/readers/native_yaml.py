@@ -19,6 +19,8 @@ from forcelift.migration.inventory.readers.base import Fragment, ReaderSpec, Sou
 FORMAT = "native-yaml"
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: the safe loader every forcelift YAML input is read with (libyaml's when present)
+SAFE_LOADER: Any = _Loader
 
 
 def detect(source: Source) -> bool:
@@ -39,7 +41,7 @@ def detect(source: Source) -> bool:
     )
 
 
-def _node_line(root: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
+def node_line(root: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
     """Walk the composed YAML tree along a pydantic error path to the nearest line."""
     node = root
     line = node.start_mark.line + 1 if node is not None else None
@@ -120,7 +122,7 @@ def _size_gaps(
     tree = yaml.compose(raw_text, Loader=_Loader) if found else None  # only to place gaps
     gaps: dict[int, list[Gap]] = {}
     for i, field, detail in found:
-        line = _node_line(tree, ("servers", i, field))
+        line = node_line(tree, ("servers", i, field))
         where = source.location(line=line, column=f"servers[{i}].{field}")
         gaps.setdefault(i, []).append(Gap(field, where, detail))
     for i, server_gaps in gaps.items():
@@ -169,7 +171,7 @@ def read(source: Source, problems: ProblemCollector) -> Fragment:
     if version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
         problems.error(
             f"schema_version {version!r} is not supported (this forcelift reads {SCHEMA_VERSION})",
-            source.location(line=_node_line(root(), ("schema_version",))),
+            source.location(line=node_line(root(), ("schema_version",))),
             hint="convert the file with the forcelift version that wrote it",
         )
         return fragment
@@ -181,7 +183,7 @@ def read(source: Source, problems: ProblemCollector) -> Fragment:
         tree = root()
 
         def locate(loc: tuple[int | str, ...]) -> Location:
-            return source.location(line=_node_line(tree, loc), column=str(loc[-1]) if loc else None)
+            return source.location(line=node_line(tree, loc), column=str(loc[-1]) if loc else None)
 
         for problem in problems_from_validation(exc, locate):
             problems.problems.append(problem)
