@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -12,6 +13,9 @@ from forcelift.cli.options import inventory_inputs, output_format, output_option
 from forcelift.cli.output import echo_json, handle_input_errors, print_problems
 from forcelift.migration.inventory.load import LoadResult, load_inventory
 from forcelift.migration.inventory.workloads import GroupBy
+
+if TYPE_CHECKING:
+    from forcelift.migration.inventory.model import Inventory
 
 
 def _load(
@@ -57,6 +61,26 @@ def validate(
     )
 
 
+def _sharing_summary(inv: Inventory) -> dict[str, Any]:
+    """Partner and sharing-flow counts (ordered by count, then name, like the summary)."""
+
+    def counts(values: list[str]) -> dict[str, int]:
+        return dict(sorted(Counter(values).items(), key=lambda kv: (-kv[1], kv[0])))
+
+    return {
+        "partners": {
+            "count": len(inv.partners),
+            "kind": counts([p.kind.value for p in inv.partners]),
+        },
+        "sharing": {
+            "count": len(inv.sharing),
+            "without_agreement": sum(1 for f in inv.sharing if not f.agreement),
+            "partner": counts([f.partner for f in inv.sharing]),
+            "direction": counts([f.direction.value for f in inv.sharing]),
+        },
+    }
+
+
 def _show_table(summary: dict[str, Any], sources: list[tuple[str, str]]) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -91,6 +115,12 @@ def _show_table(summary: dict[str, Any], sources: list[tuple[str, str]]) -> None
     head.add_row(
         "Dependencies", f"{d['count']:,} ({d['between_applications']:,} between applications)"
     )
+    p, f = summary["partners"], summary["sharing"]
+    head.add_row("Partners", f"{p['count']:,}")
+    head.add_row(
+        "Sharing flows",
+        f"{f['count']:,} ({f['without_agreement']:,} without an agreement reference)",
+    )
     console.print(head)
     for label, counts in (
         ("Power state", s["power_state"]),
@@ -99,6 +129,8 @@ def _show_table(summary: dict[str, Any], sources: list[tuple[str, str]]) -> None
         ("Classification", a["classification"]),
         ("Criticality", a["criticality"]),
         ("External dependencies", d["external"]),
+        ("Partner kind", p["kind"]),
+        ("Flows by partner", f["partner"]),
     ):
         table = Table(title=label, title_justify="left")
         table.add_column(label)
@@ -120,7 +152,8 @@ def show(
     strict: bool,
     output_format: str,
 ) -> None:
-    """Summarise an estate: servers, cores, RAM, storage, OS mix, applications, dependencies.
+    """Summarise an estate: servers, cores, RAM, storage, OS mix, applications, dependencies,
+    partners and sharing flows.
 
     Example:
 
@@ -130,6 +163,7 @@ def show(
 
     result = _load(paths, input_format, group_by, strict)
     summary = summarise(result.inventory, result.counts)
+    summary.update(_sharing_summary(result.inventory))
     if output_format == "json":
         summary["sources"] = [{"file": f, "format": fmt} for f, fmt in result.sources]
         summary["warnings"] = [p.to_dict() for p in result.warnings]
