@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from forcelift.migration.policy.graph import ResourceGraph
 from forcelift.migration.policy.model import Finding, Guardrail, Severity, Violation, Waiver
@@ -26,6 +27,24 @@ def evaluate(
         if rule.check_graph is not None:
             found.extend((rule, violation) for violation in rule.check_graph(graph))
     return found
+
+
+def with_plan(graphs: Iterable[ResourceGraph], plan: Any) -> list[ResourceGraph]:
+    """The stacks' graphs with the plan's sharing facts in their config, plus one graph for the
+    plan itself (layer `plan`, no resources) for the rules that judge plan entries.
+
+    The one place a rule learns anything from the plan; a plan that shares nothing leaves the
+    graphs as they were, so its findings do not change.
+    """
+    from forcelift.migration.policy.rules.sharing import FACTS, PLAN_LAYER, PLAN_STACK, plan_facts
+
+    graphs = list(graphs)
+    facts = plan_facts(plan)
+    if facts is None:
+        return graphs
+    out = [ResourceGraph(g.resources, {**g.config, FACTS: facts}, g.stack) for g in graphs]
+    out.append(ResourceGraph((), {"forcelift:layer": PLAN_LAYER, FACTS: facts}, PLAN_STACK))
+    return out
 
 
 def check(

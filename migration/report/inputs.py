@@ -79,8 +79,8 @@ def plan_waivers(plan: Plan) -> list[Waiver]:
 def guardrail_findings(
     plan: Plan, previews: Mapping[str, Mapping[str, Any]], as_of: dt.date | None = None
 ) -> list[Finding]:
-    """The guardrails over every previewed stack, with the plan's waivers applied."""
-    from forcelift.migration.policy.check import check
+    """The guardrails over every previewed stack and the plan's sharing, with its waivers."""
+    from forcelift.migration.policy.check import check, with_plan
     from forcelift.migration.policy.graph import ResourceGraph
 
     graphs = []
@@ -89,7 +89,7 @@ def guardrail_findings(
         if not graph.stack:
             graph.stack = name
         graphs.append(graph)
-    return check(graphs, plan_waivers(plan), as_of or plan.as_of)
+    return check(with_plan(graphs, plan), plan_waivers(plan), as_of or plan.as_of)
 
 
 def read_inputs(

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from forcelift.migration.policy.model import Guardrail
-from forcelift.migration.policy.rules import encryption, governance, logging, network, regions
+from forcelift.migration.policy.rules import (
+    encryption,
+    governance,
+    logging,
+    network,
+    regions,
+    sharing,
+)
 from forcelift.migration.policy.rules import transport as transport
 
 GUARDRAILS: tuple[Guardrail, ...] = (
@@ -13,6 +20,7 @@ GUARDRAILS: tuple[Guardrail, ...] = (
     *transport.RULES,
     *logging.RULES,
     *governance.RULES,
+    *sharing.RULES,
 )
 
 BY_ID: dict[str, Guardrail] = {rule.id: rule for rule in GUARDRAILS}
