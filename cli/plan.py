@@ -28,7 +28,7 @@ def plan() -> None:
 
         forcelift plan inventories/exampleshire --cloud azure -o plan.yaml
 
-        forcelift plan --collaboration inventories/northern-region/collaboration.yaml -o plan.yaml
+        forcelift plan --collaboration region/collaboration.yaml -o plan.yaml
 
         forcelift plan assessment.xlsx --sizing azure-migrate -o plan.yaml
 

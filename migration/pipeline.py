@@ -27,6 +27,7 @@ from forcelift.migration.plan.planfile import Plan, PlanOptions
 if TYPE_CHECKING:
     from forcelift.migration.classify.engine import Classifier, Outcome
     from forcelift.migration.classify.overrides import Override
+    from forcelift.migration.inventory.sharing import Partner
     from forcelift.migration.policy.model import Finding
 
 STAGES = ("read", "classify", "plan", "generate", "preview", "guardrails", "report")
@@ -43,6 +44,9 @@ class Inputs:
     as_of: dt.date | None = None
     strict: bool = False  # gaps in the export are errors (--strict)
     rules: Path | None = None  # a rule selection file (docs/rules.md), else every rule
+    #: partners known from elsewhere (a collaboration's partners and its other forces), which
+    #: the inventory's flows and dependencies may name (load_inventory(partners=...))
+    partners: tuple[Partner, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,7 @@ def prepare(inputs: Inputs, on_stage: Stage = _no_stage) -> Prepared:
         group_by=inputs.group_by,
         as_of=as_of,
         strict=inputs.strict,
+        partners=inputs.partners,
     )
     inventory = loaded.inventory
     catalogue = load_catalogue(inputs.catalogue)

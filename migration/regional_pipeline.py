@@ -57,21 +57,33 @@ class RegionalPlanned:
 
 def forces_collaboration(forces: Sequence[tuple[str, Path]]) -> Collaboration:
     """`--force SLUG=PATH …` without a file: the same forces, no shared services."""
+    from pydantic import ValidationError
+
     from forcelift.migration.inventory.collaboration import Collaboration, CollaborationForce
 
     slugs = [slug for slug, _ in forces]
     duplicated = sorted({s for s in slugs if slugs.count(s) > 1})
     if duplicated:
-        raise InputError(f"--force {duplicated[0]} is given twice", Location(column="--force"))
-    return Collaboration(
-        name="Forces " + ", ".join(slugs),
-        slug="region",
-        forces=tuple(
-            CollaborationForce(slug=slug, name=slug, inventory=(path.as_posix(),))
-            for slug, path in forces
-        ),
-        directory=Path("."),
-    )
+        raise InputError(
+            f"--force-inventory {duplicated[0]} is given twice",
+            Location(column="--force-inventory"),
+        )
+    try:
+        return Collaboration(
+            name="Forces " + ", ".join(slugs),
+            slug="region",
+            forces=tuple(
+                CollaborationForce(slug=slug, name=slug, inventory=(path.as_posix(),))
+                for slug, path in forces
+            ),
+            directory=Path("."),
+        )
+    except ValidationError as exc:
+        raise InputError(
+            f"--force-inventory: {exc.errors(include_url=False)[0]['msg']}",
+            Location(column="--force-inventory"),
+            hint="SLUG is lower-case letters, digits and hyphens, 2-24 long, e.g. northshire",
+        ) from None
 
 
 def force_supernet(supernet: str, index: int) -> str:
@@ -94,20 +106,18 @@ def force_supernet(supernet: str, index: int) -> str:
     return str(moved)
 
 
-def _paths(collaboration: Collaboration, paths: Sequence[str]) -> tuple[Path, ...]:
-    return tuple(collaboration.directory / p for p in paths)
-
-
 def _member_inputs(collaboration: Collaboration, base: Inputs) -> list[Inputs]:
-    out = []
-    for force in collaboration.forces:
-        overrides = collaboration.directory / force.overrides if force.overrides else None
-        out.append(
-            dataclasses.replace(
-                base, paths=_paths(collaboration, force.inventory), overrides=overrides
-            )
+    """Each force's inputs: its own paths and overrides, the partners it may name (the
+    collaboration's and the other forces), everything else as given for all."""
+    return [
+        dataclasses.replace(
+            base,
+            paths=collaboration.inventory_paths(force.slug),
+            overrides=collaboration.overrides_path(force.slug),
+            partners=collaboration.known_partners(force.slug),
         )
-    return out
+        for force in collaboration.forces
+    ]
 
 
 def _catalogue_products(inventory: Inventory, catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
@@ -121,15 +131,6 @@ def _catalogue_products(inventory: Inventory, catalogue: Catalogue) -> dict[str,
         if labels:
             found[app.name] = tuple(dict.fromkeys(labels))
     return found
-
-
-def _with_partners(inventory: Inventory, collaboration: Collaboration) -> Inventory:
-    """The collaboration's partner agencies are known to every force (its own win by name)."""
-    own = {p.name.lower() for p in getattr(inventory, "partners", ())}
-    extra = tuple(p for p in collaboration.partners if p.name.lower() not in own)
-    if not extra:
-        return inventory
-    return inventory.model_copy(update={"partners": (*inventory.partners, *extra)})
 
 
 def make_regional_plan(
@@ -159,16 +160,14 @@ def make_regional_plan(
     members: list[Planned] = []
     planned_forces = []
     with policy.working():
-        for index, (force, inputs, ready, result) in enumerate(
-            zip(collaboration.forces, member_inputs, prepared, results, strict=True)
+        for index, (force, ready, result) in enumerate(
+            zip(collaboration.forces, prepared, results, strict=True)
         ):
             own = options.model_copy(update={"supernet": force_supernet(options.supernet, index)})
-            inventory = _with_partners(ready.inventory, collaboration)
-            plan = build_plan(
-                PlanRequest(
-                    inventory, result, own, source_names(inputs.paths), force_slug=force.slug
-                )
-            )
+            inventory = ready.inventory
+            # sources as the collaboration file names them: the same on every machine
+            sources = source_names([Path(p) for p in force.inventory])
+            plan = build_plan(PlanRequest(inventory, result, own, sources, force_slug=force.slug))
             members.append(Planned(inventory, result, plan, ready.warnings))
             planned_forces.append(
                 PlannedForce(
@@ -179,7 +178,11 @@ def make_regional_plan(
                 )
             )
         regional = build_regional_plan(collaboration, planned_forces, options)
-    warnings = tuple(w for p in prepared for w in p.warnings)
+    warnings = tuple(
+        dataclasses.replace(w, message=f"{force.slug}: {w.message}")
+        for force, p in zip(collaboration.forces, prepared, strict=True)
+        for w in p.warnings
+    )
     return RegionalPlanned(collaboration, tuple(members), regional, warnings)
 
 
