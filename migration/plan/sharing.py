@@ -36,6 +36,7 @@ from forcelift.migration.inventory.sharing import (
     FlowDirection,
     Partner,
     SharingFlow,
+    find_partner,
     partner_lookup,
 )
 from forcelift.migration.plan.planfile import CloudPlan, StackPlan
@@ -177,7 +178,7 @@ def plan_flows(
     planned: list[SharingFlowPlan] = []
     taken: set[str] = set()
     for flow in sorted(flows, key=_flow_key):
-        partner = lookup.get(flow.partner.casefold())
+        partner = find_partner(lookup, flow.partner)
         words = [flow.application, partner_label(partner, flow.partner), flow.data]
         name = slug(" ".join(w for w in words if w)) or "flow"
         if name in taken:
@@ -312,7 +313,7 @@ def with_sharing(
     )
     stacks = tuple(s for s in plan.stacks if s.layer != "sharing")
     if sharing.consumed:
-        force = plan.landing_zone.stack.removesuffix(f"-{plan.cloud}-landing-zone")
+        force = sharing.consumed[0].stack.removesuffix(f"-{plan.cloud}-sharing")
         stacks = (*stacks, sharing_stack(force, plan.cloud, sharing.consumed))
     return plan.model_copy(update={"sharing": sharing, "stacks": stacks})
 
@@ -352,7 +353,7 @@ def cloud_partner_sharing(
         and f.application in stack_of
     ]
     hosted: list[HostedService] = []
-    taken: set[str] = {s.name for s in (*plan.sharing.hosted, *plan.sharing.consumed)}
+    taken = {h.name for h in plan.sharing.hosted} | {c.name for c in plan.sharing.consumed}
     by_app: dict[str, list[SharingFlowPlan]] = {}
     for f in carried:
         if f.direction in (FlowDirection.OUTBOUND, FlowDirection.BOTH):

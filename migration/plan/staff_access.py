@@ -110,9 +110,7 @@ def evidence(
     products = web_products(app, servers)
     if products:
         web.append("web server software (" + ", ".join(products[:3]) + ")")
-    words = sorted(
-        {m.group(1) for m in _WEB_WORDS.finditer(f"{app.name} {app.category}".lower())}
-    )
+    words = sorted({m.group(1) for m in _WEB_WORDS.finditer(f"{app.name} {app.category}".lower())})
     if words:
         web.append("a web name or category (" + ", ".join(words) + ")")
     text = f"{app.category} {app.description}".lower()
