@@ -1,20 +1,22 @@
-"""Build the Exampleshire Police sample estate (inventories/exampleshire) from its data files.
+"""Build a sample force's estate (inventories/<force>) from its data files (tools/data/<force>).
 
-Exampleshire Police is a fictional county force. Its applications, their servers and their
-dependencies are data files written by hand, as a force's CMDB would hold them (see
-tools/data/exampleshire/README.md for how to add one); this module expands them. Only the
+Exampleshire Police is a fictional county force; Northmoor Constabulary and Eastdale Police are
+its smaller fictional neighbours, built the same way. A force's applications, their servers, its
+dependencies and its partners are data files written by hand, as a force's CMDB would hold them
+(see tools/data/exampleshire/README.md for how to add one); this module expands them. Only the
 details a CMDB does not care about (which ESXi host a VM sits on, its IP in its subnet, disk
 usage, utilisation, patch group) come from a seeded random generator, so running it rewrites
 every file byte for byte:
 
-    .venv/bin/python tools/build_exampleshire.py            # rewrite inventories/exampleshire
-    .venv/bin/python tools/build_exampleshire.py --out DIR  # write the same files elsewhere
+    .venv/bin/python tools/build_exampleshire.py                  # rewrite inventories/exampleshire
+    .venv/bin/python tools/build_exampleshire.py --force northmoor  # inventories/northmoor
+    .venv/bin/python tools/build_exampleshire.py --out DIR        # write the same files elsewhere
 
 Files written (all derived from one Inventory):
     inventory.yaml                 native YAML (forcelift's canonical form)
-    native-csv/*.csv, force.yaml   the same estate as native CSV
-    exports/cmdb.csv               CMDB-style export, one row per application-server pair
-    exports/dependencies.csv       dependency export
+    native-csv/*.csv, force.yaml   the same estate as native CSV   } unless estate.yaml
+    exports/cmdb.csv               CMDB-style export, one row ...  } says `exports: false`
+    exports/dependencies.csv       dependency export               }
 The RVTools / Azure Migrate / AWS exports under exports/ are produced from inventory.yaml by
 tools/build_sample_exports.py and are not touched here.
 """
@@ -41,15 +43,17 @@ from forcelift.migration.inventory.model import (
     Server,
     Utilisation,
 )
+from forcelift.migration.inventory.sharing import find_partner, partner_lookup
 from forcelift.migration.inventory.writer import inventory_to_yaml, write_atomic
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling modules below, run or loaded
 
 from exampleshire_cmdb import cmdb_csv, dependencies_csv
 from exampleshire_data import DATA, App, Estate, Layout, Role, load_estate
+from sample_sharing import sharing_csv_files
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_OUT = REPO / "inventories" / "exampleshire"
+FORCES = ("exampleshire", "northmoor", "eastdale")  # the sample forces, tools/data/<force>
 
 _SYSTEM_DISKS = {True: ("C:", 100), False: ("/", 60)}  # by whether the OS is Windows
 
@@ -76,16 +80,16 @@ class _Allocator:
         return hosts[self.rng.randrange(len(hosts))]
 
 
-def _names(app: App, role: Role) -> Iterator[tuple[str, str]]:
+def _names(app: App, role: Role, prefix: str) -> Iterator[tuple[str, str]]:
     """(server name, site) for every server of a role: HQ numbered 01.., DR 51.."""
     if role.names:
         sites = ["HQ"] * role.hq + ["DR"] * role.dr
         yield from zip(role.names, sites, strict=True)
         return
     for n in range(1, role.hq + 1):
-        yield f"EXS-{app.code}-{role.role}{n:02d}", "HQ"
+        yield f"{prefix}-{app.code}-{role.role}{n:02d}", "HQ"
     for n in range(51, 51 + role.dr):
-        yield f"EXS-{app.code}-{role.role}{n:02d}", "DR"
+        yield f"{prefix}-{app.code}-{role.role}{n:02d}", "DR"
 
 
 def _hosts(layout: Layout, site: str, label: str) -> tuple[str, tuple[str, ...]]:
@@ -161,7 +165,7 @@ def build_inventory(estate: Estate | None = None) -> Inventory:
     for app in estate.apps:
         own[app.code] = []
         for role in app.servers:
-            for name, site in _names(app, role):
+            for name, site in _names(app, role, layout.server_prefix):
                 if name in servers:
                     raise InputError(f"server {name} defined twice ({app.code}-{role.role})")
                 servers[name] = _server(layout, app, role, name, site, alloc)
@@ -186,30 +190,40 @@ def build_inventory(estate: Estate | None = None) -> Inventory:
         )
         for app in estate.apps
     ]
-    dependencies = [
-        Dependency(
-            source=by_code[link.source].name,
-            target=link.target if link.service else by_code[link.target].name,
-            kind=DependencyKind.EXTERNAL if link.service else DependencyKind.APPLICATION,
-            service=link.service,
-            protocol=link.protocol,
-            port=link.port,
-            description=link.description,
+    partners = partner_lookup(estate.sharing.partners)
+    dependencies = []
+    for link in estate.links:
+        partner = find_partner(partners, link.target) if link.service else None
+        dependencies.append(
+            Dependency(
+                source=by_code[link.source].name,
+                target=link.target if link.service else by_code[link.target].name,
+                kind=DependencyKind.EXTERNAL if link.service else DependencyKind.APPLICATION,
+                service=link.service,
+                protocol=link.protocol,
+                port=link.port,
+                description=link.description,
+                partner=partner.name if partner else "",  # as the readers resolve it
+            )
         )
-        for link in estate.links
-    ]
     return Inventory(
         force=layout.force,
         servers=tuple(servers[name] for name in sorted(servers)),
         applications=tuple(applications),
         dependencies=tuple(dependencies),
+        partners=estate.sharing.partners,
+        sharing=estate.sharing.flows,
     )
 
 
-def sample_files(inventory: Inventory) -> dict[str, str]:
+def sample_files(inventory: Inventory, exports: bool = True) -> dict[str, str]:
     """Relative path -> content of every file this script owns."""
     files = {"inventory.yaml": inventory_to_yaml(inventory)}
+    if not exports:
+        return files
     files.update({f"native-csv/{n}": c for n, c in native_csv_files(inventory).items()})
+    sharing = sharing_csv_files(inventory.partners, inventory.sharing)
+    files.update({f"native-csv/{n}": c for n, c in sharing.items()})
     files["exports/cmdb.csv"] = cmdb_csv(inventory)
     files["exports/dependencies.csv"] = dependencies_csv(inventory)
     return files
@@ -218,7 +232,8 @@ def sample_files(inventory: Inventory) -> dict[str, str]:
 def build(out_dir: Path, data: Path = DATA) -> list[Path]:
     """Write the sample files under `out_dir` (created if needed); return the paths written."""
     written = []
-    for relative, content in sample_files(build_inventory(load_estate(data))).items():
+    estate = load_estate(data)
+    for relative, content in sample_files(build_inventory(estate), estate.layout.exports).items():
         path = Path(out_dir) / relative
         write_atomic(path, content, force=True)
         written.append(path)
@@ -227,11 +242,13 @@ def build(out_dir: Path, data: Path = DATA) -> list[Path]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory")
-    parser.add_argument("--data", type=Path, default=DATA, help="estate data directory")
+    parser.add_argument("--force", choices=FORCES, default="exampleshire", help="sample force")
+    parser.add_argument("--out", type=Path, help="output directory (inventories/<force>)")
+    parser.add_argument("--data", type=Path, help="estate data directory (tools/data/<force>)")
     args = parser.parse_args(argv)
+    data = args.data or DATA.parent / args.force
     try:
-        written = build(args.out, args.data)
+        written = build(args.out or REPO / "inventories" / args.force, data)
     except InputError as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -1,4 +1,4 @@
-"""The Exampleshire estate's data files (tools/data/exampleshire), read and checked.
+"""A sample force's data files (tools/data/<force>, Exampleshire's by default), read and checked.
 
 The facts live in YAML so that adding an application is an edit to a data file, not to code;
 this module turns them into frozen values and names the file and line of anything that does
@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, field, fields
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from sample_sharing import Sharing, load_sharing
 
 from forcelift.migration.classify.yamlfile import Loc, YamlDocument, read_yaml
 from forcelift.migration.errors import InputError
@@ -102,6 +104,8 @@ class Layout:
     loads: dict[str, dict[str, list[float]]]  # profile -> cpu, memory, iops [low, high]
     backup: dict[str, str]  # criticality -> backup tag
     patch_groups: list[str]
+    server_prefix: str = "EXS"  # server names <prefix>-<code>-<role>NN
+    exports: bool = True  # also the native CSV set and the CMDB exports (else inventory.yaml only)
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,7 @@ class Estate:
     layout: Layout
     apps: tuple[App, ...]
     links: tuple[Link, ...]
+    sharing: Sharing = field(default_factory=Sharing)  # partners and flows (sharing.yaml)
 
 
 def _fail(message: str, doc: YamlDocument, loc: Loc, hint: str | None = None) -> InputError:
@@ -229,4 +234,10 @@ def load_estate(data: Path = DATA) -> Estate:
                 )
     deps = read_yaml(data / "dependencies.yaml")
     links = (*_links(deps, "applications", codes), *_links(deps, "external", codes))
-    return Estate(layout=layout, apps=tuple(app for app, _, _ in read), links=links)
+    names = {app.code: app.name for app, _, _ in read}
+    return Estate(
+        layout=layout,
+        apps=tuple(app for app, _, _ in read),
+        links=links,
+        sharing=load_sharing(data, names),
+    )

@@ -50,7 +50,9 @@ def test_builder_reproduces_the_committed_files(builder: ModuleType, tmp_path: P
         "native-csv/applications.csv",
         "native-csv/dependencies.csv",
         "native-csv/force.yaml",
+        "native-csv/partners.csv",
         "native-csv/servers.csv",
+        "native-csv/sharing.csv",
     ]
     for name in relative:
         assert (tmp_path / name).read_bytes() == (SAMPLE / name).read_bytes(), name
