@@ -1,0 +1,162 @@
+"""A service this force hosts for named partners over AWS PrivateLink (host side of sharing).
+
+An internal Network Load Balancer in the host's spoke fronts the service; a VPC endpoint
+service on it admits only the partners' accounts named in the data-sharing agreement, and every
+connection must still be accepted by the host (`acceptance_required`). Nothing is reachable
+from the internet, and no partner can connect without being both listed and accepted
+(NCSC principles 1, 2 and 7; the SHARE guardrails check the same inputs).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pulumi
+import pulumi_aws as aws
+
+from forcelift.components.aws.common import bounded_name, child
+from forcelift.components.aws.tags import Tags
+
+__all__ = ["SharedEndpointService", "SharedEndpointServiceArgs", "TargetKind", "principal_arn"]
+
+ACCOUNT = re.compile(r"^\d{12}$")
+TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+CONNECTION_EVENTS = ("Accept", "Connect", "Delete", "Reject")
+
+
+class TargetKind(StrEnum):
+    INSTANCE = "instance"  # EC2 servers (IaasWorkload instance ids)
+    ALB = "alb"  # the workload's internal Application Load Balancer (its ARN)
+    IP = "ip"
+
+
+def principal_arn(account: str) -> str:
+    """The allowed-principal form of an account: its root (any IAM principal it allows)."""
+    return f"arn:aws:iam::{account}:root"
+
+
+@dataclass(frozen=True)
+class SharedEndpointServiceArgs:
+    tags: Tags
+    vpc_id: pulumi.Input[str]
+    subnet_ids: tuple[pulumi.Input[str], ...]
+    allowed_accounts: tuple[str, ...]  # exactly the partners' accounts (12 digits), ≥ 1
+    port: int = 443
+    target_type: TargetKind = TargetKind.INSTANCE
+    targets: tuple[pulumi.Input[str], ...] = ()  # instance ids, an ALB ARN or IPs
+    certificate_arn: pulumi.Input[str] | None = None  # TLS listener when given
+    access_logs_bucket: str | None = None  # the landing zone's log bucket (TLS listeners log)
+    notification_topic_arn: pulumi.Input[str] | None = None  # SNS: connection events
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.allowed_accounts:
+            raise ValueError(
+                "a shared endpoint service needs the partners' AWS accounts: with none, "
+                "nobody named in the agreement could connect (and nobody else may)"
+            )
+        for account in self.allowed_accounts:
+            if not ACCOUNT.match(account):
+                raise ValueError(f"allowed account {account!r} is not a 12-digit AWS account id")
+        if len(set(self.allowed_accounts)) != len(self.allowed_accounts):
+            raise ValueError("allowed accounts must not repeat")
+        if not 1 <= self.port <= 65535:
+            raise ValueError(f"port {self.port} is out of range")
+        if not self.subnet_ids:
+            raise ValueError("a shared endpoint service needs at least one subnet")
+        if self.target_type is TargetKind.ALB and len(self.targets) > 1:
+            raise ValueError("an ALB target group takes one load balancer")
+
+
+class SharedEndpointService(pulumi.ComponentResource):
+    """Internal NLB + target group + listener + VPC endpoint service for named accounts."""
+
+    def __init__(
+        self, name: str, args: SharedEndpointServiceArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("forcelift:aws:SharedEndpointService", name, None, opts)
+        tags = args.tags.as_dict()
+        tls = args.certificate_arn is not None
+        access_logs = None
+        if args.access_logs_bucket and tls:
+            access_logs = aws.lb.LoadBalancerAccessLogsArgs(
+                bucket=args.access_logs_bucket, enabled=True, prefix=f"privatelink/{name}"
+            )
+        nlb = aws.lb.LoadBalancer(
+            f"{name}-nlb",
+            name=bounded_name(name, "nlb", max_len=32),
+            internal=True,
+            load_balancer_type="network",
+            subnets=list(args.subnet_ids),
+            enable_cross_zone_load_balancing=True,
+            enable_deletion_protection=True,
+            access_logs=access_logs,
+            tags=tags,
+            opts=child(self),
+        )
+        # An ALB target only takes TCP; other targets keep TLS to the server when the NLB
+        # terminates it (re-encryption, so data is never in clear inside the VPC either).
+        protocol = "TLS" if tls and args.target_type is not TargetKind.ALB else "TCP"
+        targets = aws.lb.TargetGroup(
+            f"{name}-targets",
+            name=bounded_name(name, "tg", max_len=32),
+            port=args.port,
+            protocol=protocol,
+            target_type=args.target_type.value,
+            vpc_id=args.vpc_id,
+            health_check=aws.lb.TargetGroupHealthCheckArgs(protocol="TCP", port="traffic-port"),
+            tags=tags,
+            opts=child(self),
+        )
+        for index, target in enumerate(args.targets):
+            aws.lb.TargetGroupAttachment(
+                f"{name}-target-{index}",
+                target_group_arn=targets.arn,
+                target_id=target,
+                port=args.port,
+                opts=child(self),
+            )
+        listener = aws.lb.Listener(
+            f"{name}-listener",
+            load_balancer_arn=nlb.arn,
+            port=args.port,
+            protocol="TLS" if tls else "TCP",
+            ssl_policy=TLS_POLICY if tls else None,
+            certificate_arn=args.certificate_arn,
+            default_actions=[
+                aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=targets.arn)
+            ],
+            tags=tags,
+            opts=child(self),
+        )
+        service = aws.ec2.VpcEndpointService(
+            f"{name}-service",
+            acceptance_required=True,
+            network_load_balancer_arns=[nlb.arn],
+            allowed_principals=[principal_arn(a) for a in sorted(args.allowed_accounts)],
+            supported_ip_address_types=["ipv4"],
+            tags=args.tags.named(name, "endpoint-service"),
+            opts=child(self, depends_on=[listener]),
+        )
+        if args.notification_topic_arn is not None:
+            aws.ec2.VpcEndpointConnectionNotification(
+                f"{name}-connections",
+                vpc_endpoint_service_id=service.id,
+                connection_notification_arn=args.notification_topic_arn,
+                connection_events=list(CONNECTION_EVENTS),
+                opts=child(self),
+            )
+        self.service_id = service.id
+        self.service_name = service.service_name
+        self.load_balancer_arn = nlb.arn
+        self.load_balancer_dns_name = nlb.dns_name
+        self.register_outputs(
+            {
+                "id": service.id,
+                "serviceName": service.service_name,
+                "loadBalancerArn": nlb.arn,
+                "port": args.port,
+            }
+        )
