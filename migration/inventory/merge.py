@@ -14,7 +14,13 @@ from forcelift.migration.errors import Location, ProblemCollector
 from forcelift.migration.inventory.identity import server_key
 from forcelift.migration.inventory.model import Application, Dependency, PowerState, Server
 from forcelift.migration.inventory.readers.base import Fragment
-from forcelift.migration.inventory.sharing import Partner, SharingFlow, name_key
+from forcelift.migration.inventory.sharing import (
+    Partner,
+    SharingFlow,
+    find_partner,
+    name_key,
+    partner_lookup,
+)
 
 _SERVER_COMPARED = ("cores", "memory_mib", "power_state")
 
@@ -211,8 +217,10 @@ def merge_partners(
                 target = partner.key
                 records[target], origin[target], owner[target] = data, where, number
             else:
-                if name_key(records[target]["name"]) != partner.key:
-                    data["aliases"] = (*partner.aliases, partner.name)
+                kept = name_key(records[target]["name"])
+                data["aliases"] = tuple(
+                    n for n in (*partner.aliases, partner.name) if name_key(n) != kept
+                )
                 records[target] = _merge_records(
                     records[target],
                     data,
@@ -231,18 +239,19 @@ _FLOW_COMPARED = ("classification", "protocol", "api", "port", "agreement")
 
 
 def merge_sharing(
-    fragments: list[Fragment], problems: ProblemCollector
+    fragments: list[Fragment], problems: ProblemCollector, partners: list[Partner]
 ) -> tuple[list[SharingFlow], list[Location]]:
-    """One flow per application, partner, data and direction; a second description of the
-    same flow fills its gaps, and a different classification, protocol or agreement is
-    reported (the first source given wins)."""
+    """One flow per application, partner (by any of its names), data and direction; a second
+    description of the same flow fills its gaps, and a different classification, protocol or
+    agreement is reported (the first source given wins)."""
+    index = partner_lookup(partners)
     records: dict[tuple[str, str, str, str], dict[str, Any]] = {}
     origin: dict[tuple[str, str, str, str], Location] = {}
     for fragment in fragments:
         for flow, where in zip(fragment.sharing, fragment.sharing_origins, strict=True):
             key = (
                 flow.application.casefold(),
-                name_key(flow.partner),
+                getattr(find_partner(index, flow.partner), "key", name_key(flow.partner)),
                 flow.data.casefold(),
                 flow.direction.value,
             )
@@ -268,7 +277,7 @@ def merge(fragments: list[Fragment], problems: ProblemCollector) -> dict[str, An
     dependencies, dependency_origins = _merge_dependencies(fragments)
     applications, application_origins = _merge_applications(fragments, problems)
     partners, partner_origins = merge_partners(fragments, problems)
-    sharing, sharing_origins = merge_sharing(fragments, problems)
+    sharing, sharing_origins = merge_sharing(fragments, problems, partners)
     return {
         "force": force,
         "servers": _merge_servers(fragments, problems),

@@ -183,7 +183,9 @@ def read(source: Source, problems: ProblemCollector) -> Fragment:
         tree = root()
 
         def locate(loc: tuple[int | str, ...]) -> Location:
-            return source.location(line=node_line(tree, loc), column=str(loc[-1]) if loc else None)
+            # the field, not a list position: `aws_accounts`, not `1`
+            field = next((str(p) for p in reversed(loc) if isinstance(p, str)), None)
+            return source.location(line=node_line(tree, loc), column=field)
 
         for problem in problems_from_validation(exc, locate):
             problems.problems.append(problem)
