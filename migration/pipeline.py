@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from forcelift.migration.classify.engine import Classifier, Outcome
     from forcelift.migration.classify.overrides import Override
     from forcelift.migration.inventory.sharing import Partner
+    from forcelift.migration.plan.regional import RegionalPlan
     from forcelift.migration.policy.model import Finding
 
 STAGES = ("read", "classify", "plan", "generate", "preview", "guardrails", "report")
@@ -229,8 +230,8 @@ class PreviewedStack(Protocol):
 class ProjectStages(Protocol):
     """The Pulumi-side stages, given by the edge (forcelift.stacks.run_stages)."""
 
-    def generate(self, plan: Plan, out_dir: Path) -> Sequence[WrittenFile]:
-        """Write the Pulumi project for `plan` into `out_dir`."""
+    def generate(self, plan: Plan | RegionalPlan, out_dir: Path) -> Sequence[WrittenFile]:
+        """Write the Pulumi project for `plan` (one force, or a regional plan) into `out_dir`."""
 
     def preview(self, out_dir: Path, on_done: Callable[[str], None]) -> Sequence[PreviewedStack]:
         """Preview every stack of the project offline; `on_done(stack)` as each finishes."""

@@ -239,7 +239,7 @@ def run_regional(
     told.warnings(planned.warnings)
 
     clock.start("generate")
-    files = tuple(stages.generate(planned.plan, out_dir))  # type: ignore[arg-type]
+    files = tuple(stages.generate(planned.plan, out_dir))
 
     clock.start("preview")
     told.items(sum(len(c.stacks) for p in planned.plan.forces for c in p.clouds))
@@ -357,5 +357,13 @@ def regional_summary(result: RegionalRunResult) -> dict[str, Any]:
             "blocking": len(result.blocking),
         },
         "forces": forces,
-        "report": str(result.out_dir / "report" / "index.html"),
+        "report": str(_report_index(result)),
     }
+
+
+def _report_index(result: RegionalRunResult) -> Path:
+    """The regional report's index when one was written, else the first force's."""
+    regional = result.out_dir / "report" / "index.html"
+    if regional.is_file() or not result.forces:
+        return regional
+    return result.forces[0].report / "index.html"

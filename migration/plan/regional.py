@@ -218,7 +218,7 @@ def _host_stack(cloud: CloudPlan, application: str) -> tuple[str, Decision] | No
 
 
 def _taken(cloud: CloudPlan) -> set[str]:
-    return {s.name for s in (*cloud.sharing.hosted, *cloud.sharing.consumed)}
+    return {h.name for h in cloud.sharing.hosted} | {c.name for c in cloud.sharing.consumed}
 
 
 def _place(

@@ -271,3 +271,62 @@ def test_force_supernets_stay_private() -> None:
     assert force_supernet("10.100.0.0/14", 2) == "10.108.0.0/14"
     with pytest.raises(InputError, match="no private"):
         force_supernet("10.252.0.0/14", 1)
+
+
+class _NoPulumi:
+    """ProjectStages without Pulumi: nothing generated or previewed (the run's own order and
+    per-force guardrails and reports are what is under test)."""
+
+    def __init__(self) -> None:
+        self.generated: list[object] = []
+
+    def generate(self, plan: object, out_dir: Path) -> list[object]:
+        self.generated.append(plan)
+        return []
+
+    def preview(self, out_dir: Path, on_done: object) -> list[object]:
+        return []
+
+
+class _Told:
+    def __init__(self) -> None:
+        self.stages: list[str] = []
+        self.total = 0
+
+    def stage(self, name: str) -> None:
+        self.stages.append(name)
+
+    def warnings(self, problems: object) -> None:
+        return None
+
+    def items(self, total: int) -> None:
+        self.total = total
+
+    def item_done(self, name: str) -> None:
+        return None
+
+
+def test_the_regional_run_tells_each_stage_once_and_reports_per_force(
+    collaboration: Collaboration, tmp_path: Path
+) -> None:
+    from forcelift.migration.pipeline import DONE, STAGES
+    from forcelift.migration.regional_pipeline import regional_summary, run_regional
+
+    stages, told = _NoPulumi(), _Told()
+    result = run_regional(
+        collaboration, OPTIONS, tmp_path, stages, told, base=Inputs(paths=(), as_of=AS_OF)
+    )
+    assert told.stages == [*STAGES, DONE]
+    assert len(stages.generated) == 1 and isinstance(stages.generated[0], RegionalPlan)
+    assert told.total == sum(len(c.stacks) for p in result.planned.plan.forces for c in p.clouds)
+    assert [r.slug for r in result.forces] == ["northshire", "southshire"]
+    for run in result.forces:
+        assert (tmp_path / "report" / run.slug / "index.html").is_file()
+    summary = regional_summary(result)
+    assert summary["collaboration"] == "Test Region Collaboration"
+    assert [f["force"] for f in summary["forces"]] == ["northshire", "southshire"]
+    assert summary["onprem"]["servers"] == 5
+    assert {c["cloud"] for c in summary["clouds"]} == {
+        "northshire azure", "northshire aws", "southshire azure", "southshire aws"
+    }  # fmt: skip
+    assert set(summary["stage_seconds"]) == set(STAGES)
