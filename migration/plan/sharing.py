@@ -49,6 +49,7 @@ from forcelift.migration.plan.sharing_plan import (
     SharingFlowPlan,
     SharingPlan,
 )
+from forcelift.migration.plan.staff_access import dns_label
 
 #: the default port of a flow's protocol when the inventory gives none
 DEFAULT_PORTS = {"https": 443, "api": 443, "http": 80, "sftp": 22, "ssh": 22, "smtp": 25}
@@ -122,6 +123,11 @@ def connection(flow: SharingFlow, decision: Decision | None) -> tuple[str, str]:
             f"{app} becomes SaaS: the supplier's service carries the flow; share through "
             "its own tenant controls"
         )
+    if flow.api and flow.direction is FlowDirection.INBOUND:
+        return "api-gateway", (
+            "the partner's agency API: called through the partner's API gateway over a private "
+            "endpoint in this force's network, never over the internet"
+        )
     if flow.api:
         return "api-gateway", (
             "an agency API: published through the internal API gateway (API Management in "
@@ -150,19 +156,11 @@ def _partner_plan(p: Partner) -> PartnerPlan:
     )
 
 
-def _partners(inventory: Inventory) -> tuple[Partner, ...]:
-    return tuple(getattr(inventory, "partners", ()))
-
-
-def _flows(inventory: Inventory) -> tuple[SharingFlow, ...]:
-    return tuple(getattr(inventory, "sharing", ()))
-
-
 def sharing_plan(
     inventory: Inventory, decisions: Mapping[str, Decision], collaboration: str = ""
 ) -> SharingPlan | None:
     """Plan.sharing, or None when the inventory names no partner and no flow."""
-    return plan_flows(_partners(inventory), _flows(inventory), decisions, collaboration)
+    return plan_flows(inventory.partners, inventory.sharing, decisions, collaboration)
 
 
 def plan_flows(
@@ -180,9 +178,9 @@ def plan_flows(
     for flow in sorted(flows, key=_flow_key):
         partner = find_partner(lookup, flow.partner)
         words = [flow.application, partner_label(partner, flow.partner), flow.data]
-        name = slug(" ".join(w for w in words if w)) or "flow"
+        name = dns_label(" ".join(w for w in words if w) or "flow")
         if name in taken:
-            name = f"{name}-{_digest(repr(_flow_key(flow)))}"
+            name = dns_label(f"{name}-{_digest(repr(_flow_key(flow)))}")
         taken.add(name)
         kind, reason = connection(flow, decisions.get(flow.application))
         planned.append(
@@ -329,7 +327,7 @@ def partner_sharing(
     sharing = sharing_plan(inventory, decisions)
     if sharing is None:
         return plan
-    return cloud_partner_sharing(plan, _partners(inventory), sharing, decisions, force)
+    return cloud_partner_sharing(plan, inventory.partners, sharing, decisions, force)
 
 
 def cloud_partner_sharing(

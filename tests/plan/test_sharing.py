@@ -3,6 +3,7 @@ sharing stack, and the published plan schema."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -248,3 +249,48 @@ def test_plan_schema_is_published() -> None:
     schema = json.loads(text)
     assert "sharing" in schema["properties"]
     assert "CloudSharing" in schema["$defs"] and "StaffAccess" in schema["$defs"]
+
+
+def test_build_plan_carries_sharing_end_to_end() -> None:
+    """The sample with two partners: Plan.sharing and each cloud's host and consumer sides."""
+    from forcelift.migration.pipeline import Inputs, read_and_classify
+    from forcelift.migration.plan.build import PlanRequest, build_plan
+    from forcelift.migration.plan.planfile import PlanOptions
+
+    inventory, result, _ = read_and_classify(
+        Inputs(paths=(ROOT / "inventories" / "exampleshire",), as_of=dt.date(2026, 11, 25))
+    )
+    decisions = {c.application: c.decision for c in result.classifications}
+    moving = sorted(a for a, d in decisions.items() if d in ("IAAS", "PAAS"))[:2]
+    shared = inventory.model_copy(
+        update={
+            "partners": (CPS, NCA),
+            "sharing": (
+                flow(moving[0], "CPS", data="case files", agreement="DSA-1"),
+                flow(moving[1], "NCA", data="alerts", direction="inbound", agreement="ISA-2"),
+            ),
+        }
+    )
+    plan = build_plan(PlanRequest(shared, result, PlanOptions(clouds=("azure", "aws"))))
+    assert plan.sharing is not None
+    assert [f.connection for f in plan.sharing.flows] == ["private-link", "private-link"]
+    azure, aws = plan.cloud("azure"), plan.cloud("aws")
+    assert [h.application for h in azure.sharing.hosted] == [moving[0]]
+    assert azure.sharing.hosted[0].allowed_subscriptions == (SUB,)
+    assert [c.provider for c in aws.sharing.consumed] == ["National Crime Agency"]
+    assert aws.sharing.ram_shares[0].principals == ("ou-ab12-cdef5678",)
+    assert aws.stacks[-1].name == f"{plan.force.slug}-aws-sharing"
+    alone = inventory.model_copy(update={"partners": (), "sharing": ()})
+    plain = build_plan(PlanRequest(alone, result, PlanOptions(clouds=("azure",))))
+    assert plain.sharing is None and plain.cloud("azure").sharing.hosted == ()
+    assert plain.cloud("azure").sharing.staff_access
+
+
+def test_inbound_api_is_the_partners_gateway_and_long_names_are_capped() -> None:
+    data = "charging decisions and case results for every prosecution file in the county"
+    flows = (flow("Custody", "CPS", data=data, direction="inbound", api=True),)
+    planned = S.plan_flows(PARTNERS, flows * 2, DECISIONS)
+    assert planned is not None
+    first, second = planned.flows
+    assert first.connection == "api-gateway" and "the partner's agency API" in first.reason
+    assert first.name != second.name and max(len(first.name), len(second.name)) <= 63
