@@ -185,11 +185,14 @@ def check(collab: Collaboration) -> list[Finding]:
     forces = {f.slug for f in collab.forces}
     force_names = {name_key(n) for f in collab.forces for n in (f.slug, f.name)}
     for i, partner in enumerate(collab.partners):
-        if any(name_key(n) in force_names for n in (partner.name, *partner.aliases)):
+        clash = next(
+            (n for n in (partner.name, *partner.aliases) if name_key(n) in force_names), ""
+        )
+        if clash:
             found.append(
                 (
-                    f"partner {partner.name!r} has the name of a force in the collaboration",
-                    ("partners", i, "name"),
+                    f"partner {partner.name!r}: {clash!r} is a force of this collaboration",
+                    ("partners", i, "name" if clash == partner.name else "aliases"),
                     "the forces are partners of each other already; list them only once",
                 )
             )

@@ -52,10 +52,11 @@ def check_guid(value: object, what: str = "GUID") -> str:
 
 
 def check_account(value: object, what: str = "AWS account id") -> str:
-    """Twelve digits. An unquoted id is read from YAML as a number and loses its leading
-    zeros, so an int is padded back to twelve digits rather than rejected."""
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**12:
-        value = f"{value:012d}"
+    """Twelve digits. YAML reads an unquoted id as a number, which is fine when it has twelve
+    digits; a shorter number is rejected, never padded (an id with leading zeros must be
+    quoted, or YAML may even read it as octal)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
     text = value.strip() if isinstance(value, str) else ""
     if not AWS_ACCOUNT.match(text):
         raise ValueError(f"{what} {value!r} is not 12 digits")
