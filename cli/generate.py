@@ -65,6 +65,9 @@ def generate(
     one Pulumi.<stack>.yaml per stack, a copy of the plan, a README for the platform engineer,
     and per cloud a GitHub Actions workflow and an Azure DevOps pipeline.
 
+    PLAN may be a regional plan (`forcelift plan --collaboration`): one project for all its
+    forces, each force's own plan in plans/<force>.yaml, which its stacks read.
+
     Deterministic: the same plan gives byte-identical files, and a re-run reports every file
     unchanged. Files without forcelift's marker are never overwritten (unless --force); values
     set with `pulumi config set` in Pulumi.<stack>.yaml are kept.
@@ -75,11 +78,16 @@ def generate(
     """
     from importlib.metadata import version
 
-    from forcelift.migration.plan.planio import load_plan
-    from forcelift.stacks.generate import render_project, warnings_for
+    from forcelift.migration.plan.regional_io import load_plan_document
+    from forcelift.stacks.generate import (
+        member_plans,
+        project_force,
+        render_project,
+        warnings_for,
+    )
     from forcelift.stacks.project_writer import write_project
 
-    plan = load_plan(plan_file)
+    plan = load_plan_document(plan_file)  # one force's plan, or a regional plan
     files = render_project(
         plan, version=version("forcelift"), ci=ci, source=str(plan_file), requirement=requirement
     )
@@ -90,8 +98,8 @@ def generate(
         echo_json(
             {
                 "directory": str(out_dir),
-                "project": f"forcelift-{plan.force.slug}",
-                "stacks": [s.name for c in plan.clouds for s in c.stacks],
+                "project": f"forcelift-{project_force(plan).slug}",
+                "stacks": [s.name for p in member_plans(plan) for c in p.clouds for s in c.stacks],
                 "files": [o.to_dict() for o in outcomes],
                 "warnings": warnings,
                 "written": not check,

@@ -14,7 +14,12 @@ from forcelift.migration.errors import InputError, Problem
 from forcelift.migration.naming import check_name
 from forcelift.migration.plan.planfile import CloudWorkload
 from forcelift.stacks.config import config_problem
-from forcelift.stacks.context import StackContext, component_name, server_name
+from forcelift.stacks.context import (
+    StackContext,
+    component_name,
+    server_name,
+    sharing_stack_name,
+)
 
 REQUIRED_TAGS = ("application", "owner", "data-classification", "cost-centre", "wave")
 CLASSIFICATIONS = ("OFFICIAL", "OFFICIAL-SENSITIVE")
@@ -22,6 +27,7 @@ _AZURE_SIZE = re.compile(r"^(Standard|Basic)_[A-Za-z0-9_]+$")
 _AWS_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
 _FQDN = re.compile(r"^(\*\.)?(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _AZURE_TAG_KEY_BAD = re.compile(r"[<>%&\\?/]")
+_WAVE_STACK = r"^[a-z][a-z0-9-]{{1,23}}-{cloud}-wave-[0-9]+(-[0-9]+)?$"
 
 
 def check_tags(ctx: StackContext, path: str, tags: Mapping[str, str]) -> list[Problem]:
@@ -91,6 +97,10 @@ def check_plan(ctx: StackContext) -> None:
             problems.append(
                 ctx.problem(ctx.path("waves"), f"wave {ctx.stack.wave} has no spoke in the plan")
             )
+    if ctx.stack.layer == "sharing":
+        problems.extend(check_sharing(ctx))
+    if ctx.stack.layer == "wave":
+        problems.extend(_check_hosted(ctx))
     # The spoke and its flows come from the whole wave, so the whole wave is checked.
     if ctx.stack.layer == "wave":
         problems.extend(
@@ -219,3 +229,72 @@ def _check_workload(ctx: StackContext, index: int, workload: CloudWorkload) -> l
 
 def disk_type_known(cloud: str, disk_type: str) -> bool:
     return disk_type.replace("_", "").replace(" ", "").lower() in DISK_TYPES[cloud]
+
+
+def check_sharing(ctx: StackContext) -> list[Problem]:
+    """A sharing stack: its name, and every service it reaches has a source it can read (a
+    host's wave stack, which must be in the plan when it is this force's own, with the name
+    of the service in that stack's `sharedServices` output) or a partner's endpoint."""
+    cloud, slug = ctx.config.cloud, ctx.slug
+    index = next(i for i, s in enumerate(ctx.cloud.stacks) if s.name == ctx.stack.name)
+    problems = []
+    expected = sharing_stack_name(slug, cloud)
+    if ctx.stack.name != expected:
+        problems.append(ctx.problem(ctx.path("stacks", index, "name"), f"should be {expected!r}"))
+    if ctx.stack.wave is not None or ctx.stack.part is not None:
+        problems.append(ctx.problem(ctx.path("stacks", index), "a sharing stack has no wave"))
+    services = ctx.consumed()
+    if not services:
+        problems.append(
+            ctx.problem(
+                ctx.path("sharing", "consumed"),
+                f"no consumed service names the sharing stack {ctx.stack.name}",
+            )
+        )
+    own = {s.name for s in ctx.cloud.stacks if s.layer == "wave"}
+    for i, service in services:
+        path = ctx.path("sharing", "consumed", i)
+        source = service.source_stack
+        if not source and not service.endpoint:
+            problems.append(
+                ctx.problem(
+                    f"{path}.source_stack",
+                    f"{service.name!r} has neither a source stack (the host's wave stack) "
+                    "nor a partner endpoint",
+                )
+            )
+        if source and not re.match(_WAVE_STACK.format(cloud=cloud), source):
+            problems.append(
+                ctx.problem(f"{path}.source_stack", f"{source!r} is not a {cloud} wave stack")
+            )
+        elif source.startswith(f"{slug}-{cloud}-") and source not in own:
+            problems.append(
+                ctx.problem(f"{path}.source_stack", f"{source!r} is not a wave stack of the plan")
+            )
+        if source and not service.source_name:
+            problems.append(
+                ctx.problem(f"{path}.source_name", f"which service of {source} {service.name!r} is")
+            )
+        if not 1 <= service.port <= 65535:
+            problems.append(ctx.problem(f"{path}.port", f"{service.port} is not a port"))
+        if not _FQDN.match(service.dns_name.lower()):
+            problems.append(
+                ctx.problem(f"{path}.dns_name", f"{service.dns_name!r} is not a domain name")
+            )
+    return problems
+
+
+def _check_hosted(ctx: StackContext) -> list[Problem]:
+    """A service this wave stack hosts is an application of its wave."""
+    mine = [(i, h) for i, h in enumerate(ctx.cloud.sharing.hosted) if h.stack == ctx.stack.name]
+    if not mine:
+        return []
+    wave = {w.application for _, w in ctx.wave_workloads()}
+    return [
+        ctx.problem(
+            ctx.path("sharing", "hosted", i, "application"),
+            f"{hosted.application!r} is not an application of wave {ctx.stack.wave}",
+        )
+        for i, hosted in mine
+        if hosted.application not in wave
+    ]

@@ -12,6 +12,8 @@ from forcelift.migration.errors import InputError, Location, Problem
 
 NAMESPACE = "forcelift"
 REQUIRED_KEYS = ("plan", "cloud", "layer", "organization")
+# The stack layers (planfile.Layer): a sharing stack, like a landing zone, has no wave.
+LAYERS = ("landing-zone", "wave", "sharing")
 # Values the engineer sets (never written by forcelift) and the stand-ins the offline preview
 # uses: key -> (dummy value, secret?). The program asks for them only when a stack needs them.
 ENGINEER_VALUES: dict[str, tuple[str, bool]] = {
@@ -75,13 +77,13 @@ def read_config(get: Callable[[str], str | None], stack: str) -> StackConfig:
                 stack, "forcelift:cloud", f"cloud {cloud!r} is not azure or aws", "use azure or aws"
             )
         )
-    if layer and layer not in ("landing-zone", "wave"):
+    if layer and layer not in LAYERS:
         problems.append(
             config_problem(
                 stack,
                 "forcelift:layer",
-                f"layer {layer!r} is not landing-zone or wave",
-                "use landing-zone or wave",
+                f"layer {layer!r} is not landing-zone, wave or sharing",
+                "use landing-zone, wave or sharing",
             )
         )
     wave: int | None = None

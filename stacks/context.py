@@ -11,6 +11,7 @@ from typing import Any
 from forcelift.migration.errors import InputError, Location, Problem
 from forcelift.migration.naming import make_name
 from forcelift.migration.plan.planfile import CloudPlan, CloudWorkload, Plan, StackPlan
+from forcelift.migration.plan.sharing_plan import ConsumedService
 from forcelift.stacks.config import NAMESPACE, StackConfig, config_problem
 
 CRITICALITY_ORDER = ("low", "medium", "high", "critical")
@@ -78,6 +79,15 @@ class StackContext:
     def stack_workloads(self) -> list[tuple[int, CloudWorkload]]:
         return [(i, w) for i, w in self.wave_workloads() if w.stack == self.stack.name]
 
+    def consumed(self) -> list[tuple[int, ConsumedService]]:
+        """(index in `sharing.consumed`, service) of the services this sharing stack reaches."""
+        services = self.cloud.sharing.consumed
+        return [(i, c) for i, c in enumerate(services) if c.stack == self.stack.name]
+
+    def source_stacks(self) -> list[str]:
+        """The hosts' wave stacks this sharing stack reads (sorted, each once)."""
+        return sorted({c.source_stack for _, c in self.consumed() if c.source_stack})
+
     def first_part(self) -> str | None:
         """The stack that owns this wave's spoke, when it is not this one (split waves)."""
         wave = next((w for w in self.cloud.waves if w.number == self.stack.wave), None)
@@ -115,6 +125,11 @@ class StackContext:
                 )
             )
         return text
+
+
+def sharing_stack_name(force: str, cloud: str) -> str:
+    """The force's sharing stack on a cloud (docs/stack-contract.md)."""
+    return f"{force}-{cloud}-sharing"
 
 
 def slug(text: str, max_len: int = 40) -> str:

@@ -77,7 +77,10 @@ OPTIONAL_VALUES = (
 
 
 def engineer_values(cloud: CloudPlan, stack: StackPlan) -> tuple[EngineerValue, ...]:
-    """What this stack's program asks the engineer for (stacks/*_program.py)."""
+    """What this stack's program asks the engineer for (stacks/*_program.py). A sharing
+    stack declares endpoints and DNS only: nothing to set."""
+    if stack.layer == "sharing":
+        return ()
     if cloud.cloud == "azure":
         if stack.layer == "landing-zone":
             return (GATEWAY, VPN_SHARED_KEY)

@@ -12,6 +12,7 @@ import yaml
 
 from forcelift.migration.errors import InputError, Location, Problem
 from forcelift.migration.plan.planio import HEADER as PLAN_HEADER
+from forcelift.migration.plan.regional_io import HEADER as REGIONAL_HEADER
 from forcelift.stacks.generate import (
     DEFAULT_ORGANIZATION,
     MANAGED_KEYS,
@@ -42,8 +43,8 @@ class FileOutcome:
 def _is_generated(kind: Kind, text: str) -> bool:
     """Whether forcelift wrote this file, so it may be replaced."""
     head = "\n".join(text.splitlines()[:5])
-    if kind == "plan":
-        return text.startswith(PLAN_HEADER.splitlines()[0])
+    if kind == "plan":  # plan.yaml / plans/<force>.yaml: a single-force or regional plan
+        return text.startswith((PLAN_HEADER.splitlines()[0], REGIONAL_HEADER.splitlines()[0]))
     if MARKER in head:
         return True
     if kind == "stack-config":

@@ -131,6 +131,32 @@ class Layer(Generic[Spec]):
         self.declare(ctx, self.spec(ctx))
 
 
-def build_stack(ctx: StackContext, landing_zone: Layer[Any], wave: Layer[Any]) -> None:
-    """Declare this stack's components; every check runs before the first declaration."""
-    (landing_zone if ctx.stack.layer == "landing-zone" else wave).build(ctx)
+def source_references(ctx: StackContext) -> dict[str, pulumi.StackReference]:
+    """One stack reference per host wave stack this sharing stack reads (its
+    `sharedServices` output), made once each: two services of one host share it."""
+    return {name: pulumi.StackReference(ctx.reference_name(name)) for name in ctx.source_stacks()}
+
+
+def build_stack(
+    ctx: StackContext,
+    landing_zone: Layer[Any],
+    wave: Layer[Any],
+    sharing: Layer[Any] | None = None,
+) -> None:
+    """Declare this stack's components; every check runs before the first declaration.
+
+    `sharing` is the cloud program's sharing layer (`SHARING`); a program without one stops
+    a sharing stack with an InputError rather than declaring nothing."""
+    layer = ctx.stack.layer
+    if layer == "sharing":
+        if sharing is None:
+            index = next(i for i, s in enumerate(ctx.cloud.stacks) if s.name == ctx.stack.name)
+            raise ctx.error(
+                ctx.path("stacks", index, "layer"),
+                f"the {ctx.config.cloud} program has no sharing layer yet, so "
+                f"{ctx.stack.name} cannot be built",
+                "deploy the landing zone and waves; upgrade forcelift for the sharing stack",
+            )
+        sharing.build(ctx)
+        return
+    (landing_zone if layer == "landing-zone" else wave).build(ctx)

@@ -22,7 +22,8 @@ def stack_config_from_urns(urns: Iterable[str]) -> dict[str, str]:
     """CrossGuard does not see stack config: recover layer and cloud from the stack name."""
     for urn in urns:
         stack = urn.split("::")[0].removeprefix("urn:pulumi:")
-        config = {"forcelift:layer": "landing-zone" if stack.endswith("landing-zone") else "wave"}
+        layer = next((x for x in ("landing-zone", "sharing") if stack.endswith(x)), "wave")
+        config = {"forcelift:layer": layer}
         for cloud in ("azure", "aws"):
             if f"-{cloud}-" in stack:
                 config["forcelift:cloud"] = cloud
