@@ -68,9 +68,8 @@ def resolve_dependencies(
                 dep = dep.model_copy(update={"target": known[dep.target.lower()]})
             else:
                 service = external_service(dep.target)
-                partner = find_partner(index, dep.target) if index else None
-                if service is None and partner is not None:
-                    service = ExternalService.PARTNER
+                if service is None and index and find_partner(index, dep.target):
+                    service = ExternalService.PARTNER  # the partner itself: set below
                 if service is None:
                     problems.error(
                         f"dependency on unknown application {dep.target!r}",
@@ -79,10 +78,7 @@ def resolve_dependencies(
                         code="dangling",
                     )
                     continue
-                update = {"kind": DependencyKind.EXTERNAL, "service": service}
-                if partner is not None:
-                    update["partner"] = partner.name
-                dep = dep.model_copy(update=update)
+                dep = dep.model_copy(update={"kind": DependencyKind.EXTERNAL, "service": service})
         elif dep.service is None:
             service = external_service(dep.target)
             if service is not None:

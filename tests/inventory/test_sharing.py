@@ -292,8 +292,10 @@ def test_known_partners_from_a_collaboration(write) -> None:
         "  - {application: Custody, partner: NCA}\n",
     )
     known = (
-        Partner(name="National Crime Agency", kind="national-body", aliases=("NCA",)),
-        Partner(name="beta", kind="force", aliases=("Beta Police",), aws_accounts=("2" * 12,)),
+        Partner(name="National Crime Agency", kind=PartnerKind.NATIONAL_BODY, aliases=("NCA",)),
+        Partner(
+            name="beta", kind=PartnerKind.FORCE, aliases=("Beta Police",), aws_accounts=("2" * 12,)
+        ),
     )
     inv = load_inventory([path], partners=known).inventory
     assert [(p.name, p.aws_accounts, p.description) for p in inv.partners] == [
@@ -304,8 +306,10 @@ def test_known_partners_from_a_collaboration(write) -> None:
 
 
 def test_partner_names_and_aliases() -> None:
-    cps = Partner(name="Crown Prosecution Service (CPS)", kind="agency", aliases=("CPS Direct",))
-    nca = Partner(name="National Crime Agency", kind="national_body")
+    cps = Partner(
+        name="Crown Prosecution Service (CPS)", kind=PartnerKind.AGENCY, aliases=("CPS Direct",)
+    )
+    nca = Partner.model_validate({"name": "National Crime Agency", "kind": "national_body"})
     index = partner_lookup([cps, nca])
     for text, expected in [
         ("cps", cps),
