@@ -81,7 +81,14 @@ def _cloud(plan: CloudPlan) -> CloudPlan:
             zip(moving, ("Case File Builder", "Niche RMS", "Custody"), strict=True)
         )
     ]
-    return plan.model_copy(update={"workloads": tuple(renamed)})
+    staff = plan.sharing.model_copy(update={"hosted": (), "consumed": (), "ram_shares": ()})
+    return plan.model_copy(
+        update={
+            "workloads": tuple(renamed),
+            "sharing": staff,  # the sample's own partner services left out
+            "stacks": tuple(s for s in plan.stacks if s.layer != "sharing"),
+        }
+    )
 
 
 def _sharing(cloud: str, plans: dict[str, CloudPlan]) -> CloudPlan:
