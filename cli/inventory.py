@@ -55,9 +55,14 @@ def validate(
     if not quiet:
         print_problems(result.warnings)
     inv = result.inventory
+    sharing = (
+        f", {len(inv.partners)} partners, {len(inv.sharing)} sharing flows"
+        if inv.partners or inv.sharing
+        else ""
+    )
     click.echo(
         f"valid: {len(inv.servers)} servers, {len(inv.applications)} applications, "
-        f"{len(inv.dependencies)} dependencies from {len(result.sources)} source(s)"
+        f"{len(inv.dependencies)} dependencies{sharing} from {len(result.sources)} source(s)"
     )
 
 
