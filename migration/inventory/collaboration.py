@@ -11,7 +11,7 @@ connect. See docs/collaboration-file.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,6 +20,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -112,6 +113,9 @@ class Collaboration(_Model):
     aws_collaboration_ou: OrganizationUnitId = ""
     #: where the file lives, to resolve inventory paths (not part of a dump)
     directory: Path = Field(default=Path("."), exclude=True)
+    #: where each shared service's `application` is written, for later errors (see
+    #: check_applications); empty when built in code
+    _application_at: dict[int, Location] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> Collaboration:
@@ -260,6 +264,27 @@ def _canonical(collab: Collaboration) -> Collaboration:
     return collab.model_copy(update={"shared_services": tuple(services)})
 
 
+def check_applications(
+    collab: Collaboration, applications: Mapping[str, Iterable[str]]
+) -> list[Problem]:
+    """Shared services whose `application` is not in the host's inventory (by the host's
+    application names, case-insensitive), located in the collaboration file; the caller reads
+    the inventories, so this runs after them."""
+    problems = []
+    for i, service in enumerate(collab.shared_services):
+        names = {n.lower() for n in applications.get(service.host, ())}
+        if service.application.lower() not in names:
+            problems.append(
+                Problem(
+                    f"shared service {service.name!r}: application {service.application!r} is "
+                    f"not in {service.host}'s inventory",
+                    collab._application_at.get(i, Location(column=f"shared_services[{i}]")),
+                    hint="name the application as the host's inventory does",
+                )
+            )
+    return problems
+
+
 def load_collaboration(path: Path) -> Collaboration:
     """Read and check a collaboration file; :class:`InputError` lists every problem found,
     each with the file and YAML line."""
@@ -299,4 +324,8 @@ def load_collaboration(path: Path) -> Collaboration:
     found = check(collab) + _file_findings(collab)
     if found:
         raise InputError([Problem(m, locate(loc), hint=hint) for m, loc, hint in found])
-    return _canonical(collab)
+    result = _canonical(collab)
+    result._application_at = {
+        i: locate(("shared_services", i, "application")) for i in range(len(result.shared_services))
+    }
+    return result

@@ -11,6 +11,7 @@ from forcelift.migration.errors import InputError
 from forcelift.migration.inventory.collaboration import (
     Collaboration,
     CollaborationForce,
+    check_applications,
     load_collaboration,
 )
 from forcelift.migration.inventory.load import load_inventory
@@ -156,3 +157,17 @@ def test_the_model_checks_itself_when_built_in_code() -> None:
     force = CollaborationForce(slug="alpha", name="Alpha", inventory=("a.yaml",))
     with pytest.raises(ValueError, match="'alpha' is given twice"):
         Collaboration(name="X", slug="x-region", forces=(force, force))
+
+
+def test_shared_applications_are_checked_against_the_hosts_inventory() -> None:
+    collab = load_collaboration(DATA / "collaboration.yaml")
+    assert check_applications(collab, {"alpha": ["rocu intelligence", "Custody"]}) == []
+    (problem,) = check_applications(collab, {"alpha": ["Custody"], "beta": ["ROCU Intelligence"]})
+    assert problem.message == (
+        "shared service 'ROCU intelligence': application 'ROCU Intelligence' is not in "
+        "alpha's inventory"
+    )
+    assert (problem.location.file, problem.location.line) == (
+        str(DATA / "collaboration.yaml"),
+        26,
+    )
