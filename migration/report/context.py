@@ -27,6 +27,7 @@ from forcelift.migration.report.guardrail_rows import (
 )
 from forcelift.migration.report.inputs import ReportInputs
 from forcelift.migration.report.ncsc import NcscRow, ncsc_matrix
+from forcelift.migration.report.sharing import SharingView, sharing_view
 from forcelift.migration.report.style import (
     COLOURS,
     CONFIDENCE_RANK,
@@ -179,6 +180,7 @@ class ReportContext:
     unsized: tuple[tuple[str, str, str, str], ...] = ()
     money: Money | None = None  # like-for-like business case, VAT, price sources
     timeline: Timeline | None = None  # waves in calendar time
+    sharing: SharingView | None = None  # partners, flows, shared services, staff access
 
     def decision(self, code: str) -> DecisionCount:
         return next(d for d in self.decisions if d.decision == code)
@@ -358,6 +360,7 @@ def build_context(inputs: ReportInputs) -> ReportContext:
         ),
         money=money_view(plan),
         timeline=timeline_view(plan),
+        sharing=sharing_view(plan),
     )
 
 

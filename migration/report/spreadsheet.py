@@ -5,6 +5,8 @@ keeps names like "Côte" intact), CRLF row ends (RFC 4180), lists as line breaks
 cell (reasons contain semicolons and commas, so no separator character is safe).
 XLSX: one "Decisions" sheet with a frozen, filterable header and an "About" sheet; document
 properties and the created date are fixed from the plan, so the same plan gives the same bytes.
+A plan that shares (issue 12) also gets "Sharing flows" and "Staff access" sheets, and the same
+two tables as sharing.csv and staff-access.csv.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 from forcelift.migration.plan.planfile import Plan
 from forcelift.migration.report.decisions import DecisionTable, Value
+from forcelift.migration.report.sharing import SharingView, sharing_view
 from forcelift.migration.report.style import COLOURS, DECISIONS
 
 
@@ -36,6 +39,100 @@ def decisions_csv(table: DecisionTable) -> bytes:
     for row in table.rows:
         writer.writerow([_cell_text(v) for v in row])
     return buffer.getvalue().encode("utf-8-sig")
+
+
+FLOW_HEADERS = (
+    "Flow",
+    "Application",
+    "Partner",
+    "Data",
+    "Direction",
+    "Classification",
+    "Protocol",
+    "Port",
+    "API",
+    "Connection",
+    "Agreement",
+    "Why this connection",
+)
+STAFF_HEADERS = (
+    "Cloud",
+    "Application",
+    "Method",
+    "Staff address",
+    "Sign-in",
+    "Published",
+    "Why",
+)
+
+
+def flow_rows(view: SharingView) -> list[list[str]]:
+    return [
+        [
+            f.name,
+            f.application,
+            f.partner,
+            f.data,
+            f.direction,
+            f.classification,
+            f.protocol,
+            str(f.port),
+            "yes" if f.api else "no",
+            f.connection,
+            f.agreement or "NO AGREEMENT",
+            f.reason,
+        ]
+        for f in view.flows
+    ]
+
+
+def staff_rows(view: SharingView) -> list[list[str]]:
+    """Fronted applications, then those that are not (method "not fronted", with the reason)."""
+    rows = []
+    for cloud in view.clouds:
+        for r in cloud.staff:
+            published = "public and staff" if r.public else "staff only"
+            rows.append(
+                [cloud.label, r.application, r.method, r.hostname, r.identity, published, r.reason]
+            )
+        for application, reason in cloud.not_fronted:
+            rows.append([cloud.label, application, "not fronted", "", "", "", reason])
+    return rows
+
+
+def _csv(headers: tuple[str, ...], rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def sharing_csvs(view: SharingView | None) -> dict[str, bytes]:
+    """sharing.csv and staff-access.csv when the plan has them; nothing otherwise."""
+    if view is None:
+        return {}
+    files = {}
+    if view.flows:
+        files["sharing.csv"] = _csv(FLOW_HEADERS, flow_rows(view))
+    if any(c.staff or c.not_fronted for c in view.clouds):
+        files["staff-access.csv"] = _csv(STAFF_HEADERS, staff_rows(view))
+    return files
+
+
+def _sheet(
+    book: Any, name: str, headers: tuple[str, ...], rows: list[list[str]], styles: Any
+) -> None:
+    header, wrap = styles
+    sheet = book.add_worksheet(name)
+    for col, text in enumerate(headers):
+        sheet.set_column(col, col, 16 if col else 24)
+        sheet.write_string(0, col, text, header)
+    for r, row in enumerate(rows, start=1):
+        for col, text in enumerate(row):
+            sheet.write_string(r, col, text, wrap)
+    sheet.freeze_panes(1, 1)
+    sheet.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
 
 
 def _tint(hex_colour: str, amount: float = 0.75) -> str:
@@ -91,6 +188,12 @@ def decisions_xlsx(plan: Plan, table: DecisionTable) -> bytes:
                 sheet.write_string(r, col, _cell_text(value), wrap)
     sheet.freeze_panes(1, 1)
     sheet.autofilter(0, 0, max(len(table.rows), 1), len(table.columns) - 1)
+
+    view = sharing_view(plan)
+    if view is not None and view.flows:
+        _sheet(book, "Sharing flows", FLOW_HEADERS, flow_rows(view), (header, wrap))
+    if view is not None and any(c.staff or c.not_fronted for c in view.clouds):
+        _sheet(book, "Staff access", STAFF_HEADERS, staff_rows(view), (header, wrap))
 
     about = book.add_worksheet("About")
     about.set_column(0, 0, 22)

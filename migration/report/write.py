@@ -1,4 +1,5 @@
-"""Write the report files: index.html, summary.md, decisions.csv and decisions.xlsx.
+"""Write the report files: index.html, summary.md, decisions.csv and decisions.xlsx (and, for
+a plan that shares, sharing.csv and staff-access.csv).
 
 Each file is rendered in full before any is written, and each is written atomically, so a
 failure never leaves a half-written report. The same inputs give the same bytes.
@@ -6,7 +7,8 @@ failure never leaves a half-written report. The same inputs give the same bytes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from forcelift.migration.report.inputs import ReportInputs
@@ -20,6 +22,7 @@ class RenderedReport:
     markdown: str
     csv: bytes
     xlsx: bytes
+    extra: Mapping[str, bytes] = field(default_factory=dict)  # sharing.csv, staff-access.csv
 
     def files(self) -> dict[str, bytes]:
         return {
@@ -27,6 +30,7 @@ class RenderedReport:
             "summary.md": self.markdown.encode("utf-8"),
             "decisions.csv": self.csv,
             "decisions.xlsx": self.xlsx,
+            **self.extra,
         }
 
 
@@ -35,7 +39,7 @@ def render_report(inputs: ReportInputs) -> RenderedReport:
     from forcelift.migration.report.decisions import decision_table
     from forcelift.migration.report.html import render_html
     from forcelift.migration.report.markdown import render_markdown
-    from forcelift.migration.report.spreadsheet import decisions_csv, decisions_xlsx
+    from forcelift.migration.report.spreadsheet import decisions_csv, decisions_xlsx, sharing_csvs
 
     context = build_context(inputs)
     table = decision_table(inputs.plan)
@@ -44,11 +48,12 @@ def render_report(inputs: ReportInputs) -> RenderedReport:
         markdown=render_markdown(context),
         csv=decisions_csv(table),
         xlsx=decisions_xlsx(inputs.plan, table),
+        extra=sharing_csvs(context.sharing),
     )
 
 
 def write_report(inputs: ReportInputs, out: Path) -> list[Path]:
-    """Render and write the four files into `out`; returns their paths in a fixed order."""
+    """Render and write the files into `out`; returns their paths in a fixed order."""
     from forcelift.migration.inventory.writer import write_atomic
 
     rendered = render_report(inputs)
