@@ -1,10 +1,10 @@
 """The AWS landing zone stack: Organization + SecurityBaseline + HubNetwork (Transit Gateway,
 SSM endpoints, Site-to-Site VPN when `forcelift:onPremGatewayAddress` is set, Verified Access
-for staff)."""
+for staff) + a CollaborationShare (RAM) of the TGW per planned share."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pulumi
 
@@ -15,10 +15,16 @@ from forcelift.components.aws.hub_network import (
     VpnSpec,
 )
 from forcelift.components.aws.organization import AccountSpec, Organization, OrganizationArgs
+from forcelift.components.aws.ram_share import CollaborationShare, CollaborationShareArgs
 from forcelift.components.aws.security_baseline import SecurityBaseline, SecurityBaselineArgs
 from forcelift.stacks.aws_common import aws_tags, zone_subnets
 from forcelift.stacks.context import StackContext
-from forcelift.stacks.specs import args_errors, on_premise_ranges, platform_tag_values
+from forcelift.stacks.specs import (
+    PENDING,
+    args_errors,
+    on_premise_ranges,
+    platform_tag_values,
+)
 
 ON_PREMISE_ASN = 65000  # only used for the customer gateway; routing is static
 
@@ -28,6 +34,7 @@ class LandingZoneSpec:
     organization: OrganizationArgs
     baseline: SecurityBaselineArgs
     hub: HubNetworkArgs
+    shares: tuple[tuple[str, CollaborationShareArgs], ...] = ()  # RAM shares of the TGW
 
 
 def landing_zone_spec(ctx: StackContext) -> LandingZoneSpec:
@@ -78,10 +85,25 @@ def landing_zone_spec(ctx: StackContext) -> LandingZoneSpec:
             vpns=vpns,
             remote_access=RemoteAccessSpec() if lz.remote_access == "aws-verified-access" else None,
         )
+    shares = []
+    for index, share in enumerate(ctx.cloud.sharing.ram_shares):
+        with args_errors(ctx, ctx.path("sharing", "ram_shares", index)):
+            shares.append(
+                (
+                    share.name,
+                    CollaborationShareArgs(
+                        tags=tags,
+                        resource_arn=PENDING,
+                        principals=share.principals,
+                        allow_external_principals=share.allow_external_principals,
+                    ),
+                )
+            )
     return LandingZoneSpec(
         organization=organization,
         baseline=SecurityBaselineArgs(tags=tags, organization_trail=True),
         hub=hub,
+        shares=tuple(shares),
     )
 
 
@@ -93,3 +115,13 @@ def declare_landing_zone(ctx: StackContext, spec: LandingZoneSpec) -> None:
     pulumi.export("tgwRouteTableIds", hub.tgw_route_table_ids)
     pulumi.export("endpointZoneIds", hub.endpoint_zone_ids)
     pulumi.export("hubVpcId", hub.vpc_id)
+    for name, args in spec.shares:
+        CollaborationShare(name, replace(args, resource_arn=hub.transit_gateway_arn))
+    # What the sharing layer reads, exported only when the plan has it (older previews keep
+    # their outputs): the hub's subnets for consumed services' endpoints, and the Verified
+    # Access instance for the waves' staff endpoints.
+    sharing = ctx.cloud.sharing
+    if sharing.consumed:
+        pulumi.export("hubSubnetIds", hub.subnet_ids)
+    if sharing.staff_access and hub.verified_access_instance_id is not None:
+        pulumi.export("verifiedAccessInstanceId", hub.verified_access_instance_id)

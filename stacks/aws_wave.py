@@ -1,11 +1,12 @@
 """An AWS wave stack: the SpokeNetwork (first stack of a split wave only; it also holds one
 security group per VM workload of that stack; later parts add theirs with
-WorkloadSecurityGroups in its VPC) + IaasWorkload / PaasWorkload / SaasWorkload per workload."""
+WorkloadSecurityGroups in its VPC) + IaasWorkload / PaasWorkload / SaasWorkload per workload,
+then the stack's hosted services and staff access (aws_sharing.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import pulumi
 
@@ -23,6 +24,12 @@ from forcelift.components.aws.spoke_network import (
 from forcelift.migration.naming import make_name
 from forcelift.migration.plan.planfile import CloudWorkload
 from forcelift.stacks.aws_common import aws_tags, zone_subnets
+from forcelift.stacks.aws_sharing import (
+    HostBuilt,
+    HostSharingSpec,
+    declare_host_sharing,
+    host_sharing_spec,
+)
 from forcelift.stacks.aws_workloads import WorkloadSpec, workload_spec
 from forcelift.stacks.context import StackContext, component_name, entry
 from forcelift.stacks.specs import (
@@ -44,6 +51,7 @@ class WaveSpec:
     # A later part's own security groups, in the first part's VPC (None for the first part)
     later_groups: WorkloadSecurityGroupsArgs | None
     workloads: tuple[WorkloadSpec, ...]
+    sharing: HostSharingSpec = field(default_factory=HostSharingSpec)  # hosted, staff access
 
 
 def security_group(ctx: StackContext, index: int, workload: CloudWorkload) -> SecurityGroupSpec:
@@ -109,6 +117,7 @@ def wave_spec(ctx: StackContext) -> WaveSpec:
         spoke=spoke,
         later_groups=later_groups,
         workloads=workloads,
+        sharing=host_sharing_spec(ctx, zones),
     )
 
 
@@ -153,9 +162,11 @@ def declare_wave(ctx: StackContext, spec: WaveSpec) -> None:
         )
         group_ids = own.security_group_ids
     ordered_subnets = tuple(subnet_ids[z] for z in spec.zones)
+    iaas: dict[str, IaasWorkload] = {}
+    web: dict[str, PaasWorkload] = {}
     for item in spec.workloads:
         if item.iaas is not None:
-            IaasWorkload(
+            iaas[item.name] = IaasWorkload(
                 f"{item.name}-iaas",
                 replace(
                     item.iaas,
@@ -164,10 +175,15 @@ def declare_wave(ctx: StackContext, spec: WaveSpec) -> None:
                 ),
             )
         for n, args in enumerate(item.paas, start=1):
-            PaasWorkload(
+            paas = PaasWorkload(
                 f"{item.name}-paas" if n == 1 else f"{item.name}-paas-{n}",
                 replace(args, vpc_id=vpc_id, subnet_ids=ordered_subnets),
             )
+            if n == 1:
+                web[item.name] = paas
         if item.saas is not None:
             SaasWorkload(f"{item.name}-saas", item.saas)
     pulumi.export("workloads", {item.application: dict(item.record) for item in spec.workloads})
+    declare_host_sharing(
+        ctx, spec.sharing, HostBuilt(vpc_id, ordered_subnets, group_ids, iaas, web)
+    )

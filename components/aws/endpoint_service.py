@@ -18,6 +18,7 @@ import pulumi_aws as aws
 
 from forcelift.components.aws.common import bounded_name, child
 from forcelift.components.aws.tags import Tags
+from forcelift.migration.naming import make_name
 
 __all__ = ["SharedEndpointService", "SharedEndpointServiceArgs", "TargetKind", "principal_arn"]
 
@@ -49,6 +50,8 @@ class SharedEndpointServiceArgs:
     certificate_arn: pulumi.Input[str] | None = None  # TLS listener when given
     access_logs_bucket: str | None = None  # the landing zone's log bucket (TLS listeners log)
     notification_topic_arn: pulumi.Input[str] | None = None  # SNS: connection events
+    # the targets' security group: opened on the port to the NLB only (instance targets)
+    target_security_group_id: pulumi.Input[str] | None = None
     description: str = ""
 
     def __post_init__(self) -> None:
@@ -84,6 +87,9 @@ class SharedEndpointService(pulumi.ComponentResource):
             access_logs = aws.lb.LoadBalancerAccessLogsArgs(
                 bucket=args.access_logs_bucket, enabled=True, prefix=f"privatelink/{name}"
             )
+        groups: list[pulumi.Input[str]] = []
+        if args.target_security_group_id is not None:
+            groups.append(self._nlb_group(name, args).id)
         nlb = aws.lb.LoadBalancer(
             f"{name}-nlb",
             name=bounded_name(name, "nlb", max_len=32),
@@ -92,6 +98,10 @@ class SharedEndpointService(pulumi.ComponentResource):
             subnets=list(args.subnet_ids),
             enable_cross_zone_load_balancing=True,
             enable_deletion_protection=True,
+            security_groups=groups or None,
+            # PrivateLink traffic is admitted by the endpoint service's allowed principals and
+            # acceptance; the group limits what the NLB may reach.
+            enforce_security_group_inbound_rules_on_private_link_traffic="off" if groups else None,
             access_logs=access_logs,
             tags=tags,
             opts=child(self),
@@ -160,3 +170,37 @@ class SharedEndpointService(pulumi.ComponentResource):
                 "port": args.port,
             }
         )
+
+    def _nlb_group(self, name: str, args: SharedEndpointServiceArgs) -> aws.ec2.SecurityGroup:
+        """The NLB's group: out to the targets' port only; the targets take it from here."""
+        sg = aws.ec2.SecurityGroup(
+            f"{name}-nlb-sg",
+            name=make_name("aws-security-group", name, "nlb"),
+            description=f"shared service NLB: port {args.port} to its targets only",
+            vpc_id=args.vpc_id,
+            tags=args.tags.named(name, "nlb"),
+            opts=child(self),
+        )
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-nlb-out",
+            security_group_id=sg.id,
+            description=f"port {args.port} to the targets",
+            referenced_security_group_id=args.target_security_group_id,
+            ip_protocol="tcp",
+            from_port=args.port,
+            to_port=args.port,
+            tags=args.tags.named(name, "nlb-out"),
+            opts=child(self),
+        )
+        aws.vpc.SecurityGroupIngressRule(
+            f"{name}-targets-in",
+            security_group_id=args.target_security_group_id,
+            description=f"port {args.port} from the shared service NLB",
+            referenced_security_group_id=sg.id,
+            ip_protocol="tcp",
+            from_port=args.port,
+            to_port=args.port,
+            tags=args.tags.named(name, "targets-in"),
+            opts=child(self),
+        )
+        return sg

@@ -92,6 +92,7 @@ class HubNetwork(pulumi.ComponentResource):
             for spec in args.vpns
         }
         access_group_id: pulumi.Output[str] | None = None
+        self.verified_access_instance_id: pulumi.Output[str] | None = None
         if args.remote_access is not None:
             access_group_id = self._verified_access(
                 name, args.remote_access, network_logs.name, args.tags
@@ -99,6 +100,8 @@ class HubNetwork(pulumi.ComponentResource):
 
         self.vpc_id = network.vpc.id
         self.transit_gateway_id = tgw.id
+        self.transit_gateway_arn = tgw.arn  # what a RAM share of the TGW names
+        self.log_key_arn = log_key.arn
         self.tgw_route_table_ids = {k: t.id for k, t in tgw_tables.items()}
         self.endpoint_zone_ids = zone_ids
         self.subnet_ids = {zone: s.id for zone, s in sorted(network.subnets.items())}
@@ -111,6 +114,7 @@ class HubNetwork(pulumi.ComponentResource):
                 "endpoint_zone_ids": zone_ids,
                 "vpn_connection_ids": vpn_ids,
                 "verified_access_group_id": access_group_id,
+                "verified_access_instance_id": self.verified_access_instance_id,
                 "log_key_arn": log_key.arn,
             }
         )
@@ -376,6 +380,7 @@ class HubNetwork(pulumi.ComponentResource):
             tags=tags.as_dict(),
             opts=child(self),
         )
+        self.verified_access_instance_id = instance.id  # staff endpoints of the waves use it
         oidc = None
         if spec.oidc is not None:
             oidc = aws.verifiedaccess.TrustProviderOidcOptionsArgs(

@@ -1,7 +1,8 @@
 """The consumer side of a private shared service: an interface endpoint in this force's VPC.
 
 The endpoint connects to a host force's (or a partner agency's) VPC endpoint service; the host
-must accept the connection. Only the service's port is open, and only from this VPC. The
+must accept the connection. Only the service's port is open, and only from the consumers'
+ranges (the VPC, or the force's estate when the endpoint sits in its hub). The
 service gets a private name of this force (`<name>.share.<force>.internal`) in a private
 hosted zone associated with the VPC, so applications never hard-code AWS endpoint names and
 the provider's own DNS is not trusted (private_dns_enabled is off).
@@ -38,15 +39,20 @@ def _regional_entry(entries: Sequence[VpcEndpointDnsEntry] | None) -> tuple[str,
 class PartnerInterfaceEndpointArgs:
     tags: Tags
     vpc_id: pulumi.Input[str]
-    vpc_cidr: str  # the consumer VPC: the only source allowed to the port
+    client_cidrs: tuple[str, ...]  # the consumers: this VPC, or the estate when in the hub
     subnet_ids: tuple[pulumi.Input[str], ...]
     service_name: pulumi.Input[str]  # com.amazonaws.vpce.<region>.vpce-svc-…
     dns_name: str  # "<name>.share.<force>.internal"
     port: int = 443
     provider: str = ""  # who provides it (for descriptions)
+    # other VPCs that resolve the name (spokes, when the endpoint is in the hub)
+    associated_vpc_ids: tuple[pulumi.Input[str], ...] = ()
 
     def __post_init__(self) -> None:
-        check_private_ingress(self.vpc_cidr, "consumer VPC")
+        if not self.client_cidrs:
+            raise ValueError("an interface endpoint needs the consumers' ranges")
+        for cidr in self.client_cidrs:
+            check_private_ingress(cidr, "consumer range")
         if not DNS_NAME.match(self.dns_name):
             raise ValueError(f"private DNS name {self.dns_name!r} is not a lower-case DNS name")
         if not 1 <= self.port <= 65535:
@@ -69,22 +75,23 @@ class PartnerInterfaceEndpoint(pulumi.ComponentResource):
         sg = aws.ec2.SecurityGroup(
             f"{name}-sg",
             name=make_name("aws-security-group", name, "endpoint"),
-            description=f"port {args.port} to the {what} from this VPC only",
+            description=f"port {args.port} to the {what} from its consumers only",
             vpc_id=args.vpc_id,
             tags=args.tags.named(name, "endpoint"),
             opts=child(self),
         )
-        aws.vpc.SecurityGroupIngressRule(
-            f"{name}-in",
-            security_group_id=sg.id,
-            description=f"port {args.port} from {args.vpc_cidr}",
-            cidr_ipv4=args.vpc_cidr,
-            ip_protocol="tcp",
-            from_port=args.port,
-            to_port=args.port,
-            tags=args.tags.named(name, "endpoint-in"),
-            opts=child(self),
-        )
+        for index, cidr in enumerate(sorted(args.client_cidrs)):
+            aws.vpc.SecurityGroupIngressRule(
+                f"{name}-in-{index}",
+                security_group_id=sg.id,
+                description=f"port {args.port} from {cidr}",
+                cidr_ipv4=cidr,
+                ip_protocol="tcp",
+                from_port=args.port,
+                to_port=args.port,
+                tags=args.tags.named(name, f"endpoint-in-{index}"),
+                opts=child(self),
+            )
         endpoint = aws.ec2.VpcEndpoint(
             f"{name}-endpoint",
             vpc_id=args.vpc_id,
@@ -104,6 +111,13 @@ class PartnerInterfaceEndpoint(pulumi.ComponentResource):
             tags=args.tags.named(name, "zone"),
             opts=child(self, ignore_changes=["vpcs"]),
         )
+        for index, vpc_id in enumerate(args.associated_vpc_ids):
+            aws.route53.ZoneAssociation(
+                f"{name}-zone-vpc-{index}",
+                zone_id=zone.zone_id,
+                vpc_id=vpc_id,
+                opts=child(self),
+            )
         entry = endpoint.dns_entries.apply(_regional_entry)
         aws.route53.Record(
             f"{name}-record",

@@ -31,6 +31,7 @@ def _args(tags: Tags, **more: Any) -> SharedEndpointServiceArgs:
         "certificate_arn": CERT,
         "access_logs_bucket": "exampleshire-log-archive",
         "notification_topic_arn": TOPIC,
+        "target_security_group_id": "sg-servers",
     }
     return SharedEndpointServiceArgs(**{**base, **more})
 
@@ -50,6 +51,7 @@ def run(tags: Tags, run_aws: Callable[..., MockRun]) -> MockRun:
                 access_logs_bucket=None,
                 notification_topic_arn=None,
                 allowed_accounts=("333333333333",),
+                target_security_group_id=None,
             ),
         )
 
@@ -131,8 +133,21 @@ def test_resource_count(run: MockRun) -> None:
         name: sum(1 for r in run.resources if r.custom and r.name.startswith(f"{name}-"))
         for name in ("rocu-intel", "custody")
     }
-    # NLB, target group, 2 attachments, listener, service, notification / NLB, TG, 1, L, S
-    assert counts == {"rocu-intel": 7, "custody": 5}
+    # NLB (+ SG and 2 rules), target group, 2 attachments, listener, service, notification
+    assert counts == {"rocu-intel": 10, "custody": 5}
+
+
+def test_targets_take_the_port_from_the_nlb_only(run: MockRun) -> None:
+    group = named(run, "rocu-intel-nlb-sg")
+    nlb = named(run, "rocu-intel-nlb").inputs
+    assert nlb["enforceSecurityGroupInboundRulesOnPrivateLinkTraffic"] == "off"
+    assert group.urn in named(run, "rocu-intel-nlb").dependencies
+    rule = named(run, "rocu-intel-targets-in").inputs
+    assert (rule["securityGroupId"], rule["fromPort"], rule["toPort"]) == ("sg-servers", 8443, 8443)
+    assert "cidrIpv4" not in rule
+    out = named(run, "rocu-intel-nlb-out").inputs
+    assert (out["referencedSecurityGroupId"], out["fromPort"]) == ("sg-servers", 8443)
+    assert "securityGroups" not in named(run, "custody-nlb").inputs
 
 
 @pytest.mark.parametrize(

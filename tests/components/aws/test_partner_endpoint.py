@@ -23,7 +23,8 @@ def _args(tags: Tags, **more: Any) -> PartnerInterfaceEndpointArgs:
     base: dict[str, Any] = {
         "tags": tags,
         "vpc_id": "vpc-consumer",
-        "vpc_cidr": "10.20.0.0/22",
+        "client_cidrs": ("10.20.0.0/22",),
+        "associated_vpc_ids": ("vpc-spoke-1",),
         "subnet_ids": ("subnet-a", "subnet-b"),
         "service_name": SERVICE,
         "dns_name": DNS,
@@ -69,13 +70,16 @@ def test_private_zone_and_alias_record(run: MockRun) -> None:
     assert (record.inputs["name"], record.inputs["type"]) == (DNS, "A")
     assert record.inputs["aliases"][0]["evaluateTargetHealth"] is True
     assert zone.urn in record.dependencies
-    assert len([r for r in run.resources if r.custom]) == 5
+    (association,) = run.of_type("aws:route53/zoneAssociation:ZoneAssociation")
+    assert association.inputs["vpcId"] == "vpc-spoke-1"
+    assert len([r for r in run.resources if r.custom]) == 6
 
 
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("vpc_cidr", "0.0.0.0/0", "anywhere"),
+        ("client_cidrs", ("0.0.0.0/0",), "anywhere"),
+        ("client_cidrs", (), "ranges"),
         ("dns_name", "Not A Name", "DNS name"),
         ("port", 0, "out of range"),
         ("subnet_ids", (), "subnet"),
