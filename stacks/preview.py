@@ -253,13 +253,15 @@ def preview_project(
         project.stack(name)
     outputs: dict[str, Mapping[str, Any]] = {}
     needed = set(selected)
-    for name in selected:
-        for dep in dependencies(project, project.stack(name)):
-            if dep in needed:
+    todo = list(selected)  # transitively: a sharing stack reads another force's wave stack,
+    while todo:  # which reads that force's landing zone
+        for dep in dependencies(project, project.stack(todo.pop(0))):
+            if dep in needed or dep in outputs:
                 continue
             existing = existing_outputs(project.directory, dep)
             if existing is None:
                 needed.add(dep)  # never previewed: run it first
+                todo.append(dep)
             else:
                 outputs[dep] = existing
     problems: list[Problem] = []

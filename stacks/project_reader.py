@@ -113,8 +113,9 @@ def run_config(project: Project, stack: StackFile) -> dict[str, str]:
 
 def dependencies(project: Project, stack: StackFile) -> list[str]:
     """Stacks whose outputs this one reads: its landing zone, and for a later part of a split
-    wave, the part that owns the spoke (from the plan); for a sharing stack its landing zone
-    and the hosts' wave stacks (in a regional project, other forces' stacks)."""
+    wave, the part that owns the spoke (from the plan); for a sharing stack its landing zone,
+    the stacks owning its waves' spokes and the hosts' wave stacks (in a regional project,
+    other forces' stacks)."""
     if stack.layer not in ("wave", "sharing"):
         return []
     plan = plan_of(project, stack)
@@ -122,9 +123,10 @@ def dependencies(project: Project, stack: StackFile) -> list[str]:
     if cloud is None:
         return []
     found = [cloud.landing_zone.stack]
-    if stack.layer == "sharing":
+    if stack.layer == "sharing":  # after every wave: it reaches the spokes (AWS) and hosts
+        spokes = [w.stacks[0] for w in cloud.waves if w.stacks]
         sources = {c.source_stack for c in cloud.sharing.consumed if c.stack == stack.name}
-        return found + sorted(s for s in sources if s)
+        return list(dict.fromkeys([*found, *spokes, *sorted(s for s in sources if s)]))
     for wave in cloud.waves:
         if stack.name in wave.stacks and wave.stacks[0] != stack.name:
             found.append(wave.stacks[0])

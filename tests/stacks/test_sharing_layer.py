@@ -217,6 +217,9 @@ def test_the_sharing_stack_reads_its_landing_zone_and_the_hosts(
     project = read_project(directory)
     assert dependencies(project, project.stack(SHARING)) == [
         "smallshire-azure-landing-zone",
+        "smallshire-azure-wave-1",
+        "smallshire-azure-wave-2",
+        "smallshire-azure-wave-3",
         "northshire-azure-wave-1",
     ]
     assert dependencies(project, project.stack("smallshire-azure-landing-zone")) == []
