@@ -4,7 +4,7 @@ read its subnet ids from that stack) + one Iaas/Paas/SaasWorkload per workload."
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pulumi
@@ -19,6 +19,15 @@ from forcelift.components.azure.spoke_network import (
     SubnetPurpose,
 )
 from forcelift.stacks.azure_common import azure_tags, region_of
+from forcelift.stacks.azure_sharing import (
+    API_FLOWS,
+    API_SUBNET,
+    API_SUBNET_PREFIX,
+    WaveSharingSpec,
+    declare_wave_sharing,
+    hosts_api,
+    wave_sharing_spec,
+)
 from forcelift.stacks.azure_subnets import (
     MI_PREFIX,
     MI_SUBNET,
@@ -61,6 +70,7 @@ class WaveSpec:
     subnets: Mapping[SubnetPurpose, str]  # purpose -> subnet name
     spoke: SpokeNetworkArgs | None  # None: a later part of a split wave (the first part owns it)
     workloads: tuple[WorkloadSpec, ...]
+    sharing: WaveSharingSpec = field(default_factory=WaveSharingSpec)  # azure_sharing.py
 
 
 def wave_spec(ctx: StackContext) -> WaveSpec:
@@ -77,6 +87,8 @@ def wave_spec(ctx: StackContext) -> WaveSpec:
             carve_subnet(ctx, index, MI_PREFIX),
             SubnetPurpose.SQL_MANAGED_INSTANCE,
         )
+    if hosts_api(ctx) and API_SUBNET not in subnets and ctx.first_part() is None:
+        subnets[API_SUBNET] = (carve_subnet(ctx, index, API_SUBNET_PREFIX), SubnetPurpose.WORKLOAD)
     by_purpose: dict[SubnetPurpose, str] = {}
     for name, (_, purpose) in subnets.items():
         by_purpose.setdefault(purpose, name)
@@ -99,6 +111,8 @@ def wave_spec(ctx: StackContext) -> WaveSpec:
     spoke: SpokeNetworkArgs | None = None
     if ctx.first_part() is None:
         flows: dict[str, list[tuple[str, str, int, str]]] = {name: [] for name in subnets}
+        if API_SUBNET in flows:
+            flows[API_SUBNET].extend(API_FLOWS)
         for _, workload in everyone:
             for purpose in sorted(purposes_of(workload)):
                 target = by_purpose[purpose]
@@ -132,7 +146,11 @@ def wave_spec(ctx: StackContext) -> WaveSpec:
             )
     workloads = tuple(workload_spec(ctx, i, workload) for i, workload in ctx.stack_workloads())
     return WaveSpec(
-        spoke_name=plan_spoke.name, subnets=by_purpose, spoke=spoke, workloads=workloads
+        spoke_name=plan_spoke.name,
+        subnets=by_purpose,
+        spoke=spoke,
+        workloads=workloads,
+        sharing=wave_sharing_spec(ctx, workloads, by_purpose),
     )
 
 
@@ -157,19 +175,23 @@ def declare_wave(ctx: StackContext, spec: WaveSpec) -> None:
             ),
         )
         subnet_ids = dict(spoke.subnet_ids)
+        vnet_id: pulumi.Input[str] = spoke.vnet_id
         pulumi.export("spokeSubnetIds", spoke.subnet_ids)
         pulumi.export("spokeVnetId", spoke.vnet_id)
         pulumi.export("spokeResourceGroup", spoke.resource_group_name)
     else:
-        ids = first_part_reference(ctx).get_output("spokeSubnetIds")
+        first = first_part_reference(ctx)
+        ids = first.get_output("spokeSubnetIds")
         subnet_ids = {name: entry(ids, name) for name in spec.subnets.values()}
+        vnet_id = first.get_output("spokeVnetId")
 
     def subnet(purpose: SubnetPurpose) -> pulumi.Input[str]:
         return subnet_ids[spec.subnets[purpose]]
 
+    built: dict[str, pulumi.Resource] = {}
     for item in spec.workloads:
         if item.iaas is not None:
-            IaasWorkload(
+            built[f"{item.name}-iaas"] = IaasWorkload(
                 f"{item.name}-iaas",
                 replace(item.iaas, subnet_id=subnet(SubnetPurpose.WORKLOAD)),
             )
@@ -197,7 +219,10 @@ def declare_wave(ctx: StackContext, spec: WaveSpec) -> None:
                     delegated_subnet_id=subnet(SubnetPurpose.POSTGRES),
                     private_dns_zone_id=zone(POSTGRES_ZONE),
                 )
-            PaasWorkload(f"{item.name}-paas", replace(paas_args, **updates))
+            built[f"{item.name}-paas"] = PaasWorkload(
+                f"{item.name}-paas", replace(paas_args, **updates)
+            )
         if item.saas is not None:
             SaasWorkload(f"{item.name}-saas", item.saas)
     pulumi.export("workloads", {item.application: dict(item.record) for item in spec.workloads})
+    declare_wave_sharing(ctx, spec.sharing, hub, subnet_ids, vnet_id, built)

@@ -142,6 +142,7 @@ def service_name(args: AgencyApiGatewayArgs) -> str:
 class AgencyApiGateway(pulumi.ComponentResource):
     gateway_url: pulumi.Output[str]
     service_id: pulumi.Output[str]
+    private_ip: pulumi.Output[str | None]  # the gateway's address in the subnet
 
     def __init__(
         self, name: str, args: AgencyApiGatewayArgs, opts: pulumi.ResourceOptions | None = None
@@ -250,4 +251,5 @@ class AgencyApiGateway(pulumi.ComponentResource):
             )
         self.service_id = service.id
         self.gateway_url = service.gateway_url
+        self.private_ip = service.private_ip_addresses.apply(lambda ips: ips[0] if ips else None)
         self.register_outputs({"service_id": self.service_id, "gateway_url": self.gateway_url})

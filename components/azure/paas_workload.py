@@ -136,6 +136,9 @@ class PaasWorkloadArgs:
 class PaasWorkload(pulumi.ComponentResource):
     resource_group_name: pulumi.Output[str]
     endpoints: dict[str, pulumi.Output[str]]
+    #: the web app, when there is one (staff access puts Front Door and Entra sign-in on it)
+    web_app_id: pulumi.Output[str] | None = None
+    web_app_name: str | None = None
 
     def __init__(
         self,
@@ -259,6 +262,7 @@ class PaasWorkload(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         self._private_endpoint("app", app_name, app.id, "sites")
+        self.web_app_id, self.web_app_name = app.id, app_name
         self._diagnostic_targets.append(DiagnosticTarget("app", app.id))
         self.endpoints["web_app"] = app.default_host_name
 

@@ -59,7 +59,7 @@ class SharedServiceArgs:
     port: int = 443
     backend_port: int | None = None  # None: the same as `port`
     #: backend servers by private IP (IP-based pool); empty: NICs join `backend_pool_id` later
-    backend_ips: tuple[str, ...] = ()
+    backend_ips: tuple[pulumi.Input[str], ...] = field(default=(), compare=False)
     virtual_network_id: pulumi.Input[str] | None = field(default=None, compare=False)
     frontend_ip: str = ""  # a static frontend address in the subnet; "" = dynamic
     location: AzureRegion = AzureRegion.UKSOUTH
