@@ -99,8 +99,6 @@ def check_plan(ctx: StackContext) -> None:
             )
     if ctx.stack.layer == "sharing":
         problems.extend(check_sharing(ctx))
-    if ctx.stack.layer == "wave":
-        problems.extend(_check_hosted(ctx))
     # The spoke and its flows come from the whole wave, so the whole wave is checked.
     if ctx.stack.layer == "wave":
         problems.extend(
@@ -282,19 +280,3 @@ def check_sharing(ctx: StackContext) -> list[Problem]:
                 ctx.problem(f"{path}.dns_name", f"{service.dns_name!r} is not a domain name")
             )
     return problems
-
-
-def _check_hosted(ctx: StackContext) -> list[Problem]:
-    """A service this wave stack hosts is an application of its wave."""
-    mine = [(i, h) for i, h in enumerate(ctx.cloud.sharing.hosted) if h.stack == ctx.stack.name]
-    if not mine:
-        return []
-    wave = {w.application for _, w in ctx.wave_workloads()}
-    return [
-        ctx.problem(
-            ctx.path("sharing", "hosted", i, "application"),
-            f"{hosted.application!r} is not an application of wave {ctx.stack.wave}",
-        )
-        for i, hosted in mine
-        if hosted.application not in wave
-    ]

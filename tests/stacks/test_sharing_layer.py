@@ -12,7 +12,7 @@ import pytest
 from forcelift.migration.errors import InputError
 from forcelift.migration.plan.planfile import Plan, StackPlan
 from forcelift.migration.plan.planio import load_plan, plan_to_yaml
-from forcelift.migration.plan.sharing_plan import CloudSharing, ConsumedService, HostedService
+from forcelift.migration.plan.sharing_plan import CloudSharing, ConsumedService
 from forcelift.migration.policy.crossguard import stack_config_from_urns
 from forcelift.stacks.config import read_config
 from forcelift.stacks.context import StackContext
@@ -55,7 +55,7 @@ def cps() -> ConsumedService:
     )
 
 
-def with_sharing(plan: Plan, *consumed: ConsumedService, hosted: tuple[Any, ...] = ()) -> Plan:
+def with_sharing(plan: Plan, *consumed: ConsumedService) -> Plan:
     """smallshire's Azure cloud consuming these services from its sharing stack."""
     clouds = []
     for cloud in plan.clouds:
@@ -64,7 +64,7 @@ def with_sharing(plan: Plan, *consumed: ConsumedService, hosted: tuple[Any, ...]
                 *cloud.stacks,
                 StackPlan(name=SHARING, layer="sharing", estimated_resources=10),
             )
-            sharing = CloudSharing(consumed=consumed, hosted=hosted)
+            sharing = CloudSharing(consumed=consumed)
             cloud = cloud.model_copy(update={"stacks": stacks, "sharing": sharing})
         clouds.append(cloud)
     return plan.model_copy(update={"clouds": tuple(clouds)})
@@ -175,18 +175,6 @@ def test_a_sharing_stack_with_nothing_to_reach(tmp_path: Path, small: Plan) -> N
     [(_, column, message)] = problems(caught.value)
     assert column == "clouds[0].sharing.consumed"
     assert "no consumed service names the sharing stack smallshire-azure-sharing" in message
-
-
-def test_a_hosted_service_must_be_an_application_of_its_wave(tmp_path: Path, small: Plan) -> None:
-    hosted = HostedService(name="custody", application="Custody", stack="smallshire-azure-wave-1")
-    plan = with_sharing(small, cps(), hosted=(hosted,))
-    with pytest.raises(InputError) as caught:
-        context(tmp_path, plan, "smallshire-azure-wave-1")
-    [(_, column, message)] = problems(caught.value)
-    assert column == "clouds[0].sharing.hosted[0].application"
-    assert "'Custody' is not an application of wave 1" in message
-    good = hosted.model_copy(update={"application": "Finance"})
-    assert context(tmp_path, with_sharing(small, cps(), hosted=(good,)), "smallshire-azure-wave-1")
 
 
 def test_build_stack_dispatches_by_layer(tmp_path: Path, small: Plan) -> None:
