@@ -397,3 +397,36 @@ def test_any_valid_partner_and_flow_reads_back_equal(inventory: Inventory) -> No
         read = load_inventory([path]).inventory
     assert read.partners == inventory.partners
     assert read.sharing == inventory.sharing
+
+
+def test_the_documented_examples_load(tmp_path: Path) -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "formats-native.md").read_text()
+    csv_part = page.split("### sharing.csv", 1)[1].split("## Writing native CSV", 1)[0]
+    blocks = [b.split("```", 1)[0] for b in csv_part.split("```csv\n")[1:]]
+    names = ("partners.csv", "sharing.csv", "servers.csv", "cmdb.csv", "dependencies.csv")
+    for name, block in zip(names, blocks, strict=True):
+        (tmp_path / name).write_text(block, encoding="utf-8")
+    inv = load_inventory([tmp_path / n for n in names]).inventory
+    assert [p.name for p in inv.partners] == [
+        "National Crime Agency",
+        "HM Prison and Probation Service",
+    ]
+    assert [(f.application, f.partner, f.direction) for f in inv.sharing] == [
+        ("Custody", "National Crime Agency", FlowDirection.OUTBOUND),
+        ("Niche RMS", "HM Prison and Probation Service", FlowDirection.INBOUND),
+    ]
+    yaml_part = page.split("### Partners and sharing flows", 1)[1].split("```yaml\n", 1)[1]
+    (tmp_path / "sharing.yaml").write_text(
+        "applications:\n- name: Custody\n" + yaml_part.split("```", 1)[0], encoding="utf-8"
+    )
+    inv = load_inventory([tmp_path / "sharing.yaml"]).inventory
+    assert [p.name for p in inv.partners] == [
+        "National Crime Agency",
+        "HM Prison and Probation Service",
+    ]
+    (flow,) = inv.sharing
+    assert (flow.partner, flow.api, flow.agreement) == (
+        "National Crime Agency",
+        True,
+        "DSA-EXS-NCA-2024-001",
+    )
