@@ -257,6 +257,7 @@ def _place(
         if cloud.cloud == "aws":
             cloud, shares = _ram_shares(cloud, service, collaboration)
         placed[cloud.cloud] = (found[0], name)
+        notes += _missing_ids(service, collaboration, cloud.cloud)
         host_clouds.append(with_sharing(cloud, hosted=(hosted,), ram_shares=shares))
     if not placed:
         flows = tuple(_flow(service, c, "outbound", False) for c in service.consumers)
@@ -269,6 +270,29 @@ def _place(
             continue
         plans[consumer] = _consume(plans[consumer], service, placed)
     return plans
+
+
+def _missing_ids(service: SharedServicePlan, collaboration: Collaboration, cloud: str) -> list[str]:
+    """Consumers the allow list cannot name on this cloud: said, never guessed or widened."""
+    forces = {f.slug: f for f in collaboration.forces}
+    missing = []
+    for consumer in service.consumers:
+        if consumer in forces:
+            force = forces[consumer]
+            known = force.azure_subscription if cloud == "azure" else force.aws_account
+        else:
+            partner = _partner(collaboration, consumer)
+            known = bool(partner) and bool(
+                partner.azure_subscriptions if cloud == "azure" else partner.aws_accounts
+            )
+        if not known:
+            what = "Azure subscription" if cloud == "azure" else "AWS account"
+            missing.append(
+                f"shared service {service.name!r}: the collaboration file gives no {what} for "
+                f"{consumer}, so it is not on the {cloud} allow list and cannot connect until "
+                "it is added"
+            )
+    return missing
 
 
 def _ram_shares(
@@ -323,11 +347,17 @@ def _flow(
     connection: Literal["private-link", "api-gateway", "none"] = "none"
     if carried:
         connection = "api-gateway" if service.api else "private-link"
-        reason = (
-            f"shared service hosted by {service.host}: private endpoint to its "
-            + ("internal API gateway" if service.api else "private service")
-            + ", allowed for the named consumers only"
-        )
+        front = "its internal API gateway" if service.api else "its private service"
+        if own:
+            reason = (
+                f"shared service hosted by {service.host}: a private endpoint in this force's "
+                f"sharing stack to {front}, never over the internet"
+            )
+        else:
+            reason = (
+                f"shared service of the collaboration: {front} (Private Link service / VPC "
+                "endpoint service) allows exactly the named consumers' subscriptions or accounts"
+            )
     else:
         reason = f"{service.application} does not run in {service.host}'s own network"
     return SharingFlowPlan(

@@ -330,3 +330,16 @@ def test_the_regional_run_tells_each_stage_once_and_reports_per_force(
         "northshire azure", "northshire aws", "southshire azure", "southshire aws"
     }  # fmt: skip
     assert set(summary["stage_seconds"]) == set(STAGES)
+
+
+def test_a_consumer_without_an_id_is_left_off_the_allow_list_and_said(
+    planned: RegionalPlanned, collaboration: Collaboration
+) -> None:
+    south = collaboration.forces[1].model_copy(update={"azure_subscription": ""})
+    gap = collaboration.model_copy(update={"forces": (collaboration.forces[0], south)})
+    joined = build_regional_plan(gap, _forces(planned), OPTIONS)
+    north = joined.force("northshire")
+    assert north.cloud("azure").sharing.hosted[0].allowed_subscriptions == (NCA_SUB,)
+    assert north.cloud("aws").sharing.hosted[0].allowed_accounts == ("222222222222", "333333333333")
+    said = [n for n in north.notes if "no Azure subscription for southshire" in n]
+    assert len(said) == 1
