@@ -15,6 +15,7 @@ check runs before the first declaration.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -89,9 +90,18 @@ class HostedSpec:
 class WaveSharingSpec:
     hosted: tuple[HostedSpec, ...] = ()
     front_door: StaffAccessFrontDoorArgs | None = None
-    #: StaffApp name -> WorkloadSpec name of the web app behind it
+    #: StaffApp name -> WorkloadSpec name of the application behind it
     staff_workloads: Mapping[str, str] = field(default_factory=dict)
     staff_record: Mapping[str, Any] = field(default_factory=dict)
+    #: StaffApp name -> the Private Link service Front Door reaches its servers through
+    staff_origins: Mapping[str, StaffOrigin] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StaffOrigin:
+    shared: SharedServiceArgs  # front_door_origin=True: no subscription sees it
+    subnet: str
+    nics: tuple[tuple[str, str], ...]
 
 
 def server_nics(iaas: IaasWorkloadArgs) -> tuple[tuple[str, str], ...]:
@@ -159,13 +169,35 @@ def _hosted(
     return HostedSpec(service, item.name, subnet, shared, api, nics, web_app)
 
 
+def _server_origin(
+    ctx: StackContext, item: WorkloadSpec, name: str, port: int, subnet: str
+) -> StaffOrigin:
+    """Front Door reaches servers through an internal load balancer + Private Link service."""
+    assert item.iaas is not None
+    nics = server_nics(item.iaas)
+    shared = SharedServiceArgs(
+        force=ctx.slug,
+        name=f"{name[:18].rstrip('-')}-staff",
+        application=item.application,
+        tags=item.iaas.tags,
+        subnet_id=PENDING,
+        allowed_subscriptions=(),
+        port=port,
+        backend_ips=(PENDING,) * len(nics),
+        virtual_network_id=PENDING,
+        location=region_of(ctx),
+        front_door_origin=True,
+    )
+    return StaffOrigin(shared, subnet, nics)
+
+
 def _front_door(
-    ctx: StackContext, workloads: Mapping[str, WorkloadSpec]
-) -> tuple[StaffAccessFrontDoorArgs | None, dict[str, str], dict[str, Any]]:
+    ctx: StackContext, workloads: Mapping[str, WorkloadSpec], subnet: str | None
+) -> tuple[StaffAccessFrontDoorArgs | None, dict[str, str], dict[str, Any], dict[str, Any]]:
     mine = [
         (i, s) for i, s in enumerate(ctx.cloud.sharing.staff_access) if s.stack == ctx.stack.name
     ]
-    apps, staff_workloads, record = [], {}, {}
+    apps, staff_workloads, record, origins = [], {}, {}, {}
     client = _optional(ctx, ENTRA_CLIENT_KEY)
     for index, access in mine:
         item = workloads.get(access.application)
@@ -174,14 +206,24 @@ def _front_door(
         if access.method != "front-door-private-origin":
             entry_record["note"] = f"{access.method} is an AWS method: not built on Azure"
             continue
-        if item is None or item.paas is None or item.paas.app_service is None:
-            entry_record["note"] = (
-                "servers: Front Door needs a Private Link service in front of them, which "
-                "this version does not build; staff keep today's access"
-            )
+        web_app = item is not None and item.paas is not None and item.paas.app_service is not None
+        if item is None or not (web_app or (item.iaas is not None and subnet is not None)):
+            entry_record["note"] = "nothing this stack builds to put Front Door in front of"
             continue
         name = item.name[:24].rstrip("-")
-        with args_errors(ctx, ctx.path("sharing", "staff_access", index)):
+        path = ctx.path("sharing", "staff_access", index)
+        with args_errors(ctx, path):
+            auth = None
+            if web_app:
+                auth = AppServiceAuth(
+                    web_app_name=PENDING,
+                    resource_group_name=PENDING,
+                    client_id=client or UNSET_CLIENT,
+                    tenant_id=PENDING,
+                )
+            else:
+                assert subnet is not None
+                origins[name] = _server_origin(ctx, item, name, access.port, subnet)
             apps.append(
                 StaffApp(
                     application=access.application,
@@ -189,24 +231,26 @@ def _front_door(
                     hostname=access.hostname,
                     origin_host=PENDING,
                     private_link_id=PENDING,
+                    group_id="sites" if web_app else "",
+                    origin_host_header="" if web_app else access.hostname,
                     port=access.port,
-                    auth=AppServiceAuth(
-                        web_app_name=PENDING,
-                        resource_group_name=PENDING,
-                        client_id=client or UNSET_CLIENT,
-                        tenant_id=PENDING,
-                    ),
+                    auth=auth,
                 )
             )
         staff_workloads[name] = item.name
         entry_record["built"] = True
-        if not client:
+        if not web_app:
+            entry_record["note"] = (
+                "servers: the application signs staff in (Entra ID OIDC); approve Front "
+                "Door's connection on its Private Link service"
+            )
+        elif not client:
             entry_record["note"] = (
                 f"set forcelift:{ENTRA_CLIENT_KEY} (the Entra app registration); until then "
                 "sign-in fails closed"
             )
     if not apps:
-        return None, staff_workloads, record
+        return None, staff_workloads, record, origins
     everyone = [w for _, w in ctx.wave_workloads() if w.application in record]
     sensitive = any(w.tags.get("data-classification") == "OFFICIAL-SENSITIVE" for w in everyone)
     tags = azure_tags(
@@ -226,7 +270,7 @@ def _front_door(
             apps=tuple(apps),
             location=region_of(ctx),
         )
-    return front_door, staff_workloads, record
+    return front_door, staff_workloads, record, origins
 
 
 def hosts_api(ctx: StackContext) -> bool:
@@ -258,8 +302,9 @@ def wave_sharing_spec(
         if service.api and ctx.first_part() is not None:
             raise ctx.error(f"{path}.stack", "an agency API belongs in the wave's first stack")
         hosted.append(_hosted(ctx, index, service, item, subnet))
-    front_door, staff_workloads, record = _front_door(ctx, by_application)
-    return WaveSharingSpec(tuple(hosted), front_door, staff_workloads, record)
+    workload_subnet = subnets.get(SubnetPurpose.WORKLOAD)
+    front_door, staff_workloads, record, origins = _front_door(ctx, by_application, workload_subnet)
+    return WaveSharingSpec(tuple(hosted), front_door, staff_workloads, record, origins)
 
 
 def _nic_ip(nic: str, group: str, after: pulumi.Resource) -> pulumi.Output[Any]:
@@ -274,6 +319,10 @@ def _nic_ip(nic: str, group: str, after: pulumi.Resource) -> pulumi.Output[Any]:
     return found.apply(
         lambda r: next((c.private_ip_address for c in r.ip_configurations or []), None)
     )
+
+
+def _url(ip: str | None, port: int) -> str | None:
+    return f"https://{ip}:{port}" if ip else None
 
 
 def declare_wave_sharing(
@@ -297,11 +346,8 @@ def declare_wave_sharing(
         ips = [_nic_ip(nic, group, iaas) for nic, group in item.nics] if iaas else []
         backend_ips: list[Any] = ips
         if item.api is not None:
-            port = item.service.port
             if ips:
-                backend_url: Any = ips[0].apply(
-                    lambda ip, port=port: f"https://{ip}:{port}" if ip else None
-                )
+                backend_url: Any = ips[0].apply(functools.partial(_url, port=item.service.port))
             else:
                 assert isinstance(paas, PaasWorkload)
                 backend_url = pulumi.Output.concat("https://", paas.endpoints["web_app"])
@@ -336,6 +382,23 @@ def declare_wave_sharing(
     if spec.front_door is not None:
         apps = []
         for app in spec.front_door.apps:
+            origin = spec.staff_origins.get(app.name)
+            if origin is not None:
+                iaas = built[f"{spec.staff_workloads[app.name]}-iaas"]
+                shared = SharedService(
+                    f"{origin.shared.name}-origin",
+                    replace(
+                        origin.shared,
+                        subnet_id=subnet_ids[origin.subnet],
+                        backend_ips=tuple(_nic_ip(nic, group, iaas) for nic, group in origin.nics),
+                        virtual_network_id=vnet_id,
+                        log_analytics_workspace_id=workspace,
+                    ),
+                )
+                apps.append(
+                    replace(app, origin_host=shared.frontend_ip, private_link_id=shared.service_id)
+                )
+                continue
             paas = built[f"{spec.staff_workloads[app.name]}-paas"]
             assert isinstance(paas, PaasWorkload) and paas.web_app_id is not None
             assert app.auth is not None and paas.web_app_name is not None

@@ -65,9 +65,19 @@ class SharedServiceArgs:
     location: AzureRegion = AzureRegion.UKSOUTH
     #: the landing zone's Log Analytics workspace: the load balancer's logs and metrics go there
     log_analytics_workspace_id: pulumi.Input[str] | None = field(default=None, compare=False)
+    #: Front Door's private origin for staff access, not a partner service: no subscription
+    #: sees it or is approved automatically (role-based visibility only); Front Door's
+    #: connection request is approved by hand
+    front_door_origin: bool = False
 
     def __post_init__(self) -> None:
-        check_subscriptions(self.allowed_subscriptions, f"shared service {self.name}")
+        if self.front_door_origin:
+            if self.allowed_subscriptions:
+                raise ValueError(
+                    f"shared service {self.name}: a Front Door origin allows no subscriptions"
+                )
+        else:
+            check_subscriptions(self.allowed_subscriptions, f"shared service {self.name}")
         check_port(self.port, f"shared service {self.name}")
         if self.backend_port is not None:
             check_port(self.backend_port, f"shared service {self.name} backend")
@@ -79,6 +89,7 @@ class SharedService(pulumi.ComponentResource):
     service_id: pulumi.Output[str]
     alias: pulumi.Output[str]
     backend_pool_id: pulumi.Output[str]
+    frontend_ip: pulumi.Output[str | None]  # the load balancer's private address
     port: int
 
     def __init__(
@@ -185,9 +196,15 @@ class SharedService(pulumi.ComponentResource):
                     private_ip_allocation_method=network.IPAllocationMethod.DYNAMIC,
                 )
             ],
-            visibility=network.PrivateLinkServicePropertiesVisibilityArgs(subscriptions=allowed),
-            auto_approval=network.PrivateLinkServicePropertiesAutoApprovalArgs(
-                subscriptions=allowed
+            visibility=(
+                None
+                if args.front_door_origin
+                else network.PrivateLinkServicePropertiesVisibilityArgs(subscriptions=allowed)
+            ),
+            auto_approval=(
+                None
+                if args.front_door_origin
+                else network.PrivateLinkServicePropertiesAutoApprovalArgs(subscriptions=allowed)
             ),
             enable_proxy_protocol=False,
             tags=tags,
@@ -200,6 +217,9 @@ class SharedService(pulumi.ComponentResource):
         self.service_id = service.id
         self.alias = service.alias
         self.backend_pool_id = backend_id
+        self.frontend_ip = lb.frontend_ip_configurations.apply(
+            lambda configs: (configs[0].private_ip_address if configs else None) or None
+        )
         self.port = args.port
         self.register_outputs(
             {"id": self.service_id, "alias": self.alias, "backend_pool_id": self.backend_pool_id}

@@ -54,6 +54,8 @@ class StaffApp:
     #: the Private Link target: the web app's id (group "sites") or a Private Link service id
     private_link_id: pulumi.Input[str] = field(compare=False)
     group_id: str = "sites"  # "" for a Private Link service
+    #: Host header to the origin (its certificate must match); "" = origin_host
+    origin_host_header: str = ""
     port: int = 443
     health_path: str = "/"
     auth: AppServiceAuth | None = None  # None: the application signs staff in itself (OIDC)
@@ -230,7 +232,7 @@ class StaffAccessFrontDoor(pulumi.ComponentResource):
             origin_name=app.name,
             origin_group_name=app.name,
             host_name=app.origin_host,
-            origin_host_header=app.origin_host,
+            origin_host_header=app.origin_host_header or app.origin_host,
             https_port=app.port,
             enforce_certificate_name_check=True,
             enabled_state=cdn.EnabledState.ENABLED,

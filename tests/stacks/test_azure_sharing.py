@@ -191,7 +191,11 @@ def _component(run: MockRun, type_token: str) -> list[str]:
 def test_the_wave_shares_each_hosted_service_with_its_allowed_subscriptions_only(
     wave: MockRun,
 ) -> None:
-    assert _component(wave, "SharedService") == ["custody-records-share", "rms-api-share"]
+    assert _component(wave, "SharedService") == [
+        "custody-records-share",
+        "custody-staff-origin",
+        "rms-api-share",
+    ]
     services = {p["serviceName"]: p for p in _inputs(wave, "network:PrivateLinkService")}
     custody = services["pls-smallshire-custody-records"]
     assert custody["visibility"]["subscriptions"] == [CPS, NCA]
@@ -261,24 +265,33 @@ def test_backend_lookups_name_the_nics_the_wave_declares(wave: MockRun, plan: Pl
     assert len(pool["loadBalancerBackendAddresses"]) == len(custody.vms)
 
 
-def test_staff_access_fronts_the_web_app_and_lists_the_servers_it_cannot(wave: MockRun) -> None:
+def test_staff_access_fronts_the_web_app_and_the_servers_privately(wave: MockRun) -> None:
     assert _component(wave, "StaffAccessFrontDoor") == ["wave-3-staff-access"]
-    (origin,) = _inputs(wave, "cdn:AFDOrigin")
-    link = origin["sharedPrivateLinkResource"]
-    assert link["groupId"] == "sites" and "/web/" in link["privateLink"]["id"]
+    origins = {o["originName"]: o for o in _inputs(wave, "cdn:AFDOrigin")}
+    web = origins["niche-rms"]["sharedPrivateLinkResource"]
+    assert web["groupId"] == "sites" and "/web/" in web["privateLink"]["id"]
+    servers = origins["custody"]
+    assert "groupId" not in servers["sharedPrivateLinkResource"]
+    assert servers["sharedPrivateLinkResource"]["privateLink"]["id"].endswith(
+        "/custody-staff-origin-pls"
+    )
+    assert servers["originHostHeader"] == "custody.smallshire.staff.police.uk"
+    services = {p["serviceName"]: p for p in _inputs(wave, "network:PrivateLinkService")}
+    origin = services["pls-smallshire-custody-staff"]
+    assert "visibility" not in origin and "autoApproval" not in origin  # Front Door's alone
     (waf,) = _inputs(wave, "frontdoor:Policy")
     assert waf["policySettings"]["mode"] == "Prevention"
-    (route,) = _inputs(wave, "cdn:Route")
-    assert route["forwardingProtocol"] == "HttpsOnly" and route["httpsRedirect"] == "Enabled"
-    (auth,) = _inputs(wave, "web:WebAppAuthSettingsV2")
+    for route in _inputs(wave, "cdn:Route"):
+        assert route["forwardingProtocol"] == "HttpsOnly" and route["httpsRedirect"] == "Enabled"
+    (auth,) = _inputs(wave, "web:WebAppAuthSettingsV2")  # the web app only
     (app,) = _inputs(wave, "web:WebApp")
     assert auth["name"] == app["name"]
     assert auth["globalValidation"]["requireAuthentication"] is True
     record = wave.outputs["staffAccess"]
-    assert record["Niche RMS"]["built"] is True
     assert (
-        record["Custody"]["built"] is False and "Private Link service" in record["Custody"]["note"]
+        record["Niche RMS"]["built"] is True and "staffEntraClientId" in record["Niche RMS"]["note"]
     )
+    assert record["Custody"]["built"] is True and "OIDC" in record["Custody"]["note"]
 
 
 def test_the_sharing_stack_reaches_the_host_and_the_partner_privately(sharing: MockRun) -> None:

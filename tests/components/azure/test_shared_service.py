@@ -114,3 +114,17 @@ def test_an_open_or_malformed_allow_list_is_refused(allowed: tuple[str, ...], me
 def test_backend_ips_need_the_virtual_network() -> None:
     with pytest.raises(ValueError, match="virtual_network_id"):
         _args(virtual_network_id=None)
+
+
+def test_a_front_door_origin_is_seen_by_no_subscription() -> None:
+    with pytest.raises(ValueError, match="allows no subscriptions"):
+        _args(front_door_origin=True)
+
+    def program() -> None:
+        SharedService(
+            "staff", _args(name="intranet-staff", allowed_subscriptions=(), front_door_origin=True)
+        )
+
+    run = run_mocked(program, project="forcelift", stack="exampleshire-azure-wave-1")
+    (pls,) = run.of_type("azure-native:network:PrivateLinkService")
+    assert "visibility" not in pls.inputs and "autoApproval" not in pls.inputs

@@ -53,6 +53,7 @@ def _apps() -> tuple[StaffApp, ...]:
             origin_host="10.101.0.20",
             private_link_id=PLS,
             group_id="",
+            origin_host_header="intranet.exampleshire.staff.police.uk",
         ),
     )
 
@@ -125,6 +126,11 @@ def test_origins_are_reached_over_private_link_only(run: MockRun, cloud: Any) ->
     assert web["privateLinkLocation"] == "uksouth"
     server = origins["wave-1-staff-intranet-origin"]["sharedPrivateLinkResource"]
     assert server["privateLink"] == {"id": PLS} and "groupId" not in server
+    intranet = origins["wave-1-staff-intranet-origin"]
+    assert intranet["originHostHeader"] == "intranet.exampleshire.staff.police.uk"
+    assert origins["wave-1-staff-records-origin"]["originHostHeader"] == (
+        "app-records.azurewebsites.net"
+    )
     assert all(o["enforceCertificateNameCheck"] is True for o in origins.values())
 
 
