@@ -161,3 +161,14 @@ def test_no_sharing_renders_as_the_template_did_before(plan: Plan, tmp_path: Pat
     page = render_html(context, bare)
     assert "</ol>\n</nav>" in page and "  {% endfor %}" not in page
     assert "</section>\n\n</main>" in page
+
+
+def test_the_report_runs_the_plan_aware_guardrails(sharing_plan: Plan) -> None:
+    from forcelift.migration.report.inputs import guardrail_findings
+
+    findings = guardrail_findings(sharing_plan, {})
+    assert [(f.rule_id, f.stack, f.urn) for f in findings] == [
+        ("FL-SHR-002", "plan", "forcelift:plan::flow::mash-council")
+    ]
+    page = render_report(ReportInputs(sharing_plan, findings=findings)).html
+    assert "flow mash-council (Niche RMS with Exampleshire County Council) names no" in page
