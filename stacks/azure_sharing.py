@@ -26,6 +26,7 @@ from forcelift.components.azure.agency_api import (
     AgencyApiGateway,
     AgencyApiGatewayArgs,
     ApiAuth,
+    ApimSku,
     OAuthSpec,
 )
 from forcelift.components.azure.common import resource_name
@@ -149,6 +150,8 @@ def _hosted(
                     if auth is ApiAuth.OAUTH
                     else None
                 ),
+                # Developer has no SLA: critical applications get Premium
+                sku=ApimSku.PREMIUM if workload.critical else ApimSku.DEVELOPER,
                 location=region_of(ctx),
                 unique_seed=ctx.slug,
             )
