@@ -83,7 +83,18 @@ def resolve_dependencies(
             service = external_service(dep.target)
             if service is not None:
                 dep = dep.model_copy(update={"service": service})
-        if dep.kind is DependencyKind.EXTERNAL and index and not dep.partner:
+        if dep.partner:  # written in the file (a converted inventory): it must exist
+            partner = find_partner(index, dep.partner)
+            if partner is None:
+                problems.error(
+                    f"dependency on unknown partner {dep.partner!r}",
+                    replace(where, column=where.column or "partner"),
+                    hint="add the partner to `partners:`, or leave `partner` out",
+                    code="dangling",
+                )
+                continue
+            dep = dep.model_copy(update={"partner": partner.name})
+        elif dep.kind is DependencyKind.EXTERNAL and index:
             partner = find_partner(index, dep.target)
             if partner is not None:
                 dep = dep.model_copy(update={"partner": partner.name})

@@ -430,3 +430,24 @@ def test_the_documented_examples_load(tmp_path: Path) -> None:
         True,
         "DSA-EXS-NCA-2024-001",
     )
+
+
+def test_a_written_dependency_partner_must_exist(write) -> None:
+    path = write(
+        "inv.yaml",
+        "applications:\n  - name: Custody\npartners:\n  - {name: NCA, kind: national-body}\n"
+        "dependencies:\n"
+        "  - {source: Custody, target: Intel feed, kind: external, partner: nca}\n"  # 6
+        "  - {source: Custody, target: Tax data, kind: external, partner: HMRC}\n",  # 7
+    )
+    with pytest.raises(InputError) as exc:
+        load_inventory([path])
+    ((message, where),) = _errors(exc)
+    assert (message, where.line, where.column) == (
+        "dependency on unknown partner 'HMRC'",
+        7,
+        "partner",
+    )
+    fixed = write("ok.yaml", path.read_text().replace(", partner: HMRC", ""))
+    (intel, tax) = load_inventory([fixed]).inventory.dependencies
+    assert (intel.partner, tax.partner) == ("NCA", "")
