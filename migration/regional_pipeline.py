@@ -38,7 +38,12 @@ from forcelift.migration.pipeline import (
     source_names,
 )
 from forcelift.migration.plan.planfile import Plan, PlanOptions
-from forcelift.migration.plan.regional import PlannedForce, RegionalPlan, build_regional_plan
+from forcelift.migration.plan.regional import (
+    PlannedForce,
+    RegionalPlan,
+    build_regional_plan,
+    product_key,
+)
 
 if TYPE_CHECKING:
     from forcelift.migration.classify.catalogue import Catalogue
@@ -120,17 +125,30 @@ def _member_inputs(collaboration: Collaboration, base: Inputs) -> list[Inputs]:
     ]
 
 
-def _catalogue_products(inventory: Inventory, catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
+def _catalogue_products(
+    inventory: Inventory, catalogue: Catalogue
+) -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+    """Each application's catalogue products by the catalogue's name, and the keys of the
+    products that are only a platform (left out of the shared-product comparison)."""
+    from forcelift.migration.classify.catalogue import Kind
+
     found: dict[str, tuple[str, ...]] = {}
+    platforms: set[str] = set()
     for app in inventory.applications:
         labels = []
         for product in app.products:
             entry = catalogue.match(product.vendor, product.product, product.version)
-            if entry is not None:
+            entry = entry or catalogue.match(product.vendor, product.product)  # any version
+            ignored = catalogue.is_ignored(product.vendor, product.product)  # a runtime, …
+            if entry is None and not ignored:
+                continue
+            if ignored or (entry is not None and entry.kind is Kind.PLATFORM):
+                platforms.add(product_key(product.vendor, product.product))
+            elif entry is not None:
                 labels.append(entry.label)
         if labels:
             found[app.name] = tuple(dict.fromkeys(labels))
-    return found
+    return found, frozenset(platforms)
 
 
 def make_regional_plan(
@@ -169,14 +187,8 @@ def make_regional_plan(
             sources = source_names([Path(p) for p in force.inventory])
             plan = build_plan(PlanRequest(inventory, result, own, sources, force_slug=force.slug))
             members.append(Planned(inventory, result, plan, ready.warnings))
-            planned_forces.append(
-                PlannedForce(
-                    force.slug,
-                    plan,
-                    inventory,
-                    _catalogue_products(inventory, ready.classifier.catalogue),
-                )
-            )
+            labels, platforms = _catalogue_products(inventory, ready.classifier.catalogue)
+            planned_forces.append(PlannedForce(force.slug, plan, inventory, labels, platforms))
         regional = build_regional_plan(collaboration, planned_forces, options)
     warnings = tuple(
         dataclasses.replace(w, message=f"{force.slug}: {w.message}")

@@ -101,6 +101,18 @@ class PlannedForce:
     inventory: Inventory
     #: application -> catalogue product labels ("Niche RMS"), matched by the pipeline
     catalogue_products: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: product_key()s of what the catalogue calls a platform (a database engine, a web server):
+    #: two forces running Oracle under different applications do not run the same product
+    platform_products: frozenset[str] = frozenset()
+
+
+def product_key(vendor: str, product: str) -> str:
+    """'NICHE TECHNOLOGY', ' niche  rms' -> 'niche technology niche rms'."""
+    return " ".join(f"{vendor} {product}".casefold().split())
+
+
+#: SaaS targets that name no product ("existing SaaS": already a supplier's service)
+_GENERIC_TARGETS = ("existing saas",)
 
 
 def slugify(text: str, limit: int = 24) -> str:
@@ -401,12 +413,30 @@ def _product_keys(planned: PlannedForce) -> dict[str, list[tuple[str, str, int]]
             found.append((label.casefold(), label, 0))
         if workload.decision is Decision.SAAS:
             for target in sorted(set(workload.targets.values())):
-                if target:
+                if target and target.casefold() not in _GENERIC_TARGETS:
                     found.append((target.casefold(), target, 1))
         for product in app.products:
-            shown = f"{product.vendor} {product.product}".strip()
-            found.append((" ".join(shown.casefold().split()), shown, 2))
+            key = product_key(product.vendor, product.product)
+            if key not in planned.platform_products:
+                found.append((key, _label(product.vendor, product.product), 2))
     return keys
+
+
+def _label(vendor: str, product: str) -> str:
+    """ "Vendor Product", without repeating a vendor the product name starts with (as the
+    catalogue's labels: "Microsoft 365", not "Microsoft Microsoft 365")."""
+    first = vendor.split()[0].casefold() if vendor.split() else ""
+    return product if not first or product.casefold().startswith(first) else f"{vendor} {product}"
+
+
+def _subsumed(
+    apps: frozenset[tuple[str, str]],
+    rank: int,
+    better: Sequence[tuple[frozenset[tuple[str, str]], int]],
+) -> bool:
+    """A product named only by the inventory, whose applications a better-named candidate
+    already covers ("Frequentis ICCS 3020" inside "Frequentis ICCS (LifeX)"): one finding."""
+    return rank == 2 and any(r < 2 and apps <= other for other, r in better)
 
 
 def shared_products(planned_forces: Sequence[PlannedForce]) -> tuple[SharedProductCandidate, ...]:
@@ -432,7 +462,12 @@ def shared_products(planned_forces: Sequence[PlannedForce]) -> tuple[SharedProdu
         best = chosen.get(apps)
         if best is None or (rank, shown.lower()) < (best[0], best[1].lower()):
             chosen[apps] = (rank, shown)
-    candidates = [_candidate(apps, shown, decision_of) for apps, (_, shown) in chosen.items()]
+    ranked = [(frozenset(apps), rank) for apps, (rank, _) in chosen.items()]
+    candidates = [
+        _candidate(apps, shown, decision_of)
+        for apps, (rank, shown) in chosen.items()
+        if not _subsumed(frozenset(apps), rank, ranked)
+    ]
     return tuple(sorted(candidates, key=lambda c: (c.product.lower(), c.applications)))
 
 

@@ -343,3 +343,15 @@ def test_a_consumer_without_an_id_is_left_off_the_allow_list_and_said(
     assert north.cloud("aws").sharing.hosted[0].allowed_accounts == ("222222222222", "333333333333")
     said = [n for n in north.notes if "no Azure subscription for southshire" in n]
     assert len(said) == 1
+
+
+def test_platform_products_are_not_shared_products(planned: RegionalPlanned) -> None:
+    from forcelift.migration.plan.regional import product_key
+
+    key = product_key("Niche Technology", "Niche RMS")
+    assert key == product_key("NICHE TECHNOLOGY", " niche  rms")
+    forces = [
+        PlannedForce(f.slug, f.plan, f.inventory, platform_products=frozenset({key}))
+        for f in _forces(planned)
+    ]
+    assert all("Niche" not in c.product for c in shared_products(forces))
