@@ -39,6 +39,7 @@ from forcelift.components.aws.staff_access import (
     StaffAccessEndpointArgs,
     StaffAppSpec,
 )
+from forcelift.components.aws.tags import Tags
 from forcelift.migration.plan.planfile import CloudWorkload
 from forcelift.stacks.aws_common import aws_tags, zone_subnets
 from forcelift.stacks.context import StackContext, component_name, entry, slug
@@ -50,6 +51,8 @@ from forcelift.stacks.specs import (
     source_references,
     workload_tag_values,
 )
+
+AGREEMENT_TAG = "sharing-agreement"  # read by the FL-SHR guardrails
 
 # -- the sharing stack (consumer side) ------------------------------------------------------
 
@@ -79,10 +82,11 @@ def sharing_spec(ctx: StackContext) -> SharingSpec:
     )
     services = []
     for index, service in ctx.consumed():
-        tags = aws_tags(
-            platform_tag_values(ctx, f"shared-{service.name}", "0", service.classification, "high")
+        values = platform_tag_values(
+            ctx, f"shared-{service.name}", "0", service.classification, "high"
         )
         with args_errors(ctx, ctx.path("sharing", "consumed", index)):
+            tags = with_agreements(aws_tags(values), service.agreements)
             args = PartnerInterfaceEndpointArgs(
                 tags=tags,
                 vpc_id=PENDING,
@@ -179,6 +183,13 @@ class HostBuilt:
     beanstalk: Mapping[str, pulumi.Resource]  # workload name -> its first PaasWorkload
 
 
+def with_agreements(tags: Tags, agreements: tuple[str, ...]) -> Tags:
+    """The tags plus `sharing-agreement`: the DSA / ISA references the endpoint serves."""
+    if not agreements:
+        return tags  # FL-SHR-002 reports the missing agreement from the plan
+    return replace(tags, extra={**tags.extra, AGREEMENT_TAG: " ".join(sorted(agreements))})
+
+
 def _workload(ctx: StackContext, application: str) -> CloudWorkload | None:
     return next((w for _, w in ctx.stack_workloads() if w.application == application), None)
 
@@ -214,8 +225,8 @@ def host_sharing_spec(ctx: StackContext, zones: tuple[str, ...]) -> HostSharingS
                 f"{service.application!r} has neither servers nor a web app to put behind "
                 "an endpoint service",
             )
-        tags = aws_tags(workload_tag_values(workload))
         with args_errors(ctx, path):
+            tags = with_agreements(aws_tags(workload_tag_values(workload)), service.agreements)
             args = SharedEndpointServiceArgs(
                 tags=tags,
                 vpc_id=PENDING,
@@ -225,6 +236,12 @@ def host_sharing_spec(ctx: StackContext, zones: tuple[str, ...]) -> HostSharingS
                 target_type=kind,
                 targets=targets,
                 target_security_group_id=PENDING if kind is TargetKind.INSTANCE else None,
+                # Servers: TLS at the NLB (access logs) and again to them. An ALB does its own
+                # TLS, so the NLB passes TCP through (NLB access logs need a TLS listener).
+                certificate_arn=ctx.value("certificateArn")
+                if kind is TargetKind.INSTANCE
+                else None,
+                log_retention_days=lz.log_retention_days,
                 description=f"{service.name} for {', '.join(service.consumers)}",
             )
             api_endpoint = api = None

@@ -16,7 +16,9 @@ from enum import StrEnum
 import pulumi
 import pulumi_aws as aws
 
-from forcelift.components.aws.common import bounded_name, child
+from forcelift.components.aws import documents
+from forcelift.components.aws.common import AccountFacts, account_facts, bounded_name, child
+from forcelift.components.aws.secure_bucket import SecureBucket, SecureBucketArgs
 from forcelift.components.aws.tags import Tags
 from forcelift.migration.naming import make_name
 
@@ -25,6 +27,8 @@ __all__ = ["SharedEndpointService", "SharedEndpointServiceArgs", "TargetKind", "
 ACCOUNT = re.compile(r"^\d{12}$")
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 CONNECTION_EVENTS = ("Accept", "Connect", "Delete", "Reject")
+LOG_PREFIX = "privatelink"
+LOG_DELIVERY = "delivery.logs.amazonaws.com"
 
 
 class TargetKind(StrEnum):
@@ -48,7 +52,11 @@ class SharedEndpointServiceArgs:
     target_type: TargetKind = TargetKind.INSTANCE
     targets: tuple[pulumi.Input[str], ...] = ()  # instance ids, an ALB ARN or IPs
     certificate_arn: pulumi.Input[str] | None = None  # TLS listener when given
-    access_logs_bucket: str | None = None  # the landing zone's log bucket (TLS listeners log)
+    # NLB access logs (TLS listeners only): to this bucket (one that admits log delivery),
+    # else to a bucket of the component's own with its own key
+    access_logs_bucket: str | None = None
+    log_retention_days: int = 365
+    protect: bool = True
     notification_topic_arn: pulumi.Input[str] | None = None  # SNS: connection events
     # the targets' security group: opened on the port to the NLB only (instance targets)
     target_security_group_id: pulumi.Input[str] | None = None
@@ -83,9 +91,10 @@ class SharedEndpointService(pulumi.ComponentResource):
         tags = args.tags.as_dict()
         tls = args.certificate_arn is not None
         access_logs = None
-        if args.access_logs_bucket and tls:
+        if tls:
+            bucket: pulumi.Input[str] = args.access_logs_bucket or self._log_bucket(name, args)
             access_logs = aws.lb.LoadBalancerAccessLogsArgs(
-                bucket=args.access_logs_bucket, enabled=True, prefix=f"privatelink/{name}"
+                bucket=bucket, enabled=True, prefix=f"{LOG_PREFIX}/{name}"
             )
         groups: list[pulumi.Input[str]] = []
         if args.target_security_group_id is not None:
@@ -204,3 +213,92 @@ class SharedEndpointService(pulumi.ComponentResource):
             opts=child(self),
         )
         return sg
+
+    def _log_bucket(self, name: str, args: SharedEndpointServiceArgs) -> pulumi.Output[str]:
+        """A bucket for the NLB's access logs: KMS key and bucket policy admit log delivery
+        from this account only (NLB access logs accept a customer-managed key)."""
+        facts = account_facts(self)
+        key = aws.kms.Key(
+            f"{name}-logs-key",
+            description=f"{name}: NLB access logs",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=facts.apply(lambda f: documents.render(_log_key_policy(f))),
+            tags=args.tags.as_dict(),
+            opts=child(self, protect=args.protect),
+        )
+        aws.kms.Alias(
+            f"{name}-logs-key-alias",
+            name=f"alias/forcelift/{name}-logs-key",
+            target_key_id=key.key_id,
+            opts=child(self),
+        )
+        bucket_name = make_name(
+            "aws-s3-bucket",
+            name,
+            "access-logs",
+            unique_seed=f"{pulumi.get_project()}/{pulumi.get_stack()}",
+        )
+        store = SecureBucket(
+            f"{name}-logs",
+            SecureBucketArgs(
+                bucket_name=bucket_name,
+                kms_key_arn=key.arn,
+                tags=args.tags.as_dict(),
+                extra_statements=facts.apply(lambda f: _log_delivery_statements(bucket_name, f)),
+                expire_after_days=args.log_retention_days,
+                protect=args.protect,
+            ),
+            opts=child(self),
+        )
+        return store.bucket.id
+
+
+def _log_key_policy(facts: AccountFacts) -> documents.Document:
+    policy = documents.kms_key_policy(facts.account_id, facts.partition, facts.region)
+    policy["Statement"].append(
+        {
+            "Sid": "LogDelivery",
+            "Effect": "Allow",
+            "Principal": {"Service": LOG_DELIVERY},
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:SourceAccount": facts.account_id}},
+        }
+    )
+    return policy
+
+
+def _log_delivery_statements(bucket: str, facts: AccountFacts) -> list[documents.Document]:
+    """ELB log delivery's documented bucket permissions, for this account's logs only."""
+    arn = f"arn:{facts.partition}:s3:::{bucket}"
+    source = {
+        "StringEquals": {"aws:SourceAccount": facts.account_id},
+        "ArnLike": {
+            "aws:SourceArn": f"arn:{facts.partition}:logs:{facts.region}:{facts.account_id}:*"
+        },
+    }
+    return [
+        {
+            "Sid": "LogDeliveryAclCheck",
+            "Effect": "Allow",
+            "Principal": {"Service": LOG_DELIVERY},
+            "Action": "s3:GetBucketAcl",
+            "Resource": arn,
+            "Condition": source,
+        },
+        {
+            "Sid": "LogDeliveryWrite",
+            "Effect": "Allow",
+            "Principal": {"Service": LOG_DELIVERY},
+            "Action": "s3:PutObject",
+            "Resource": f"{arn}/{LOG_PREFIX}/*",
+            "Condition": {
+                **source,
+                "StringEquals": {
+                    "aws:SourceAccount": facts.account_id,
+                    "s3:x-amz-acl": "bucket-owner-full-control",
+                },
+            },
+        },
+    ]

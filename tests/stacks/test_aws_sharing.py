@@ -206,6 +206,13 @@ def test_wave_hosts_the_service_for_exactly_the_allowed_accounts(
     ]
     nlb = named(run, "intel-share-nlb").inputs
     assert (nlb["loadBalancerType"], nlb["internal"]) == ("network", True)
+    assert nlb["accessLogs"]["enabled"] is True  # to the service's own log bucket
+    assert named(run, "intel-share-logs-bucket").urn in named(run, "intel-share-nlb").dependencies
+    listener = named(run, "intel-share-listener").inputs
+    assert (listener["protocol"], listener["certificateArn"]) == (
+        "TLS",
+        "arn:aws:acm:eu-west-2:123456789012:certificate/web",
+    )
     servers = {
         r.urn for r in run.of_type("aws:ec2/instance:Instance") if "intelligence-analysis" in r.name
     }
@@ -214,6 +221,7 @@ def test_wave_hosts_the_service_for_exactly_the_allowed_accounts(
     assert all(set(a.dependencies) & servers for a in attachments)
     targets_in = named(run, "intel-share-targets-in")
     assert any("sg-intelligence-analysis" in d for d in targets_in.dependencies)
+    assert service.inputs["tags"]["sharing-agreement"] == "ISA-1"
     shared = run.outputs["sharedServices"]
     assert set(shared) == {"intel"}
     assert shared["intel"]["port"] == 443

@@ -54,6 +54,12 @@ def run(tags: Tags, run_aws: Callable[..., MockRun]) -> MockRun:
                 target_security_group_id=None,
             ),
         )
+        SharedEndpointService(
+            "hmpps",
+            _args(
+                tags, access_logs_bucket=None, notification_topic_arn=None, log_retention_days=400
+            ),
+        )
 
     return run_aws(program)
 
@@ -65,7 +71,8 @@ def named(run: MockRun, name: str) -> Any:
 def test_tree_tags_and_no_duplicates(run: MockRun, helpers: Any) -> None:
     assert run.duplicate_urns == []
     components = [r for r in run.resources if not r.custom]
-    assert {r.type for r in components} == {COMPONENT}
+    assert {r.type for r in components if not r.parent} == {COMPONENT}
+    assert {r.type for r in components} == {COMPONENT, "forcelift:aws:SecureBucket"}
     for r in run.resources:
         if r.custom:
             assert r.parent in {c.urn for c in components}, r.urn
@@ -99,7 +106,36 @@ def test_internal_network_load_balancer_with_access_logs(run: MockRun) -> None:
         "enabled": True,
         "prefix": "privatelink/rocu-intel",
     }
-    assert "accessLogs" not in named(run, "custody-nlb").inputs
+    assert "accessLogs" not in named(run, "custody-nlb").inputs  # TCP: NLBs log TLS only
+
+
+def test_own_access_log_bucket_admits_log_delivery_only(run: MockRun, helpers: Any) -> None:
+    nlb = named(run, "hmpps-nlb")
+    bucket = named(run, "hmpps-logs-bucket")
+    assert nlb.inputs["accessLogs"]["bucket"].startswith("hmpps-logs-bucket")  # its id
+    assert bucket.inputs["bucket"].startswith("hmpps-access-logs-")
+    assert bucket.urn in nlb.dependencies and bucket.protect
+    key = named(run, "hmpps-logs-key")
+    assert key.inputs["enableKeyRotation"] is True and key.protect
+    delivery = [s for s in helpers.policy_of(key)["Statement"] if s["Sid"] == "LogDelivery"]
+    assert delivery[0]["Principal"] == {"Service": "delivery.logs.amazonaws.com"}
+    assert delivery[0]["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
+    policy = helpers.policy_of(named(run, "hmpps-logs-policy"))
+    sids = [s["Sid"] for s in policy["Statement"]]
+    assert sids == ["DenyInsecureTransport", "LogDeliveryAclCheck", "LogDeliveryWrite"]
+    write = policy["Statement"][2]
+    assert write["Resource"] == f"arn:aws:s3:::{bucket.inputs['bucket']}/privatelink/*"
+    assert write["Condition"]["StringEquals"]["aws:SourceAccount"] == "123456789012"
+    (sse,) = helpers.dependents(
+        run,
+        bucket,
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    )
+    assert sse.inputs["rules"][0]["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == (
+        "aws:kms"
+    )
+    lifecycle = named(run, "hmpps-logs-lifecycle").inputs
+    assert lifecycle["rules"][0]["expiration"]["days"] == 400
 
 
 def test_tls_listener_when_a_certificate_is_given(run: MockRun) -> None:
@@ -131,10 +167,11 @@ def test_connection_notifications_are_optional(run: MockRun) -> None:
 def test_resource_count(run: MockRun) -> None:
     counts = {
         name: sum(1 for r in run.resources if r.custom and r.name.startswith(f"{name}-"))
-        for name in ("rocu-intel", "custody")
+        for name in ("rocu-intel", "custody", "hmpps")
     }
-    # NLB (+ SG and 2 rules), target group, 2 attachments, listener, service, notification
-    assert counts == {"rocu-intel": 10, "custody": 5}
+    # NLB (+ SG and 2 rules), target group, 2 attachments, listener, service, notification;
+    # hmpps: no notification, + key, alias and a SecureBucket's 7 resources
+    assert counts == {"rocu-intel": 10, "custody": 5, "hmpps": 18}
 
 
 def test_targets_take_the_port_from_the_nlb_only(run: MockRun) -> None:
