@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from forcelift.migration.plan.planfile import Plan
+    from forcelift.migration.plan.regional import RegionalPlan
     from forcelift.stacks.preview import StackResult
     from forcelift.stacks.project_writer import FileOutcome
 
@@ -24,16 +25,18 @@ class PulumiStages:
     jobs: int | None = None  # parallel preview processes (default: CPU count)
     force: bool = False  # replace files in OUT that forcelift did not write
 
-    def generate(self, plan: Plan, out_dir: Path) -> list[FileOutcome]:
+    def generate(self, plan: Plan | RegionalPlan, out_dir: Path) -> list[FileOutcome]:
         from importlib.metadata import version
 
-        from forcelift.stacks.generate import render_project
+        from forcelift.stacks.generate import render_project, stack_plan_files
         from forcelift.stacks.plan_slice import prime_plan_cache
         from forcelift.stacks.project_writer import write_project
 
         files = render_project(plan, version=version("forcelift"), ci=True, source="plan.yaml")
         outcomes = write_project(files, out_dir, force=self.force, vendor=True)
-        prime_plan_cache(out_dir / "plan.yaml", plan)  # the preview need not parse it again
+        # the preview need not parse them again; a regional project's stacks read its members
+        for path, member in stack_plan_files(plan).items():
+            prime_plan_cache(out_dir / path, member)
         return outcomes
 
     def preview(self, out_dir: Path, on_done: Callable[[str], None]) -> list[StackResult]:

@@ -332,3 +332,18 @@ def test_preview_of_the_regional_project_reads_the_host(
     [endpoint] = [r for r in doc["resources"] if r["type"].endswith(":PrivateEndpoint")]
     [connection] = endpoint["inputs"]["privateLinkServiceConnections"]
     assert connection["privateLinkServiceId"].endswith("/finance-share-pls")
+
+
+def test_migrate_stage_writes_a_regional_project(regional: RegionalPlan, tmp_path: Path) -> None:
+    """`forcelift migrate --collaboration` hands the regional plan to the same stage."""
+    from forcelift.stacks.plan_slice import PLAN_CACHE
+    from forcelift.stacks.run_stages import PulumiStages
+
+    out = tmp_path / "project"
+    outcomes = PulumiStages().generate(regional, out)
+    paths = {o.path for o in outcomes}
+    assert {"plan.yaml", "plans/alpha.yaml", "plans/bravo.yaml"} <= paths
+    assert (out / "plans" / ".bravo.yaml.cache").is_dir()  # primed: the per-wave slices
+    cached = [p for p in PLAN_CACHE.plans.values() if p.force.slug == "bravo"]
+    assert cached == [regional.forces[1]]
+    PLAN_CACHE.clear()
