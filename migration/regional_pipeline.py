@@ -296,20 +296,22 @@ def _write_reports(
     previews: dict[str, dict[str, Any]],
     out_dir: Path,
 ) -> None:
-    """Each force's report in report/<force>/, over its own previews and findings."""
+    """Each force's report in report/<force>/ over its own previews and findings, and the
+    collaboration's overview in report/index.html (migration/report/regional.py)."""
     from forcelift.migration.report.inputs import ReportInputs
-    from forcelift.migration.report.write import write_report
+    from forcelift.migration.report.regional import write_regional_report
 
     inventories = {m.plan.force.slug: m.inventory for m in planned.members}
+    per_force = {}
     for run in runs:
         mine = force_stacks(run.plan)
-        report = ReportInputs(
+        per_force[run.slug] = ReportInputs(
             run.plan,
             {k: v for k, v in previews.items() if k in mine},
             run.findings,
             inventories.get(run.slug),
         )
-        write_report(report, run.report)
+    write_regional_report(planned.plan, per_force, out_dir / "report")
 
 
 def regional_summary(result: RegionalRunResult) -> dict[str, Any]:

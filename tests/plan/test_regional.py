@@ -322,6 +322,7 @@ def test_the_regional_run_tells_each_stage_once_and_reports_per_force(
     assert [r.slug for r in result.forces] == ["northshire", "southshire"]
     for run in result.forces:
         assert (tmp_path / "report" / run.slug / "index.html").is_file()
+    assert (tmp_path / "report" / "index.html").is_file()  # the collaboration's overview
     summary = regional_summary(result)
     assert summary["collaboration"] == "Test Region Collaboration"
     assert [f["force"] for f in summary["forces"]] == ["northshire", "southshire"]
@@ -330,6 +331,7 @@ def test_the_regional_run_tells_each_stage_once_and_reports_per_force(
         "northshire azure", "northshire aws", "southshire azure", "southshire aws"
     }  # fmt: skip
     assert set(summary["stage_seconds"]) == set(STAGES)
+    assert summary["report"] == str(tmp_path / "report" / "index.html")
 
 
 def test_a_consumer_without_an_id_is_left_off_the_allow_list_and_said(
