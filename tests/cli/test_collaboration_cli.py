@@ -138,3 +138,27 @@ def test_migrate_takes_the_same_options() -> None:
     assert not Path("never").exists()
     help_text = _run("migrate", "--help").stdout
     assert "--collaboration FILE" in help_text and "--force-inventory SLUG=PATH" in help_text
+
+
+def test_migrate_collaboration_one_project_for_both_forces(tmp_path: Path) -> None:
+    """The one migrate run of these tests: two tiny forces, Azure, previews and reports."""
+    out = tmp_path / "region"
+    result = _run(
+        "migrate", "--collaboration", COLLAB, *AS_OF, "--cloud", "azure", "--out", str(out),
+        "--jobs", "2", "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["collaboration"] == "Test Region Collaboration"
+    assert [f["force"] for f in summary["forces"]] == ["northshire", "southshire"]
+    assert summary["guardrails"]["blocking"] == 0
+    stacks = {s["stack"] for s in summary["stacks"]}
+    assert "southshire-azure-sharing" in stacks and "northshire-azure-landing-zone" in stacks
+    assert is_regional(out / "plan.yaml")
+    for slug in ("northshire", "southshire"):
+        assert (out / "plans" / f"{slug}.yaml").is_file()
+        assert (out / "report" / slug / "index.html").is_file()
+    assert (out / "report" / "index.html").is_file()
+    sharing = json.loads((out / "preview" / "southshire-azure-sharing.json").read_text())
+    types = {r["type"] for r in sharing["resources"]}
+    assert "azure-native:network:PrivateEndpoint" in types
