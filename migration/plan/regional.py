@@ -289,14 +289,16 @@ def _missing_ids(service: SharedServicePlan, collaboration: Collaboration, cloud
     forces = {f.slug: f for f in collaboration.forces}
     missing = []
     for consumer in service.consumers:
+        known: bool
         if consumer in forces:
             force = forces[consumer]
-            known = force.azure_subscription if cloud == "azure" else force.aws_account
+            known = bool(force.azure_subscription if cloud == "azure" else force.aws_account)
         else:
             partner = _partner(collaboration, consumer)
-            known = bool(partner) and bool(
-                partner.azure_subscriptions if cloud == "azure" else partner.aws_accounts
-            )
+            ids = () if partner is None else partner.azure_subscriptions
+            if partner is not None and cloud == "aws":
+                ids = partner.aws_accounts
+            known = bool(ids)
         if not known:
             what = "Azure subscription" if cloud == "azure" else "AWS account"
             missing.append(

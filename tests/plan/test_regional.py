@@ -4,13 +4,14 @@ consumers wired to it; allow lists exactly the consumers; shared products found,
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 
-from forcelift.migration.errors import InputError
+from forcelift.migration.errors import InputError, Problem
 from forcelift.migration.inventory.collaboration import Collaboration, load_collaboration
-from forcelift.migration.pipeline import Inputs
+from forcelift.migration.pipeline import Inputs, PreviewedStack, WrittenFile
 from forcelift.migration.plan.planfile import Plan, PlanOptions
 from forcelift.migration.plan.planio import plan_to_yaml
 from forcelift.migration.plan.regional import (
@@ -278,13 +279,13 @@ class _NoPulumi:
     per-force guardrails and reports are what is under test)."""
 
     def __init__(self) -> None:
-        self.generated: list[object] = []
+        self.generated: list[Plan | RegionalPlan] = []
 
-    def generate(self, plan: object, out_dir: Path) -> list[object]:
+    def generate(self, plan: Plan | RegionalPlan, out_dir: Path) -> list[WrittenFile]:
         self.generated.append(plan)
         return []
 
-    def preview(self, out_dir: Path, on_done: object) -> list[object]:
+    def preview(self, out_dir: Path, on_done: Callable[[str], None]) -> list[PreviewedStack]:
         return []
 
 
@@ -296,7 +297,7 @@ class _Told:
     def stage(self, name: str) -> None:
         self.stages.append(name)
 
-    def warnings(self, problems: object) -> None:
+    def warnings(self, problems: Sequence[Problem]) -> None:
         return None
 
     def items(self, total: int) -> None:
