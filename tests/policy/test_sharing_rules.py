@@ -217,3 +217,11 @@ def test_a_plan_without_sharing_leaves_the_graphs_alone() -> None:
     graph = ResourceGraph([], {"forcelift:layer": "wave"}, "x")
     assert plan_facts(plan) is None
     assert with_plan([graph], plan) == [graph]
+
+
+def test_shr004_a_tcp_nlb_needs_no_access_logs() -> None:
+    """NLB access logs exist only for TLS listeners; a TCP pass-through is left to flow logs."""
+    case = _fixture("FL-SHR-004", "fail")
+    case["resources"] = [r for r in case["resources"] if r["name"] != "custody-tls"]
+    found = [name for name, _ in _messages("FL-SHR-004", _graph(case))]
+    assert "custody-nlb" not in found and "agency-api-live" in found

@@ -34,6 +34,7 @@ PRINCIPAL_ASSOCIATION = "aws:ram/principalAssociation:PrincipalAssociation"
 REST_API = "aws:apigateway/restApi:RestApi"
 STAGE = "aws:apigateway/stage:Stage"
 AWS_LBS = ("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
+LISTENERS = ("aws:lb/listener:Listener", "aws:alb/listener:Listener")
 
 SHARED_ENDPOINTS = (PLS, ENDPOINT_SERVICE, RESOURCE_SHARE, APIM, REST_API)
 AGREEMENT_TAG = "sharing-agreement"  # the DSA / ISA reference(s) on a shared endpoint
@@ -340,12 +341,19 @@ def _azure_access_logs(graph: ResourceGraph) -> list[Violation]:
     return found
 
 
+def _terminates_tls(graph: ResourceGraph, lb: Resource) -> bool:
+    listeners = graph.dependents(lb.urn, *LISTENERS)
+    return any(str(x.inputs.get("protocol", "")).upper() in ("TLS", "HTTPS") for x in listeners)
+
+
 def _aws_access_logs(graph: ResourceGraph) -> list[Violation]:
     found: list[Violation] = []
     for service in graph.of_type(ENDPOINT_SERVICE):
         for lb in (graph.by_urn[d] for d in service.dependencies if d in graph.by_urn):
             if lb.type not in AWS_LBS:
                 continue
+            if not _terminates_tls(graph, lb):
+                continue  # NLB access logs exist for TLS listeners only; flow logs cover TCP
             logs = lb.inputs.get("accessLogs") or {}
             if not (logs.get("enabled") is True and logs.get("bucket")):
                 found.append(
