@@ -47,8 +47,8 @@ class FlowRule:
     protocol: Protocol = Protocol.TCP
 
     def __post_init__(self) -> None:
-        check_cidr(self.source_cidr, f"flow {self.name} source")
-        check_cidr(self.destination_cidr, f"flow {self.name} destination")
+        check_prefix(self.source_cidr, f"flow {self.name} source", SOURCE_TAGS)
+        check_prefix(self.destination_cidr, f"flow {self.name} destination", DESTINATION_TAGS)
         if not self.ports:
             raise ValueError(f"flow {self.name}: at least one port (or '*') is needed")
         for port in self.ports:
@@ -89,9 +89,21 @@ def _valid_port(port: int | str) -> bool:
     return int(bounds[0]) <= int(bounds[-1])
 
 
+#: Service tags an NSG rule may take as its source: Azure's own platform traffic that no CIDR
+#: names (API Management's control plane on 3443 and the load balancer's probe are required
+#: for API Management in internal VNet mode).
+SOURCE_TAGS = frozenset({"*", "VirtualNetwork", "AzureLoadBalancer", "ApiManagement", "Internet"})
+DESTINATION_TAGS = frozenset({"*", "VirtualNetwork"})
+
+
+def check_prefix(prefix: str, what: str, tags: frozenset[str]) -> None:
+    """An NSG address prefix: one of `tags` (service tags, exact spelling) or an IPv4 CIDR."""
+    if prefix not in tags:
+        check_cidr(prefix, what)
+
+
 def check_cidr(cidr: str, what: str) -> None:
-    if cidr in ("*", "VirtualNetwork", "AzureLoadBalancer", "Internet"):
-        return
+    """An IPv4 CIDR block (address spaces, subnets): service tags are no address space."""
     try:
         ipaddress.IPv4Network(cidr, strict=True)
     except ValueError as exc:

@@ -51,6 +51,9 @@ class SpokeSubnet:
     cidr: str
     purpose: SubnetPurpose = SubnetPurpose.WORKLOAD
     inbound: tuple[FlowRule, ...] = ()
+    #: the subnet holds a Private Link service's NAT addresses (a SharedService): Azure refuses
+    #: to create the service unless its network policies are disabled on the subnet
+    private_link_service: bool = False
 
 
 @dataclass(frozen=True)
@@ -203,6 +206,11 @@ class SpokeNetwork(pulumi.ComponentResource):
                 private_endpoint_network_policies=(
                     network.VirtualNetworkPrivateEndpointNetworkPolicies.ENABLED
                     if spec.purpose is SubnetPurpose.PRIVATE_ENDPOINTS
+                    else None
+                ),
+                private_link_service_network_policies=(
+                    network.VirtualNetworkPrivateLinkServiceNetworkPolicies.DISABLED
+                    if spec.private_link_service
                     else None
                 ),
                 # Subnets of one VNet one at a time: Azure rejects concurrent VNet changes.

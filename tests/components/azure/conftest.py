@@ -159,6 +159,7 @@ def spoke_run() -> MockRun:
                             FlowRule("bastion-rdp", "10.100.0.64/26", "10.101.0.0/26", (3389,)),
                             FlowRule("web-from-hq", "172.16.0.0/16", "10.101.0.0/26", (443, 80)),
                         ),
+                        private_link_service=True,
                     ),
                     SpokeSubnet("endpoints", "10.101.0.64/27", SubnetPurpose.PRIVATE_ENDPOINTS),
                     SpokeSubnet("web-integration", "10.101.0.96/27", SubnetPurpose.APP_SERVICE),

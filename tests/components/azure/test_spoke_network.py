@@ -121,3 +121,36 @@ def test_the_spoke_registers_under_its_old_type_token(spoke_run: MockRun) -> Non
     """The class is SpokeNetwork (as on AWS); the URN keeps forcelift:azure:Spoke."""
     tokens = {r.type for r in spoke_run.resources if not r.custom}
     assert tokens == {"forcelift:azure:Spoke"}
+
+
+def test_private_link_service_policies_are_disabled_only_where_a_service_sits(
+    spoke_run: MockRun, cloud: Any
+) -> None:
+    policies = {
+        s.inputs["subnetName"]: s.inputs.get("privateLinkServiceNetworkPolicies")
+        for s in cloud.of(spoke_run, "network:Subnet")
+    }
+    assert policies["snet-app"] == "Disabled"
+    assert [n for n, p in policies.items() if p == "Disabled"] == ["snet-app"]
+
+
+def test_nsg_sources_take_the_platform_service_tags_destinations_do_not() -> None:
+    rule = FlowRule("apim-management", "ApiManagement", "10.101.0.0/27", (3443,))
+    assert rule.source_cidr == "ApiManagement"
+    FlowRule("apim-probe", "AzureLoadBalancer", "10.101.0.0/27", (6390,))
+    with pytest.raises(ValueError, match="destination"):
+        FlowRule("x", "10.0.0.0/24", "ApiManagement", (443,))
+    with pytest.raises(ValueError, match="source"):
+        FlowRule("x", "apimanagement", "10.1.0.0/24", (443,))  # tags are spelt exactly
+    with pytest.raises(ValueError, match="not an IPv4 CIDR"):
+        SpokeNetworkArgs(
+            force="f",
+            name="wave-1",
+            tags=None,  # type: ignore[arg-type]
+            address_space="VirtualNetwork",
+            subnets=(),
+            hub_vnet_id="h",
+            hub_vnet_name="h",
+            hub_resource_group="g",
+            firewall_private_ip="10.0.0.4",
+        )
