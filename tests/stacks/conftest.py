@@ -21,6 +21,7 @@ import yaml
 from forcelift.migration.clouds import PROVIDER_CONFIG_KEY
 from forcelift.migration.plan.planfile import CloudPlan, Plan, StackPlan
 from forcelift.migration.plan.planio import plan_to_yaml
+from forcelift.migration.plan.sharing_plan import CloudSharing
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "inventories" / "exampleshire"
@@ -57,17 +58,49 @@ def build_sample_plan() -> Plan:
 
 
 def keep_workloads(plan: Plan, keep: Iterable[str]) -> Plan:
-    """The same plan with only these workloads (stacks list them accordingly)."""
+    """The same plan with only these workloads (stacks list them accordingly), and the
+    sharing entries of the removed applications gone with them: their hosted services, staff
+    access, not-fronted entries and flows, the consumed services that read a removed hosted
+    service, and the sharing stack when it consumes nothing any more."""
     wanted = set(keep)
+    removed: set[str] = set()
     clouds = []
     for cloud in plan.clouds:
+        removed |= {w.application for w in cloud.workloads if w.application not in wanted}
         workloads = tuple(w for w in cloud.workloads if w.application in wanted)
+        sharing = _keep_sharing(cloud.sharing, wanted)
         stacks = tuple(
             s.model_copy(update={"applications": tuple(a for a in s.applications if a in wanted)})
             for s in cloud.stacks
+            if s.layer != "sharing" or any(c.stack == s.name for c in sharing.consumed)
         )
-        clouds.append(cloud.model_copy(update={"workloads": workloads, "stacks": stacks}))
-    return plan.model_copy(update={"clouds": tuple(clouds)})
+        clouds.append(
+            cloud.model_copy(update={"workloads": workloads, "stacks": stacks, "sharing": sharing})
+        )
+    update: dict[str, Any] = {"clouds": tuple(clouds)}
+    if plan.sharing is not None:
+        flows = tuple(f for f in plan.sharing.flows if f.application not in removed)
+        update["sharing"] = plan.sharing.model_copy(update={"flows": flows})
+    return plan.model_copy(update=update)
+
+
+def _keep_sharing(sharing: CloudSharing, wanted: set[str]) -> CloudSharing:
+    hosted = tuple(h for h in sharing.hosted if h.application in wanted)
+    kept = {(h.stack, h.name) for h in hosted}
+    own = {(h.stack, h.name) for h in sharing.hosted}
+    consumed = tuple(
+        c
+        for c in sharing.consumed
+        if (c.source_stack, c.source_name) not in own or (c.source_stack, c.source_name) in kept
+    )
+    return sharing.model_copy(
+        update={
+            "hosted": hosted,
+            "consumed": consumed,
+            "staff_access": tuple(a for a in sharing.staff_access if a.application in wanted),
+            "not_fronted": tuple(n for n in sharing.not_fronted if n.application in wanted),
+        }
+    )
 
 
 def split_wave(plan: Plan, wave: int, second: Iterable[str]) -> Plan:
