@@ -12,23 +12,33 @@ from pathlib import Path
 COMPONENTS = Path(__file__).resolve().parents[2] / "components"
 
 TOKENS = {
+    "aws.AgencyPrivateApi": "forcelift:aws:AgencyPrivateApi",
+    "aws.ApiGatewayLogging": "forcelift:aws:ApiGatewayLogging",
+    "aws.CollaborationShare": "forcelift:aws:CollaborationShare",
     "aws.FlowLogs": "forcelift:aws:FlowLogs",
     "aws.HubNetwork": "forcelift:aws:HubNetwork",
     "aws.IaasWorkload": "forcelift:aws:IaasWorkload",
     "aws.Organization": "forcelift:aws:Organization",
     "aws.PaasWorkload": "forcelift:aws:PaasWorkload",
+    "aws.PartnerInterfaceEndpoint": "forcelift:aws:PartnerInterfaceEndpoint",
     "aws.SaasWorkload": "forcelift:aws:SaasWorkload",
     "aws.SecureBucket": "forcelift:aws:SecureBucket",
     "aws.SecurityBaseline": "forcelift:aws:SecurityBaseline",
+    "aws.SharedEndpointService": "forcelift:aws:SharedEndpointService",
     "aws.SpokeNetwork": "forcelift:aws:SpokeNetwork",
+    "aws.StaffAccessEndpoint": "forcelift:aws:StaffAccessEndpoint",
     "aws.WorkloadSecurityGroups": "forcelift:aws:WorkloadSecurityGroups",
+    "azure.AgencyApiGateway": "forcelift:azure:AgencyApiGateway",
     "azure.HubNetwork": "forcelift:azure:HubNetwork",
     "azure.IaasWorkload": "forcelift:azure:IaasWorkload",
     "azure.Management": "forcelift:azure:Management",
     "azure.ManagementGroups": "forcelift:azure:ManagementGroups",
     "azure.PaasWorkload": "forcelift:azure:PaasWorkload",
+    "azure.PartnerEndpoint": "forcelift:azure:PartnerEndpoint",
     "azure.SaasWorkload": "forcelift:azure:SaasWorkload",
+    "azure.SharedService": "forcelift:azure:SharedService",
     "azure.SpokeNetwork": "forcelift:azure:Spoke",
+    "azure.StaffAccessFrontDoor": "forcelift:azure:StaffAccessFrontDoor",
 }
 
 
