@@ -41,6 +41,7 @@ from forcelift.components.azure.staff_access import (
     StaffApp,
 )
 from forcelift.migration.naming import make_name
+from forcelift.migration.plan.network import API_MANAGEMENT_SUBNET
 from forcelift.migration.plan.sharing_plan import ConsumedService, HostedService
 from forcelift.stacks.azure_common import azure_tags, region_of
 from forcelift.stacks.azure_workloads import WorkloadSpec
@@ -54,13 +55,14 @@ from forcelift.stacks.specs import (
     workload_tag_values,
 )
 
-API_SUBNET = "api-management"  # a subnet for API Management alone (carved when the plan has none)
-API_SUBNET_PREFIX = 27
-#: inbound flows API Management needs: its clients (through the Private Link service's NAT
-#: addresses, in the spoke) and the Azure load balancer's probe
+API_SUBNET = API_MANAGEMENT_SUBNET  # the plan allocates it in the spoke of an API's wave
+#: inbound flows API Management needs in internal VNet mode: its clients (through the Private
+#: Link service's NAT addresses, in the spoke), the Azure load balancer's probe, and the
+#: management endpoint Azure's control plane configures the service through
 API_FLOWS = (
     ("VirtualNetwork", "tcp", 443, "apim-clients"),
     ("AzureLoadBalancer", "tcp", 6390, "apim-probe"),
+    ("ApiManagement", "tcp", 3443, "apim-management"),
 )
 HUB_ENDPOINT_SUBNET = "management"  # the hub subnet the landing zone keeps private endpoints in
 PUBLISHER_EMAIL_KEY = "apiPublisherEmail"  # optional config; the default names no real mailbox
@@ -274,6 +276,32 @@ def _front_door(
             location=region_of(ctx),
         )
     return front_door, staff_workloads, record, origins
+
+
+def private_link_subnets(ctx: StackContext, index: int, subnets: Mapping[Any, str]) -> set[str]:
+    """The spoke subnets that hold Private Link service NAT addresses in any stack of the wave
+    (the first stack declares the spoke for all of them): the hosted services' subnet, and the
+    workload subnet when Front Door reaches servers. Where a service may sit, never fewer."""
+    from forcelift.components.azure.spoke_network import SubnetPurpose
+
+    stacks = set(ctx.cloud.waves[index].stacks)
+    out = set()
+    host = subnets.get(SubnetPurpose.WORKLOAD) or subnets.get(SubnetPurpose.PRIVATE_ENDPOINTS)
+    if host is not None and any(h.stack in stacks for h in ctx.cloud.sharing.hosted):
+        out.add(host)
+    servers = {w.application for w in ctx.cloud.workloads if w.stack in stacks and w.vms}
+    workload = subnets.get(SubnetPurpose.WORKLOAD)
+    if workload is not None and any(
+        s.method == "front-door-private-origin" and s.stack in stacks and s.application in servers
+        for s in ctx.cloud.sharing.staff_access
+    ):
+        out.add(workload)
+    return out
+
+
+def sharing_subnets(spec: WaveSharingSpec) -> set[str]:
+    """The subnets this stack's SharedServices use (each must be in `private_link_subnets`)."""
+    return {h.subnet for h in spec.hosted} | {o.subnet for o in spec.staff_origins.values()}
 
 
 def hosts_api(ctx: StackContext) -> bool:

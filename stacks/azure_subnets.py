@@ -44,8 +44,8 @@ def purposes_of(workload: CloudWorkload) -> set[SubnetPurpose]:
     return found
 
 
-def carve_subnet(ctx: StackContext, wave_index: int, prefix: int) -> str:
-    """The first free /prefix of the spoke (for a subnet the plan does not have yet)."""
+def carve_subnet(ctx: StackContext, wave_index: int, prefix: int, name: str = MI_SUBNET) -> str:
+    """The first free /prefix of the spoke (for a subnet older plans do not have yet)."""
     spoke = ctx.cloud.waves[wave_index].spoke
     used = [ipaddress.IPv4Network(s.cidr) for s in spoke.subnets]
     network = ipaddress.IPv4Network(spoke.cidr)
@@ -55,7 +55,7 @@ def carve_subnet(ctx: StackContext, wave_index: int, prefix: int) -> str:
                 return str(candidate)
     raise ctx.error(
         ctx.path("waves", wave_index, "spoke"),
-        f"no free /{prefix} in {spoke.cidr} for a {MI_SUBNET} subnet",
+        f"no free /{prefix} in {spoke.cidr} for a {name} subnet",
         hint="re-plan with a larger spoke (the plan should allocate this subnet)",
     )
 

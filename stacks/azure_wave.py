@@ -22,10 +22,11 @@ from forcelift.stacks.azure_common import azure_tags, region_of
 from forcelift.stacks.azure_sharing import (
     API_FLOWS,
     API_SUBNET,
-    API_SUBNET_PREFIX,
     WaveSharingSpec,
     declare_wave_sharing,
     hosts_api,
+    private_link_subnets,
+    sharing_subnets,
     wave_sharing_spec,
 )
 from forcelift.stacks.azure_subnets import (
@@ -87,8 +88,12 @@ def wave_spec(ctx: StackContext) -> WaveSpec:
             carve_subnet(ctx, index, MI_PREFIX),
             SubnetPurpose.SQL_MANAGED_INSTANCE,
         )
-    if hosts_api(ctx) and API_SUBNET not in subnets and ctx.first_part() is None:
-        subnets[API_SUBNET] = (carve_subnet(ctx, index, API_SUBNET_PREFIX), SubnetPurpose.WORKLOAD)
+    if hosts_api(ctx) and API_SUBNET not in subnets:
+        raise ctx.error(
+            ctx.path("waves", index, "spoke", "subnets"),
+            f"the wave publishes an agency API; the spoke has no {API_SUBNET} subnet",
+            hint="re-plan: the plan allocates it for a wave with an outbound api sharing flow",
+        )
     by_purpose: dict[SubnetPurpose, str] = {}
     for name, (_, purpose) in subnets.items():
         by_purpose.setdefault(purpose, name)
@@ -108,8 +113,12 @@ def wave_spec(ctx: StackContext) -> WaveSpec:
                 f"{workload.application} has a web app; the spoke has no app-service subnet",
             )
 
+    workloads = tuple(workload_spec(ctx, i, workload) for i, workload in ctx.stack_workloads())
+    sharing = wave_sharing_spec(ctx, workloads, by_purpose)
     spoke: SpokeNetworkArgs | None = None
     if ctx.first_part() is None:
+        private_link = private_link_subnets(ctx, index, by_purpose)
+        assert sharing_subnets(sharing) <= private_link, "private_link_subnets misses one"
         flows: dict[str, list[tuple[str, str, int, str]]] = {name: [] for name in subnets}
         if API_SUBNET in flows:
             flows[API_SUBNET].extend(API_FLOWS)
@@ -128,6 +137,7 @@ def wave_spec(ctx: StackContext) -> WaveSpec:
                     cidr=cidr,
                     purpose=purpose,
                     inbound=subnet_flows(ctx, cidr, flows[name], path),
+                    private_link_service=name in private_link,
                 )
             )
         with args_errors(ctx, ctx.path("waves", index, "spoke")):
@@ -144,13 +154,12 @@ def wave_spec(ctx: StackContext) -> WaveSpec:
                 location=region_of(ctx),
                 use_hub_gateway=bool(ctx.config.on_prem_gateway),
             )
-    workloads = tuple(workload_spec(ctx, i, workload) for i, workload in ctx.stack_workloads())
     return WaveSpec(
         spoke_name=plan_spoke.name,
         subnets=by_purpose,
         spoke=spoke,
         workloads=workloads,
-        sharing=wave_sharing_spec(ctx, workloads, by_purpose),
+        sharing=sharing,
     )
 
 

@@ -36,6 +36,7 @@ class SubnetPurpose(StrEnum):
     APP_SERVICE = "app-service"
     POSTGRES = "postgres"
     SQL_MANAGED_INSTANCE = "sql-managed-instance"
+    API_MANAGEMENT = "api-management"  # API Management alone (internal VNet mode, no delegation)
 
 
 DELEGATIONS: dict[SubnetPurpose, str] = {

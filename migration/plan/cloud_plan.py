@@ -18,7 +18,9 @@ from forcelift.migration.inventory.model import (
     Dependency,
     DependencyKind,
     ExternalService,
+    Inventory,
 )
+from forcelift.migration.inventory.sharing import FlowDirection
 from forcelift.migration.plan import carbon, cost, network, prices, sizing, waves
 from forcelift.migration.plan.footprint import FOOTPRINTS, workload_resources
 from forcelift.migration.plan.money import Money, cloud_money
@@ -70,10 +72,28 @@ def sizing_config(opts: PlanOptions) -> sizing.SizingConfig:
     )
 
 
+def agency_api_hosts(inventory: Inventory, decisions: Mapping[str, Decision]) -> set[str]:
+    """Moving applications that publish an agency API to a partner (an outbound or two-way api
+    flow): migration/plan/sharing.py makes each a HostedService with api, which the Azure
+    wave stack fronts with API Management in the spoke's own `api-management` subnet."""
+    return {
+        f.application
+        for f in inventory.sharing
+        if f.api
+        and f.direction in (FlowDirection.OUTBOUND, FlowDirection.BOTH)
+        and decisions.get(f.application) in (Decision.IAAS, Decision.PAAS)
+    }
+
+
 def _spoke_request(
-    cloud: Cloud, number: int, servers: int, has_paas: bool, managed_instance: bool = False
+    cloud: Cloud,
+    number: int,
+    servers: int,
+    has_paas: bool,
+    managed_instance: bool = False,
+    agency_api: bool = False,
 ) -> network.NetworkRequest:
-    base = network.spoke_request(f"wave-{number}", max(servers, 1), cloud)
+    base = network.spoke_request(f"wave-{number}", max(servers, 1), cloud, agency_api=agency_api)
     if cloud is not Cloud.AZURE or not has_paas:
         return base
     mi = (
@@ -200,8 +220,16 @@ def cloud_plan(
             p.kind.value == "sql_server" and "managed instance" in p.service.lower()
             for p in targets[name].paas
         )
+    api_waves = {wave_of[a] for a in agency_api_hosts(req.inventory, decisions) if a in wave_of}
     spokes = [
-        _spoke_request(cloud, w.number, w.server_count, has_paas[w.number], has_mi[w.number])
+        _spoke_request(
+            cloud,
+            w.number,
+            w.server_count,
+            has_paas[w.number],
+            has_mi[w.number],
+            agency_api=w.number in api_waves,
+        )
         for w in plan.waves
     ]
     addresses = network.plan_addresses(

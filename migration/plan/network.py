@@ -152,8 +152,17 @@ def hub_request(cloud: Cloud, options: AddressOptions | None = None) -> NetworkR
     return NetworkRequest(name="hub", role="hub", subnets=subnets)
 
 
-def spoke_request(name: str, hosts: int, cloud: Cloud) -> NetworkRequest:
-    """A workload spoke for `hosts` servers (growth is applied when the plan is made)."""
+#: Azure: the subnet API Management (internal VNet mode) sits in alone, in a spoke whose wave
+#: publishes an agency API; a /27 holds it with room to scale out (stacks/azure_sharing.py)
+API_MANAGEMENT_SUBNET = "api-management"
+API_MANAGEMENT_PREFIX = 27
+
+
+def spoke_request(
+    name: str, hosts: int, cloud: Cloud, *, agency_api: bool = False
+) -> NetworkRequest:
+    """A workload spoke for `hosts` servers (growth is applied when the plan is made); on Azure
+    with an `api-management` subnet when the wave publishes an agency API."""
     hosts = max(1, hosts)
     if cloud is Cloud.AZURE:
         subnets: tuple[SubnetRequest, ...] = (
@@ -164,6 +173,14 @@ def spoke_request(name: str, hosts: int, cloud: Cloud) -> NetworkRequest:
                 purpose="private endpoints of platform services",
             ),
         )
+        if agency_api:
+            subnets += (
+                SubnetRequest(
+                    name=API_MANAGEMENT_SUBNET,
+                    prefix_length=API_MANAGEMENT_PREFIX,
+                    purpose="API Management (internal VNet mode) for agency APIs",
+                ),
+            )
     else:
         subnets = (
             SubnetRequest(

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from forcelift.migration.inventory.sharing import SharingFlow
 from forcelift.migration.plan.planfile import Plan, StackPlan
 from forcelift.migration.plan.sharing_plan import (
     CloudSharing,
@@ -119,6 +120,14 @@ def _plan() -> Plan:
     from forcelift.migration.plan.planfile import PlanOptions
 
     inventory = load_inventory([str(SMALLSHIRE)]).inventory
+    # an agency API flow, so the plan allocates wave 3's api-management subnet
+    inventory = inventory.model_copy(
+        update={
+            "sharing": (
+                SharingFlow(application="Niche RMS", partner="National Crime Agency", api=True),
+            )
+        }
+    )
     plan = build_plan(
         PlanRequest(
             inventory,
@@ -224,6 +233,38 @@ def test_the_agency_api_is_internal_with_oauth_and_its_own_subnet(wave: MockRun)
     assert "<audience>api://smallshire-rms-api</audience>" in policy["value"]
     settings = [d["workspaceId"] for d in _inputs(wave, "monitor:DiagnosticSetting")]
     assert settings.count(WORKSPACE) >= 4  # web app, SQL, two load balancers, APIM, Front Door
+
+
+def test_the_plan_allocates_the_api_subnet_and_its_nsg_admits_the_apim_platform(
+    wave: MockRun, plan: Plan
+) -> None:
+    spoke = plan.clouds[0].waves[2].spoke
+    (api,) = [s for s in spoke.subnets if s.name == "api-management"]
+    assert api.cidr.endswith("/27")
+    nsgs = {n["networkSecurityGroupName"]: n for n in _inputs(wave, "network:NetworkSecurityGroup")}
+    (nsg,) = [n for name, n in nsgs.items() if name.endswith("-api-management")]
+    rules = {
+        (r["sourceAddressPrefix"], tuple(r.get("destinationPortRanges") or ()))
+        for r in nsg["securityRules"]
+        if r["access"] == "Allow"
+    }
+    assert rules == {
+        ("ApiManagement", ("3443",)),
+        ("AzureLoadBalancer", ("6390",)),
+        ("VirtualNetwork", ("443",)),
+    }
+    assert {r["destinationAddressPrefix"] for r in nsg["securityRules"][:-1]} == {api.cidr}
+
+
+def test_private_link_policies_are_off_where_the_services_take_nat_addresses(
+    wave: MockRun,
+) -> None:
+    policies = {
+        s["subnetName"]: s.get("privateLinkServiceNetworkPolicies")
+        for s in _inputs(wave, "network:Subnet")
+    }
+    # the hosted services and Front Door's server origin sit in the workload subnet
+    assert [n for n, p in sorted(policies.items()) if p == "Disabled"] == ["snet-workload"]
 
 
 def test_backend_lookups_name_the_nics_the_wave_declares(wave: MockRun, plan: Plan) -> None:
