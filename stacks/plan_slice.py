@@ -1,9 +1,10 @@
-"""The plan as one stack reads it: a full load remembered per file, or a per-wave slice.
+"""The plan as one stack reads it: always its slice (stacks/stack_slice.py), made from a
+full load remembered per file, or read from the per-slice cache files next to the plan.
 
 A big plan takes minutes to parse as YAML and holds hundreds of MB: after the first (full,
-validated) load, each stack reads a skeleton and its own wave from JSON files instead. The
-program runs one stack per process (Pulumi) or many in a preview worker, so the cache is one
-object per process, owned here and cleared only through it.
+validated) load, each stack reads its own slice from a JSON file instead. The program runs
+one stack per process (Pulumi) or many in a preview worker, so the cache is one object per
+process, owned here and cleared only through it.
 """
 
 from __future__ import annotations
@@ -14,26 +15,40 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from forcelift.migration.plan.planfile import PLAN_SCHEMA_VERSION, CloudWorkload, Plan
+from forcelift.migration.plan.planfile import PLAN_SCHEMA_VERSION, Plan
 from forcelift.migration.plan.planio import load_plan
+from forcelift.stacks.stack_slice import (
+    canonical_json,
+    slice_digest,
+    slice_id,
+    slice_indices,
+    stack_slice,
+    wave_positions,
+)
 
 _FileKey = tuple[str, int]
 
 
 @dataclass
 class PlanCache:
-    """The last plan this process loaded, the last stack slice it read, and the content
-    digests of the files it hashed (by path, size and modification time)."""
+    """The last plan this process loaded, the stack slices it made of it or read from the
+    cache, their digests, and the content digests of the files it hashed (by path, size and
+    modification time)."""
 
     plans: dict[_FileKey, Plan] = field(default_factory=dict)
     views: dict[tuple[_FileKey, str, str], PlanView] = field(default_factory=dict)
     digests: dict[tuple[str, int, int], str] = field(default_factory=dict)
+    positions: dict[tuple[_FileKey, str], dict[int, tuple[int, ...]]] = field(default_factory=dict)
+    slice_digests: dict[tuple[_FileKey, str, str], str] = field(default_factory=dict)
 
     def clear(self) -> None:
         self.plans.clear()
         self.views.clear()
         self.digests.clear()
+        self.positions.clear()
+        self.slice_digests.clear()
 
 
 PLAN_CACHE = PlanCache()
@@ -64,7 +79,7 @@ def cached_plan(path: Path) -> Plan:
     except OSError:
         return load_plan(path)  # let load_plan report the missing file
     if key not in PLAN_CACHE.plans:
-        PLAN_CACHE.plans.clear()
+        _forget_plans()
         plan = load_plan(path)
         PLAN_CACHE.plans[key] = plan
         with contextlib.suppress(OSError):
@@ -81,24 +96,32 @@ def prime_plan_cache(path: Path, plan: Plan) -> None:
     """
     resolved = path.resolve()
     key = (str(resolved), resolved.stat().st_mtime_ns)
-    PLAN_CACHE.plans.clear()
+    _forget_plans()
     PLAN_CACHE.plans[key] = plan
     with contextlib.suppress(OSError):
         _write_cache(resolved, plan)
 
 
+def _forget_plans() -> None:
+    PLAN_CACHE.plans.clear()
+    PLAN_CACHE.views.clear()
+    PLAN_CACHE.positions.clear()
+    PLAN_CACHE.slice_digests.clear()
+
+
 @dataclass(frozen=True)
 class PlanView:
-    """The plan as one stack needs it. From the cache, `plan` holds only this stack's wave
-    of its cloud's workloads; `indices` are their places in the whole plan (for error paths)
-    and `applications` every application of the cloud (for name clashes)."""
+    """The plan as one stack needs it: `plan` is its slice (stack_slice.stack_slice);
+    `indices` are the places of the slice's workloads in the whole plan's cloud (for error
+    paths) and `applications` every application of the cloud (for name clashes). Neither is
+    in the slice: they never reach a preview, so they must not change its content key."""
 
     plan: Plan
     indices: tuple[int, ...] | None = None
     applications: tuple[str, ...] | None = None
 
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 
 
 def _cache_dir(path: Path) -> tuple[Path, Path]:
@@ -116,37 +139,52 @@ def _cache_dir(path: Path) -> tuple[Path, Path]:
     return root, root / digest.hexdigest()[:24]
 
 
-def _write_cache(path: Path, plan: Plan) -> None:
-    import shutil
+def _slice_file(ci: int | None, piece: str) -> str:
+    return "none.json" if ci is None else f"cloud-{ci}-{piece}.json"
 
-    from pydantic import TypeAdapter
+
+def _write_cache(path: Path, plan: Plan) -> None:
+    """One JSON file per slice (`cloud-<i>-landing-zone.json`, `cloud-<i>-wave-<n>.json`,
+    ...: {"indices", "digest", "plan"}), the cloud's application names, and `index.json`
+    (stack -> slice file and digest), which preview stamps read without loading a slice."""
+    import shutil
 
     root, target = _cache_dir(path)
     if (target / "complete").is_file():
         return
-    workloads = TypeAdapter(list[CloudWorkload])
     staging = root / f"{target.name}.tmp{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    skeleton = plan.model_copy(
-        update={
-            "workloads": (),
-            "clouds": tuple(c.model_copy(update={"workloads": ()}) for c in plan.clouds),
-        }
-    )
-    (staging / "skeleton.json").write_text(skeleton.model_dump_json(), encoding="utf-8")
+    index: dict[str, dict[str, str]] = {}
+    written: dict[str, str] = {}
+
+    def write(name: str, piece: Plan, indices: tuple[int, ...]) -> str:
+        if name not in written:
+            body = canonical_json(piece)
+            written[name] = hashlib.sha256(body).hexdigest()
+            (staging / name).write_bytes(
+                b'{"digest":"%s","indices":%s,"plan":%s}'
+                % (written[name].encode(), json.dumps(indices).encode(), body)
+            )
+        return written[name]
+
+    write(_slice_file(None, "none"), stack_slice(plan, "", ""), ())
     for ci, cloud in enumerate(plan.clouds):
         names = [w.application for w in cloud.workloads]
         (staging / f"cloud-{ci}-names.json").write_text(json.dumps(names), encoding="utf-8")
-        by_wave: dict[int, list[int]] = {}
-        for i, w in enumerate(cloud.workloads):
-            by_wave.setdefault(w.wave, []).append(i)
-        for wave, indices in by_wave.items():
-            chosen = [cloud.workloads[i] for i in indices]
-            (staging / f"cloud-{ci}-wave-{wave}.json").write_bytes(
-                b'{"indices":%s,"workloads":%s}'
-                % (json.dumps(indices).encode(), workloads.dump_json(chosen))
-            )
+        positions = wave_positions(cloud)
+        write(_slice_file(ci, "none"), stack_slice(plan, cloud.cloud, ""), ())
+        for entry in cloud.stacks:
+            piece = slice_id(plan, cloud.cloud, entry.name)
+            name = _slice_file(ci, piece)
+            if name not in written:
+                sliced = stack_slice(plan, cloud.cloud, entry.name, positions)
+                write(name, sliced, slice_indices(plan, cloud.cloud, entry.name, positions))
+            index[f"{cloud.cloud}/{entry.name}"] = {"file": name, "digest": written[name]}
+    clouds = [c.cloud for c in plan.clouds]
+    (staging / "index.json").write_text(
+        json.dumps({"clouds": clouds, "stacks": index}, sort_keys=True), encoding="utf-8"
+    )
     (staging / "complete").write_text("", encoding="utf-8")
     for old in root.iterdir():
         if old != staging:
@@ -155,42 +193,87 @@ def _write_cache(path: Path, plan: Plan) -> None:
 
 
 def stack_view(path: Path, cloud: str, stack: str) -> PlanView:
-    """The plan for one stack: the whole plan if this process has it (preview workers), else
-    the cache written by an earlier full load, else a full load (which writes the cache)."""
+    """The slice of the plan for one stack: made from the whole plan if this process has it
+    (preview workers), else read from the cache written by an earlier full load, else made
+    after a full load (which writes the cache). Every part of a split wave gets the same
+    object, so the checks done once per plan object are done once per wave."""
     resolved = path.resolve()
     try:
         key = (str(resolved), resolved.stat().st_mtime_ns)
         _, target = _cache_dir(resolved)
     except OSError:
-        return PlanView(cached_plan(path))
+        cached_plan(path)  # reports the missing file
+        raise
     if key in PLAN_CACHE.plans or not (target / "complete").is_file():
-        return PlanView(cached_plan(path))
-    if (key, cloud, stack) not in PLAN_CACHE.views:
+        return _memory_view(key, cached_plan(path), cloud, stack)
+    cached = _read_index(target).get(f"{cloud}/{stack}")
+    name = cached["file"] if cached else _cached_none(target, cloud)
+    if (key, cloud, name) not in PLAN_CACHE.views:
         PLAN_CACHE.views.clear()
-        PLAN_CACHE.views[(key, cloud, stack)] = _read_view(target, cloud, stack)
-    return PLAN_CACHE.views[(key, cloud, stack)]
+        PLAN_CACHE.views[(key, cloud, name)] = _read_view(target, name)
+    return PLAN_CACHE.views[(key, cloud, name)]
 
 
-def _read_view(target: Path, cloud: str, stack: str) -> PlanView:
-    from pydantic import TypeAdapter
+def slice_key(path: Path, cloud: str, stack: str) -> str:
+    """The digest of a stack's slice (stack_slice.slice_digest), without reading the slice
+    when the cache has it."""
+    resolved = path.resolve()
+    key = (str(resolved), resolved.stat().st_mtime_ns)
+    _, target = _cache_dir(resolved)
+    if key not in PLAN_CACHE.plans and (target / "complete").is_file():
+        cached = _read_index(target).get(f"{cloud}/{stack}")
+        return (
+            str(cached["digest"]) if cached else slice_digest(stack_view(path, cloud, stack).plan)
+        )
+    plan = cached_plan(path)
+    memo = (key, cloud, slice_id(plan, cloud, stack))
+    if memo not in PLAN_CACHE.slice_digests:
+        PLAN_CACHE.slice_digests[memo] = slice_digest(stack_view(path, cloud, stack).plan)
+    return PLAN_CACHE.slice_digests[memo]
 
-    skeleton = Plan.model_validate_json((target / "skeleton.json").read_bytes())
-    ci = next((i for i, c in enumerate(skeleton.clouds) if c.cloud == cloud), None)
-    planned = (
-        None
-        if ci is None
-        else next((s for s in skeleton.clouds[ci].stacks if s.name == stack), None)
-    )
-    if ci is None or planned is None or planned.wave is None:
-        return PlanView(skeleton, (), ())  # no workloads needed (or an error to report)
-    names = tuple(json.loads((target / f"cloud-{ci}-names.json").read_text(encoding="utf-8")))
-    wave_file = target / f"cloud-{ci}-wave-{planned.wave}.json"
-    indices: tuple[int, ...] = ()
-    workloads: tuple[CloudWorkload, ...] = ()
-    if wave_file.is_file():
-        data = json.loads(wave_file.read_bytes())
-        indices = tuple(data["indices"])
-        workloads = tuple(TypeAdapter(list[CloudWorkload]).validate_python(data["workloads"]))
-    clouds = list(skeleton.clouds)
-    clouds[ci] = clouds[ci].model_copy(update={"workloads": workloads})
-    return PlanView(skeleton.model_copy(update={"clouds": tuple(clouds)}), indices, names)
+
+def _memory_view(key: _FileKey, plan: Plan, cloud: str, stack: str) -> PlanView:
+    piece = slice_id(plan, cloud, stack)
+    if (key, cloud, piece) not in PLAN_CACHE.views:
+        found = next((c for c in plan.clouds if c.cloud == cloud), None)
+        if found is None:
+            PLAN_CACHE.views[(key, cloud, piece)] = PlanView(
+                stack_slice(plan, cloud, stack), (), ()
+            )
+        else:
+            if (key, cloud) not in PLAN_CACHE.positions:
+                PLAN_CACHE.positions[(key, cloud)] = wave_positions(found)
+            positions = PLAN_CACHE.positions[(key, cloud)]
+            PLAN_CACHE.views[(key, cloud, piece)] = PlanView(
+                stack_slice(plan, cloud, stack, positions),
+                slice_indices(plan, cloud, stack, positions),
+                tuple(w.application for w in found.workloads),
+            )
+    return PLAN_CACHE.views[(key, cloud, piece)]
+
+
+_INDEX: dict[Path, dict[str, Any]] = {}
+
+
+def _read_index(target: Path) -> dict[str, Any]:
+    if target not in _INDEX:
+        _INDEX.clear()
+        data = json.loads((target / "index.json").read_text(encoding="utf-8"))
+        _INDEX[target] = {**data["stacks"], "": data["clouds"]}
+    return _INDEX[target]
+
+
+def _cached_none(target: Path, cloud: str) -> str:
+    clouds = _read_index(target)[""]
+    return _slice_file(clouds.index(cloud) if cloud in clouds else None, "none")
+
+
+def _read_view(target: Path, name: str) -> PlanView:
+    data = json.loads((target / name).read_bytes())
+    piece = Plan.model_validate(data["plan"])
+    indices = tuple(data["indices"])
+    applications: tuple[str, ...] = ()
+    if name.startswith("cloud-"):  # every application of the cloud, for name clashes
+        names = target / f"cloud-{name.split('-')[1]}-names.json"
+        applications = tuple(json.loads(names.read_text(encoding="utf-8")))
+    return PlanView(piece, indices, applications)

@@ -21,7 +21,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,12 @@ from forcelift.stacks.preview_documents import (
     load_documents,
     tree,
 )
-from forcelift.stacks.preview_stamps import preview_inputs, preview_state, stamp_path
+from forcelift.stacks.preview_stamps import (
+    preview_inputs,
+    preview_state,
+    recorded_key,
+    stamp_path,
+)
 from forcelift.stacks.program import context_from
 from forcelift.stacks.project_reader import (
     Project,
@@ -83,6 +88,7 @@ class StackResult:
     seconds: float
     problems: tuple[Problem, ...] = ()
     cloud_resources: int = 0  # custom resources only: what the cloud provider creates
+    reused: bool = False  # read back: its content key had not changed (preview_stamps.py)
 
     @property
     def components(self) -> int:
@@ -92,6 +98,14 @@ class StackResult:
 @dataclass
 class PreviewResult:
     stacks: list[StackResult] = field(default_factory=list)
+
+    @property
+    def reused(self) -> int:
+        return sum(1 for r in self.stacks if r.reused)
+
+    @property
+    def previewed(self) -> int:
+        return len(self.stacks) - self.reused
 
 
 def _result(name: str, doc: Mapping[str, Any], seconds: float) -> StackResult:
@@ -109,7 +123,8 @@ def _result(name: str, doc: Mapping[str, Any], seconds: float) -> StackResult:
 
 
 def _result_from_document(name: str, path: Path) -> StackResult:
-    return _result(name, json.loads(path.read_text(encoding="utf-8")), 0.0)
+    result = _result(name, json.loads(path.read_text(encoding="utf-8")), 0.0)
+    return replace(result, reused=True)
 
 
 def run_stack(project: Project, name: str, outputs: Mapping[str, Mapping[str, Any]]) -> StackResult:
@@ -120,7 +135,7 @@ def run_stack(project: Project, name: str, outputs: Mapping[str, Mapping[str, An
     stack = project.stack(name)
     started = time.perf_counter()
     # Before the run: an input changed while it runs leaves the preview stale, never current.
-    inputs = preview_inputs(project, stack)
+    inputs = preview_inputs(project, stack, outputs)
     try:
         run = run_mocked(
             main,
@@ -239,10 +254,11 @@ def preview_project(
 
     `on_result` gets each stack's result in a fixed order (phase by phase, by name);
     `on_done` gets each stack's name the moment its worker finishes, for progress bars.
-    With `resume`, stacks whose preview is current (same plan, config and forcelift version,
-    see :func:`preview_inputs`) are read back instead of run again: a re-run after an
-    interrupt finishes the rest. Ctrl-C or SIGTERM terminates the workers and raises
-    :class:`Interrupted` saying how many previews are complete.
+    With `resume`, stacks whose content key is unchanged (the same plan slice, config,
+    referenced outputs and versions, see :func:`preview_inputs`) are read back instead of
+    run again: a re-run after an interrupt or a small plan change previews only the rest.
+    Ctrl-C or SIGTERM terminates the workers and raises :class:`Interrupted` saying how
+    many previews are complete.
     """
     project = read_project(directory)
     for stack in project.stacks:
@@ -281,7 +297,12 @@ def preview_project(
                 todo = phase
                 reused: list[StackResult] = []
                 if resume:
-                    current = [n for n in phase if preview_state(project, n) == "current"]
+                    current = [
+                        n
+                        for n in phase
+                        if recorded_key(project.directory, n)
+                        == preview_inputs(project, project.stack(n), outputs)["key"]
+                    ]
                     reused = [
                         _result_from_document(n, project.directory / PREVIEW_DIR / f"{n}.json")
                         for n in current

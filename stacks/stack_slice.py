@@ -1,0 +1,239 @@
+"""The minimal plan one stack's program reads: its slice.
+
+A stack's preview is a function of its slice (plus its config, the outputs it references and
+the tool versions), so the slice's digest is what says whether an earlier preview can be
+reused (preview_stamps.py). Correct by construction: the program is only ever given the
+slice (plan_slice.stack_view), and tests/stacks/test_incremental_preview.py checks that every
+stack's preview from its slice is byte-identical to one from the whole plan.
+
+What a slice keeps, by the stack's layer:
+
+- every layer: the force, the plan options the program reads, its cloud's region, landing
+  zone plan and its own stack entry; other clouds only as placeholders (their name, so
+  "the plan has no aws cloud" still names them, and their position, so error paths such as
+  `clouds[1]...` stay those of the whole plan);
+- landing zone: the cloud's sharing entries (RAM shares, whether anything is hosted as an
+  API, consumed or published to staff);
+- wave (every part of a split wave shares one slice): the wave's workloads and stack entries,
+  its `waves` entry (spoke, parts), its hosted services and staff access; other waves and
+  other stacks' sharing entries as placeholders that keep their places in their lists (error
+  paths) and what the program tests of them (a wave's number, a staff access method);
+- sharing: the consumed services and the cloud's sharing entries, every wave's parts (the
+  sharing layer reaches each spoke) and every stack's name and layer.
+
+Everything else (cost, carbon, business case, on-premise summary, schedule, decisions,
+workloads of other waves, prices) is emptied to fixed values. The places of the wave's
+workloads in the whole plan (for error paths) and the cloud's application names (for name
+clashes) are not in the slice: they only appear in error messages, never in a preview, so
+they must not change its key (see plan_slice.PlanView).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+
+from forcelift.migration.plan.carbon import CarbonSummary, Footprint
+from forcelift.migration.plan.cost import CostSummary, Rates
+from forcelift.migration.plan.onprem_cost import OnPremCost
+from forcelift.migration.plan.planfile import (
+    CloudPlan,
+    CloudWavePlan,
+    Connectivity,
+    LandingZonePlan,
+    NetworkPlan,
+    OnPremSummary,
+    Plan,
+    PlanOptions,
+    StackPlan,
+)
+from forcelift.migration.plan.sharing_plan import CloudSharing, HostedService, StaffAccess
+
+_EPOCH = dt.date(1970, 1, 1)
+_NO_NETWORK = NetworkPlan(name="", cidr="", subnets=())
+_NO_COST = CostSummary(
+    currency="",
+    waves=(),
+    unscheduled_monthly=Rates(),
+    unscheduled_annual=Rates(),
+    monthly=Rates(),
+    annual=Rates(),
+)
+_NO_CARBON = CarbonSummary(
+    waves=(),
+    unscheduled_onprem=Footprint(),
+    unscheduled_cloud=Footprint(),
+    onprem=Footprint(),
+    cloud=Footprint(),
+)
+_NO_ONPREM = OnPremSummary(cost=OnPremCost(), carbon=Footprint(), servers=0, cores=0, memory_gib=0)
+_NO_RATES = Rates()
+
+
+def slice_id(plan: Plan, cloud: str, stack: str) -> str:
+    """Which slice a stack reads: `landing-zone`, `sharing`, `wave-<n>` (every part of a
+    split wave shares one) or `none` for a stack or cloud the plan does not have (its
+    program reports that; any such stack's slice is the same)."""
+    found = next((c for c in plan.clouds if c.cloud == cloud), None)
+    entry = None if found is None else next((s for s in found.stacks if s.name == stack), None)
+    if entry is None:
+        return "none"
+    if entry.layer == "wave":
+        return f"wave-{entry.wave}"
+    return entry.layer
+
+
+def wave_positions(cloud: CloudPlan) -> dict[int, tuple[int, ...]]:
+    """Places in `cloud.workloads` of each wave's workloads (computed once per plan: a
+    100,000-server plan has tens of thousands of workloads and a hundred stacks)."""
+    found: dict[int, list[int]] = {}
+    for index, workload in enumerate(cloud.workloads):
+        found.setdefault(workload.wave, []).append(index)
+    return {wave: tuple(indices) for wave, indices in found.items()}
+
+
+def stack_slice(
+    plan: Plan,
+    cloud: str,
+    stack: str,
+    positions: Mapping[int, Sequence[int]] | None = None,
+) -> Plan:
+    """The minimal Plan the program needs for `stack` of `cloud` (pure; see the module
+    docstring). `positions` is `wave_positions` of the cloud, when the caller has it."""
+    clouds = tuple(
+        _own_cloud(c, stack, positions) if c.cloud == cloud else _placeholder(c)
+        for c in plan.clouds
+    )
+    return Plan(
+        schema_version=plan.schema_version,
+        force=plan.force,
+        as_of=_EPOCH,
+        sources=(),
+        options=PlanOptions(
+            clouds=plan.options.clouds, hybrid_benefit_sql=plan.options.hybrid_benefit_sql
+        ),
+        workloads=(),
+        waves=(),
+        excluded=(),
+        onprem=_NO_ONPREM,
+        clouds=clouds,
+    )
+
+
+def slice_indices(
+    plan: Plan, cloud: str, stack: str, positions: Mapping[int, Sequence[int]] | None = None
+) -> tuple[int, ...]:
+    """Places in the whole cloud plan's workloads of the workloads in the stack's slice."""
+    found = next((c for c in plan.clouds if c.cloud == cloud), None)
+    entry = None if found is None else next((s for s in found.stacks if s.name == stack), None)
+    if found is None or entry is None or entry.layer != "wave" or entry.wave is None:
+        return ()
+    table = positions if positions is not None else wave_positions(found)
+    return tuple(table.get(entry.wave, ()))
+
+
+def slice_digest(piece: Plan) -> str:
+    """sha256 of the slice's canonical JSON (sorted keys, no spaces)."""
+    return hashlib.sha256(canonical_json(piece)).hexdigest()
+
+
+def canonical_json(piece: Plan) -> bytes:
+    data = piece.model_dump(mode="json")
+    return json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _placeholder(cloud: CloudPlan) -> CloudPlan:
+    """Another cloud: its name and place only."""
+    remote = cloud.landing_zone.remote_access
+    return CloudPlan(
+        cloud=cloud.cloud,
+        region="",
+        landing_zone=LandingZonePlan(
+            stack="",
+            hub=_NO_NETWORK,
+            supernet="",
+            connectivity=Connectivity(on_premise_ranges=(), psn_required=False),
+            remote_access=remote,
+        ),
+        waves=(),
+        workloads=(),
+        stacks=(),
+        cost=_NO_COST,
+        carbon=_NO_CARBON,
+        price_snapshot="",
+    )
+
+
+def _own_cloud(
+    cloud: CloudPlan, stack: str, positions: Mapping[int, Sequence[int]] | None
+) -> CloudPlan:
+    entry = next((s for s in cloud.stacks if s.name == stack), None)
+    base = _placeholder(cloud).model_copy(
+        update={
+            "region": cloud.region,
+            "secondary_region": cloud.secondary_region,
+            "landing_zone": cloud.landing_zone,
+        }
+    )
+    if entry is None:
+        return base
+    if entry.layer == "landing-zone":
+        sharing = cloud.sharing.model_copy(update={"not_fronted": ()})
+        return base.model_copy(update={"stacks": (entry,), "sharing": sharing})
+    if entry.layer == "sharing":
+        waves = tuple(
+            CloudWavePlan(number=w.number, spoke=_NO_NETWORK, stacks=w.stacks) for w in cloud.waves
+        )
+        stacks = tuple(s if s.name == stack else _stack_name_only(s) for s in cloud.stacks)
+        sharing = cloud.sharing.model_copy(update={"not_fronted": ()})
+        return base.model_copy(update={"waves": waves, "stacks": stacks, "sharing": sharing})
+    return _wave_cloud(cloud, base, entry.wave, positions)
+
+
+def _wave_cloud(
+    cloud: CloudPlan,
+    base: CloudPlan,
+    wave: int | None,
+    positions: Mapping[int, Sequence[int]] | None,
+) -> CloudPlan:
+    table = positions if positions is not None else wave_positions(cloud)
+    chosen = table.get(wave, ()) if wave is not None else ()
+    workloads = tuple(
+        cloud.workloads[i].model_copy(update={"monthly_cost": _NO_RATES}) for i in chosen
+    )
+    waves = tuple(
+        w if w.number == wave else CloudWavePlan(number=w.number, spoke=_NO_NETWORK, stacks=())
+        for w in cloud.waves
+    )
+    own = next((w for w in cloud.waves if w.number == wave), None)
+    parts = set(own.stacks) if own is not None else set()
+    stacks = tuple(s for s in cloud.stacks if s.layer == "wave" and s.wave == wave)
+    mine = {s.name for s in stacks} | parts
+    sharing = CloudSharing(
+        hosted=tuple(h if h.stack in mine else _NO_HOSTED for h in cloud.sharing.hosted),
+        staff_access=tuple(
+            a if a.stack in mine else _staff_placeholder(a) for a in cloud.sharing.staff_access
+        ),
+    )
+    return base.model_copy(
+        update={"waves": waves, "workloads": workloads, "stacks": stacks, "sharing": sharing}
+    )
+
+
+_NO_HOSTED = HostedService(name="x", application="", stack="")
+
+
+def _staff_placeholder(access: StaffAccess) -> StaffAccess:
+    """Another stack's staff access: only its method (AWS waves ask whether any is planned
+    through Verified Access)."""
+    return StaffAccess(
+        application="", stack="", method=access.method, hostname="", identity="", reason=""
+    )
+
+
+def _stack_name_only(entry: StackPlan) -> StackPlan:
+    return StackPlan(
+        name=entry.name, layer=entry.layer, wave=entry.wave, part=entry.part, estimated_resources=0
+    )
