@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from forcelift.cli.output import EXIT_FINDINGS, ensure_writable, handle_input_errors
+from forcelift.cli.output import EXIT_FINDINGS, echo_json, ensure_writable, handle_input_errors
 
 
 @click.command("preview")
@@ -32,8 +32,28 @@ from forcelift.cli.output import EXIT_FINDINGS, ensure_writable, handle_input_er
     default=None,
     help="Worker processes for wave stacks (default: CPUs, at most 4; 1 runs in-process).",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Preview every stack again, even those whose content key is unchanged.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: print {stacks, reused, previewed} instead of the trees.",
+)
 @handle_input_errors
-def preview(work_dir: Path, stack: str | None, json_file: Path | None, jobs: int | None) -> None:
+def preview(
+    work_dir: Path,
+    stack: str | None,
+    json_file: Path | None,
+    jobs: int | None,
+    no_cache: bool,
+    output_format: str,
+) -> None:
     """Preview a generated project DIR offline: no Pulumi CLI, cloud or credentials.
 
     Runs each stack's program under Pulumi's mock runtime with the config of its
@@ -42,6 +62,10 @@ def preview(work_dir: Path, stack: str | None, json_file: Path | None, jobs: int
     DIR/preview/<stack>.json (urn, type, name, parent, inputs, dependencies, protect), which
     `forcelift policy check DIR` and `forcelift deploy` read, and prints a resource tree per
     stack with counts per type. Exit 1 if a stack declares the same resource twice.
+
+    A stack whose content key (its part of the plan, its Pulumi.<stack>.yaml, the outputs it
+    references, the forcelift and SDK versions) is unchanged since its last preview is
+    reused, not run again; --no-cache previews every stack.
 
     Example:
 
@@ -53,7 +77,11 @@ def preview(work_dir: Path, stack: str | None, json_file: Path | None, jobs: int
     if json_file is not None:
         ensure_writable(json_file)  # before the previews, not after them
 
+    as_json = output_format == "json"
+
     def show(result: Any) -> None:
+        if as_json:
+            return
         click.echo(result.tree)
         click.echo(
             f"counts ({result.resources} declared resources: {result.cloud_resources} cloud "
@@ -64,12 +92,35 @@ def preview(work_dir: Path, stack: str | None, json_file: Path | None, jobs: int
             click.secho(f"duplicate URN: {urn}", fg="red", err=True)
         click.echo("")
 
-    outcome = preview_project(work_dir, only=[stack] if stack else (), jobs=jobs, on_result=show)
+    outcome = preview_project(
+        work_dir,
+        only=[stack] if stack else (),
+        jobs=jobs,
+        on_result=show,
+        resume=not no_cache,
+    )
     names = [r.stack for r in outcome.stacks]
-    click.echo(f"wrote {len(names)} preview(s) to {work_dir / 'preview'}")
+    if as_json:
+        echo_json(
+            {
+                "directory": str(work_dir / "preview"),
+                "previewed": outcome.previewed,
+                "reused": outcome.reused,
+                "stacks": [
+                    {"stack": r.stack, "resources": r.resources, "reused": r.reused}
+                    for r in outcome.stacks
+                ],
+            }
+        )
+    else:
+        click.echo(
+            f"wrote {len(names)} preview(s) to {work_dir / 'preview'} "
+            f"({outcome.reused} reused, {outcome.previewed} previewed)"
+        )
     if json_file is not None:
         data = {"stacks": load_documents(work_dir, names)}
         write_atomic(json_file, json.dumps(data, indent=1, sort_keys=True) + "\n", force=True)
-        click.echo(f"wrote {json_file}")
+        if not as_json:
+            click.echo(f"wrote {json_file}")
     if any(r.duplicate_urns for r in outcome.stacks):
         sys.exit(EXIT_FINDINGS)
