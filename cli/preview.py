@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from forcelift.cli.output import EXIT_FINDINGS, echo_json, ensure_writable, handle_input_errors
+from forcelift.cli.stack_selection import Selection, stack_selection
 
 
 @click.command("preview")
@@ -18,7 +19,7 @@ from forcelift.cli.output import EXIT_FINDINGS, echo_json, ensure_writable, hand
     metavar="DIR",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
 )
-@click.option("--stack", "stack", default=None, help="Preview only this stack (and what it reads).")
+@stack_selection("Preview", "Preview only this stack (and what it reads).")
 @click.option(
     "--json",
     "json_file",
@@ -48,7 +49,7 @@ from forcelift.cli.output import EXIT_FINDINGS, echo_json, ensure_writable, hand
 @handle_input_errors
 def preview(
     work_dir: Path,
-    stack: str | None,
+    selection: Selection,
     json_file: Path | None,
     jobs: int | None,
     no_cache: bool,
@@ -67,12 +68,23 @@ def preview(
     references, the forcelift and SDK versions) is unchanged since its last preview is
     reused, not run again; --no-cache previews every stack.
 
+    --cloud, --layer and --shard I/N pick the stacks a CI job previews; what they read
+    (the landing zone, for a wave shard) comes from the previews already in DIR/preview,
+    and is previewed first only when it has none (docs/ci-pipelines.md, "Sharded previews").
+
     Example:
 
         forcelift preview out/exampleshire --stack exampleshire-azure-wave-1
+
+        forcelift preview out/exampleshire --cloud azure --layer wave --shard 2/4
     """
     from forcelift.migration.inventory.writer import write_atomic
-    from forcelift.stacks.preview import counts_table, load_documents, preview_project
+    from forcelift.stacks.preview import (
+        PreviewResult,
+        counts_table,
+        load_documents,
+        preview_project,
+    )
 
     if json_file is not None:
         ensure_writable(json_file)  # before the previews, not after them
@@ -92,12 +104,15 @@ def preview(
             click.secho(f"duplicate URN: {urn}", fg="red", err=True)
         click.echo("")
 
-    outcome = preview_project(
-        work_dir,
-        only=[stack] if stack else (),
-        jobs=jobs,
-        on_result=show,
-        resume=not no_cache,
+    only = selection.names(work_dir)
+    if only == []:  # an empty shard or layer: nothing to preview (not "every stack")
+        click.echo(f"no stacks in {selection.describe()}", err=True)
+    outcome = (
+        PreviewResult()
+        if only == []
+        else preview_project(
+            work_dir, only=only or (), jobs=jobs, on_result=show, resume=not no_cache
+        )
     )
     names = [r.stack for r in outcome.stacks]
     if as_json:
