@@ -52,16 +52,16 @@ def _refuse_stale(project: Path, stack: str | None) -> None:
         raise InputError(problems)
 
 
-def _waivers(target: Path) -> list[Any]:
-    import yaml
+def _check(target: Path, graphs: list[Any], today: dt.date) -> tuple[list[Any], list[Any]]:
+    """Findings with each stack's waivers applied (a regional project's are per force, in its
+    member plan), and every waiver of the project (to report the expired ones)."""
+    from forcelift.migration.policy.check import check
+    from forcelift.stacks.deploy import load_waivers, waivers_by_stack
 
-    from forcelift.migration.policy.waivers import parse_waivers
-
-    plan = target / "plan.yaml" if target.is_dir() else target.parent / "plan.yaml"
-    if not plan.exists():
-        return []
-    data = yaml.safe_load(plan.read_text(encoding="utf-8")) or {}
-    return parse_waivers(data.get("waivers"), str(plan))
+    project = target if target.is_dir() else target.parent
+    by_stack = waivers_by_stack(project, sorted({g.stack for g in graphs}))
+    findings = [f for g in graphs for f in check([g], by_stack[g.stack], today)]
+    return findings, load_waivers(project)
 
 
 @policy.command("check")
@@ -86,7 +86,7 @@ def check_command(
 
         forcelift policy check out/exampleshire --format sarif -o guardrails.sarif
     """
-    from forcelift.migration.policy.check import blocking, check, expired_waivers
+    from forcelift.migration.policy.check import blocking, expired_waivers
     from forcelift.migration.policy.graph import ResourceGraph
     from forcelift.migration.policy.rules import GUARDRAILS
     from forcelift.migration.policy.sarif import to_sarif
@@ -95,8 +95,7 @@ def check_command(
     if target.is_dir() and (target / "Pulumi.yaml").is_file():
         _refuse_stale(target, stack)
     graphs = [ResourceGraph.from_preview(p) for p in _load_previews(target, stack)]
-    waivers = _waivers(target)
-    findings = check(graphs, waivers, today)
+    findings, waivers = _check(target, graphs, today)
     if output_format == "sarif":
         from importlib.metadata import version
 

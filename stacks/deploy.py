@@ -145,19 +145,100 @@ def load_stack_preview(work_dir: Path, stack: str) -> dict[str, Any]:
     raise InputError(f"the preview has no stack named {stack!r}", Location(file=str(path)))
 
 
-def load_waivers(work_dir: Path) -> list[Any]:
+def _read_yaml(path: Path, what: str = "the plan") -> Any:
     import yaml
 
+    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise InputError(f"cannot read {what}: {exc}", Location(file=str(path))) from exc
+
+
+def _waivers_in(data: Any, file: str) -> list[Any]:
     from forcelift.migration.policy.waivers import parse_waivers
 
+    return parse_waivers(data.get("waivers") if isinstance(data, dict) else None, file)
+
+
+def is_regional_project(work_dir: Path) -> bool:
+    """Whether DIR/plan.yaml is a regional plan (several forces, docs/generate.md)."""
+    from forcelift.migration.plan.regional_io import is_regional
+
+    return is_regional(work_dir / "plan.yaml")
+
+
+def _member_file(work_dir: Path, stack: str) -> Path | None:
+    """The member plan a stack of a regional project reads (`forcelift:plan`, normally
+    plans/<slug>.yaml), when its config names one that exists."""
+    config_file = work_dir / f"Pulumi.{stack}.yaml"
+    if not config_file.is_file():
+        return None
+    data = _read_yaml(config_file, "the stack config")
+    config = data.get("config") if isinstance(data, dict) else None
+    name = config.get("forcelift:plan") if isinstance(config, dict) else None
+    if not isinstance(name, str) or name in ("", "plan.yaml"):
+        return None
+    path = work_dir / name
+    return path if path.is_file() else None
+
+
+def _member_of(members: Sequence[Any], stack: str) -> Any:
+    """The regional plan's member whose force owns the stack (`<slug>-<cloud>-…`)."""
+    for member in members:
+        force = member.get("force") if isinstance(member, dict) else None
+        slug = force.get("slug") if isinstance(force, dict) else None
+        if slug and stack.startswith((f"{slug}-azure-", f"{slug}-aws-")):
+            return member
+    return None
+
+
+def waivers_by_stack(work_dir: Path, stacks: Sequence[str]) -> dict[str, list[Any]]:
+    """Each stack's waivers. A single-force project has one list, plan.yaml's `waivers:`. A
+    regional plan.yaml keeps none at its top level: each force's waivers are in its member plan
+    (the plans/<slug>.yaml its stacks read, else the member inside plan.yaml), so one force's
+    waivers, even a `*` one, never waive another force's findings. Each file is read once."""
+    plan = work_dir / "plan.yaml"
+    if not plan.is_file():
+        return {stack: [] for stack in stacks}
+    if not is_regional_project(work_dir):
+        shared = _waivers_in(_read_yaml(plan), str(plan))
+        return {stack: shared for stack in stacks}
+    files: dict[Path, list[Any]] = {}
+    regional: dict[str, Any] = {}
+    out: dict[str, list[Any]] = {}
+    for stack in stacks:
+        own = _member_file(work_dir, stack)
+        if own is not None:
+            if own not in files:
+                files[own] = _waivers_in(_read_yaml(own), str(own))
+            out[stack] = files[own]
+            continue
+        if "data" not in regional:
+            data = _read_yaml(plan)
+            regional["data"] = data.get("forces") if isinstance(data, dict) else None
+        members = regional["data"] if isinstance(regional["data"], list) else []
+        member = _member_of(members, stack)
+        out[stack] = _waivers_in(member, f"{plan} ({stack})") if member is not None else []
+    return out
+
+
+def load_waivers(work_dir: Path, stack: str | None = None) -> list[Any]:
+    """The waivers that apply to `stack` (docs/guardrails.md); without a stack, every waiver of
+    the project (every force's, in a regional project): what may have expired."""
+    if stack is not None:
+        return waivers_by_stack(work_dir, [stack])[stack]
     plan = work_dir / "plan.yaml"
     if not plan.is_file():
         return []
-    try:
-        data = yaml.safe_load(plan.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise InputError(f"cannot read the plan: {exc}", Location(file=str(plan))) from exc
-    return parse_waivers(data.get("waivers") if isinstance(data, dict) else None, str(plan))
+    data = _read_yaml(plan)
+    if not is_regional_project(work_dir):
+        return _waivers_in(data, str(plan))
+    members = data.get("forces") if isinstance(data, dict) else None
+    waivers: list[Any] = []
+    for i, member in enumerate(members if isinstance(members, list) else []):
+        waivers.extend(_waivers_in(member, f"{plan} (forces[{i}])"))
+    return waivers
 
 
 def guardrail_findings(work_dir: Path, stack: str, as_of: dt.date | None = None) -> list[Finding]:
@@ -168,7 +249,7 @@ def guardrail_findings(work_dir: Path, stack: str, as_of: dt.date | None = None)
     graph = ResourceGraph.from_preview(load_stack_preview(work_dir, stack))
     if not graph.stack:
         graph.stack = stack
-    return check([graph], load_waivers(work_dir), as_of or dt.date.today())
+    return check([graph], load_waivers(work_dir, stack), as_of or dt.date.today())
 
 
 def enforce_guardrails(work_dir: Path, stack: str, as_of: dt.date | None = None) -> list[Finding]:
