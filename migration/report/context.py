@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import Any, ClassVar
 
 from forcelift.migration.classify.model import Decision
 from forcelift.migration.classify.rules.data_security import offline_device
@@ -34,6 +35,12 @@ from forcelift.migration.report.style import (
     DECISIONS,
     cloud_label,
     decision_label,
+)
+from forcelift.migration.report.table_data import (
+    LIST_ROWS,
+    MATRIX_STACKS,
+    AppsTable,
+    apps_table,
 )
 
 __all__ = [
@@ -181,6 +188,14 @@ class ReportContext:
     money: Money | None = None  # like-for-like business case, VAT, price sources
     timeline: Timeline | None = None  # waves in calendar time
     sharing: SharingView | None = None  # partners, flows, shared services, staff access
+    #: long per-application / per-server lists show this many rows, then "N more" (table_data)
+    list_rows: ClassVar[int] = LIST_ROWS
+    matrix_stacks: ClassVar[int] = MATRIX_STACKS
+
+    @cached_property
+    def apps_table(self) -> AppsTable:
+        """The applications table: every row as HTML, or a first page and the JSON data."""
+        return apps_table(self.apps, {d: i for i, d in enumerate(DECISIONS)})
 
     def decision(self, code: str) -> DecisionCount:
         return next(d for d in self.decisions if d.decision == code)
