@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 import pulumi
 
@@ -278,27 +278,6 @@ def _front_door(
     return front_door, staff_workloads, record, origins
 
 
-def private_link_subnets(ctx: StackContext, index: int, subnets: Mapping[Any, str]) -> set[str]:
-    """The spoke subnets that hold Private Link service NAT addresses in any stack of the wave
-    (the first stack declares the spoke for all of them): the hosted services' subnet, and the
-    workload subnet when Front Door reaches servers. Where a service may sit, never fewer."""
-    from forcelift.components.azure.spoke_network import SubnetPurpose
-
-    stacks = set(ctx.cloud.waves[index].stacks)
-    out = set()
-    host = subnets.get(SubnetPurpose.WORKLOAD) or subnets.get(SubnetPurpose.PRIVATE_ENDPOINTS)
-    if host is not None and any(h.stack in stacks for h in ctx.cloud.sharing.hosted):
-        out.add(host)
-    servers = {w.application for w in ctx.cloud.workloads if w.stack in stacks and w.vms}
-    workload = subnets.get(SubnetPurpose.WORKLOAD)
-    if workload is not None and any(
-        s.method == "front-door-private-origin" and s.stack in stacks and s.application in servers
-        for s in ctx.cloud.sharing.staff_access
-    ):
-        out.add(workload)
-    return out
-
-
 def sharing_subnets(spec: WaveSharingSpec) -> set[str]:
     """The subnets this stack's SharedServices use (each must be in `private_link_subnets`)."""
     return {h.subnet for h in spec.hosted} | {o.subnet for o in spec.staff_origins.values()}
@@ -426,9 +405,10 @@ def declare_wave_sharing(
                         log_analytics_workspace_id=workspace,
                     ),
                 )
-                apps.append(
-                    replace(app, origin_host=shared.frontend_ip, private_link_id=shared.service_id)
-                )
+                # Azure gives the frontend an address once the load balancer exists: only a
+                # preview leaves it unknown, so the origin host is a str whenever it is known
+                host = cast("pulumi.Output[str]", shared.frontend_ip)
+                apps.append(replace(app, origin_host=host, private_link_id=shared.service_id))
                 continue
             paas = built[f"{spec.staff_workloads[app.name]}-paas"]
             assert isinstance(paas, PaasWorkload) and paas.web_app_id is not None
@@ -496,7 +476,11 @@ def sharing_spec(ctx: StackContext) -> SharingSpec:
 def declare_sharing(ctx: StackContext, spec: SharingSpec) -> None:
     lz = landing_zone_reference(ctx)
     hub_vnet = lz.get_output("hubVnetId")
-    subnet = hub_vnet.apply(lambda vnet: f"{vnet}/subnets/{HUB_ENDPOINT_SUBNET}" if vnet else None)
+    # None only while the landing zone's output is unset (the endpoint then waits for it)
+    subnet = cast(
+        "pulumi.Output[str]",
+        hub_vnet.apply(lambda vnet: f"{vnet}/subnets/{HUB_ENDPOINT_SUBNET}" if vnet else None),
+    )
     sources = source_references(ctx)
     exported = {}
     for service, args in spec.endpoints:

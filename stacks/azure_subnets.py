@@ -4,6 +4,7 @@ subnet's inbound NSG rules from the plan's flows."""
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
 
 from forcelift.components.azure.common import FlowRule, Protocol
 from forcelift.components.azure.spoke_network import (
@@ -58,6 +59,27 @@ def carve_subnet(ctx: StackContext, wave_index: int, prefix: int, name: str = MI
         f"no free /{prefix} in {spoke.cidr} for a {name} subnet",
         hint="re-plan with a larger spoke (the plan should allocate this subnet)",
     )
+
+
+def private_link_subnets(
+    ctx: StackContext, index: int, subnets: Mapping[SubnetPurpose, str]
+) -> set[str]:
+    """The spoke subnets that hold Private Link service NAT addresses in any stack of the wave
+    (the first stack declares the spoke for all of them): the hosted services' subnet, and the
+    workload subnet when Front Door reaches servers. Where a service may sit, never fewer."""
+    stacks = set(ctx.cloud.waves[index].stacks)
+    out = set()
+    host = subnets.get(SubnetPurpose.WORKLOAD) or subnets.get(SubnetPurpose.PRIVATE_ENDPOINTS)
+    if host is not None and any(h.stack in stacks for h in ctx.cloud.sharing.hosted):
+        out.add(host)
+    servers = {w.application for w in ctx.cloud.workloads if w.stack in stacks and w.vms}
+    workload = subnets.get(SubnetPurpose.WORKLOAD)
+    if workload is not None and any(
+        s.method == "front-door-private-origin" and s.stack in stacks and s.application in servers
+        for s in ctx.cloud.sharing.staff_access
+    ):
+        out.add(workload)
+    return out
 
 
 def _rule_name(source: str, protocol: str) -> str:

@@ -25,7 +25,6 @@ from forcelift.stacks.azure_sharing import (
     WaveSharingSpec,
     declare_wave_sharing,
     hosts_api,
-    private_link_subnets,
     sharing_subnets,
     wave_sharing_spec,
 )
@@ -34,6 +33,7 @@ from forcelift.stacks.azure_subnets import (
     MI_SUBNET,
     carve_subnet,
     is_managed_instance,
+    private_link_subnets,
     purposes_of,
     subnet_flows,
     subnet_purpose,

@@ -307,6 +307,132 @@ def saas_run() -> MockRun:
     return _run(program)
 
 
+SUBNET_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v"
+WORKSPACE_ID = (
+    "/subscriptions/s/resourceGroups/rg-mgmt/providers/Microsoft.OperationalInsights/workspaces/log"
+)
+PARTNER = "0a1b2c3d-0000-4000-8000-000000000001"
+TENANT = "7b1d2f3a-0000-4000-8000-00000000000a"
+SHARING_TAGS = Tags(
+    "sharing", "platform-team", DataClassification.OFFICIAL_SENSITIVE, "CC-ICT-001", "sharing"
+)
+
+
+@pytest.fixture(scope="session")
+def shared_service_run() -> MockRun:
+    from forcelift.components.azure.shared_service import SharedService, SharedServiceArgs
+
+    def program() -> None:
+        SharedService(
+            "custody-records",
+            SharedServiceArgs(
+                force="exampleshire",
+                name="custody-records",
+                application="custody",
+                tags=APP_TAGS,
+                subnet_id=f"{SUBNET_ID}/subnets/snet-workload",
+                allowed_subscriptions=(PARTNER,),
+                port=8443,
+                backend_ips=("10.101.0.10",),
+                virtual_network_id=SUBNET_ID,
+                log_analytics_workspace_id=WORKSPACE_ID,
+            ),
+        )
+
+    return _run(program)
+
+
+@pytest.fixture(scope="session")
+def partner_endpoint_run() -> MockRun:
+    from forcelift.components.azure.partner_endpoint import PartnerEndpoint, PartnerEndpointArgs
+
+    def program() -> None:
+        PartnerEndpoint(
+            "rocu-intel",
+            PartnerEndpointArgs(
+                force="exampleshire",
+                name="rocu-intel",
+                tags=SHARING_TAGS,
+                subnet_id=f"{SUBNET_ID}/subnets/snet-management",
+                service="/subscriptions/h/resourceGroups/rg/providers/Microsoft.Network/"
+                "privateLinkServices/pls-northmoor-rocu",
+                dns_name="rocu-intel.share.exampleshire.internal",
+                virtual_network_id=SUBNET_ID,
+            ),
+        )
+
+    return _run(program, "exampleshire-azure-sharing")
+
+
+@pytest.fixture(scope="session")
+def agency_api_run() -> MockRun:
+    from forcelift.components.azure.agency_api import (
+        AgencyApiGateway,
+        AgencyApiGatewayArgs,
+        ApiAuth,
+        OAuthSpec,
+    )
+
+    def program() -> None:
+        AgencyApiGateway(
+            "cases-api",
+            AgencyApiGatewayArgs(
+                force="exampleshire",
+                name="cases-api",
+                application="cases",
+                tags=APP_TAGS,
+                subnet_id=f"{SUBNET_ID}/subnets/snet-api-management",
+                backend_url="https://10.101.0.10:443",
+                publisher_email="platform@exampleshire.police.uk",
+                publisher_name="Exampleshire Police",
+                auth=ApiAuth.OAUTH,
+                oauth=OAuthSpec(tenant_id=TENANT, audience="api://exampleshire-cases-api"),
+                log_analytics_workspace_id=WORKSPACE_ID,
+            ),
+        )
+
+    return _run(program)
+
+
+@pytest.fixture(scope="session")
+def staff_access_run() -> MockRun:
+    from forcelift.components.azure.staff_access import (
+        AppServiceAuth,
+        StaffAccessFrontDoor,
+        StaffAccessFrontDoorArgs,
+        StaffApp,
+    )
+
+    def program() -> None:
+        StaffAccessFrontDoor(
+            "wave-1-staff-access",
+            StaffAccessFrontDoorArgs(
+                force="exampleshire",
+                name="wave-1",
+                tags=APP_TAGS,
+                apps=(
+                    StaffApp(
+                        application="Records",
+                        name="records",
+                        hostname="records.exampleshire.staff.police.uk",
+                        origin_host="app-records.azurewebsites.net",
+                        private_link_id="/subscriptions/s/resourceGroups/rg-app/providers/"
+                        "Microsoft.Web/sites/app-records",
+                        auth=AppServiceAuth(
+                            web_app_name="app-records",
+                            resource_group_name="rg-app",
+                            client_id="5c6d7e8f-0000-4000-8000-00000000000b",
+                            tenant_id=TENANT,
+                        ),
+                    ),
+                ),
+                log_analytics_workspace_id=WORKSPACE_ID,
+            ),
+        )
+
+    return _run(program)
+
+
 RUNS = (
     "management_groups_run",
     "landing_zone_run",
@@ -315,6 +441,10 @@ RUNS = (
     "paas_run",
     "paas_mi_run",
     "saas_run",
+    "shared_service_run",
+    "partner_endpoint_run",
+    "agency_api_run",
+    "staff_access_run",
 )
 
 

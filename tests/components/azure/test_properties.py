@@ -18,7 +18,15 @@ from forcelift.migration.naming import check_name
 from forcelift.stacks.mock_runtime import MockRun
 
 SECRET_SIG = "4dabf18193072939515e22adb298388d"  # the wire form's mark on a secret value
-GLOBAL_TYPES = {"azure-native:privatedns:PrivateZone", "azure-native:privatedns:VirtualNetworkLink"}
+# Kinds Azure only offers as global resources (private DNS; Front Door's profile, endpoint and
+# WAF policy: staff access at the edge, origins reached over Private Link in the UK region).
+GLOBAL_TYPES = {
+    "azure-native:privatedns:PrivateZone",
+    "azure-native:privatedns:VirtualNetworkLink",
+    "azure-native:cdn:Profile",
+    "azure-native:cdn:AFDEndpoint",
+    "azure-native:frontdoor:Policy",
+}
 STATEFUL_TYPES = {
     "azure-native:keyvault:Vault",
     "azure-native:storage:StorageAccount",
