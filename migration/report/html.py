@@ -6,7 +6,7 @@ mailed, archived with a design authority's minutes, or opened on an air-gapped l
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -40,7 +40,12 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("guardrails", "Guardrail findings"),
     ("ncsc", "NCSC principles"),
     ("resources", "Resources per stack"),
+    ("sharing", "Sharing and staff access"),
 )
+# sections shown only when the plan has their content (the rest are always there)
+OPTIONAL_SECTIONS: dict[str, Callable[[ReportContext], bool]] = {
+    "sharing": lambda context: context.sharing is not None,
+}
 
 MEANINGS: dict[str, str] = {
     "SAAS": "Replaced by a supplier's software service; servers switched off after cutover.",
@@ -230,7 +235,7 @@ def render_html(
     return template.render(
         c=context,
         clouds=clouds,
-        sections=SECTIONS,
+        sections=sections_for(context),
         meanings=MEANINGS,
         charts={k: markupsafe.Markup(v) for k, v in charts.items()},
         graph=graph,
@@ -244,5 +249,17 @@ def render_html(
     )
 
 
-def section_ids() -> Sequence[str]:
-    return [s for s, _ in SECTIONS]
+def sections_for(context: ReportContext) -> tuple[tuple[str, str], ...]:
+    """The sections this report shows, in order: the optional ones only with their content,
+    so the contents list and the section numbers never point at a missing section."""
+    return tuple(
+        (id_, title)
+        for id_, title in SECTIONS
+        if id_ not in OPTIONAL_SECTIONS or OPTIONAL_SECTIONS[id_](context)
+    )
+
+
+def section_ids(context: ReportContext | None = None) -> Sequence[str]:
+    """Every section id (all of them without a context; else those this report shows)."""
+    sections = SECTIONS if context is None else sections_for(context)
+    return [s for s, _ in sections]

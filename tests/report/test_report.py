@@ -63,7 +63,8 @@ def test_xlsx_has_one_row_per_application(report_dir: Path, plan: Plan) -> None:
     from openpyxl import load_workbook
 
     book = load_workbook(report_dir / "decisions.xlsx", read_only=True)
-    assert book.sheetnames == ["Decisions", "About"]
+    # the sample shares (partner flows) and plans staff access, so both sheets are there
+    assert book.sheetnames == ["Decisions", "Sharing flows", "Staff access", "About"]
     rows = list(book["Decisions"].iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
     assert header[:3] == ("Application", "Decision", "Strategy")
@@ -92,7 +93,10 @@ def test_html_is_self_contained(report_dir: Path) -> None:
     assert addresses <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert len(ids) == len(set(ids)), "duplicate element ids between inline SVGs"
-    assert page.count("<svg") == 6  # five charts (one cash-flow per cloud) and the graph
+    # five charts (one cash-flow per cloud), the dependency graph and the sharing picture
+    assert page.count("<svg") == 7
+    sharing = page[page.index('<section id="sharing">') :]
+    assert sharing.count("<svg") == 1 and '<svg class="sharing"' in sharing
 
 
 def test_html_sections_and_content(report_dir: Path) -> None:
@@ -101,6 +105,11 @@ def test_html_sections_and_content(report_dir: Path) -> None:
     page = (report_dir / "index.html").read_text(encoding="utf-8")
     for section in section_ids():
         assert f'<section id="{section}">' in page
+    # the contents list numbers every section once, the sharing section last (11)
+    nav = page[page.index('<nav class="toc') : page.index("</nav>")]
+    assert re.findall(r'href="#([^"]+)"', nav) == list(section_ids())
+    assert '<a href="#sharing"><span class="n">11</span>' in nav
+    assert '<h2><span class="n">11</span>Sharing and staff access</h2>' in page
     assert "Edges are the inventory's recorded dependencies" in page
     assert "exampleshire-azure-wave-3" in page and "not previewed" in page
     assert "@media print" in page
@@ -110,6 +119,29 @@ def test_html_sections_and_content(report_dir: Path) -> None:
     assert re.search(r"2\.</strong> Asset protection.*?status findings", matrix, re.S)
     assert re.search(r"4\.</strong> Governance framework.*?status waived", matrix, re.S)
     assert re.search(r"6\.</strong> Personnel security.*?status force", matrix, re.S)
+
+
+def test_sharing_section_only_when_the_plan_has_it(plan: Plan) -> None:
+    from forcelift.migration.plan.sharing_plan import CloudSharing
+    from forcelift.migration.report.context import build_context
+    from forcelift.migration.report.html import SECTIONS, render_html, section_ids, sections_for
+    from forcelift.migration.report.inputs import ReportInputs
+
+    assert section_ids()[-1] == "sharing" and len(SECTIONS) == 11
+    shares = build_context(ReportInputs(plan))
+    assert [s for s, _ in sections_for(shares)] == list(section_ids())
+    alone = plan.model_copy(
+        update={
+            "sharing": None,
+            "clouds": tuple(c.model_copy(update={"sharing": CloudSharing()}) for c in plan.clouds),
+        }
+    )
+    context = build_context(ReportInputs(alone))
+    assert context.sharing is None
+    assert list(section_ids(context)) == list(section_ids())[:-1]
+    page = render_html(context, alone)
+    assert 'id="sharing"' not in page and 'href="#sharing"' not in page
+    assert '<a href="#resources"><span class="n">10</span>' in page
 
 
 def test_cli_rerun_in_a_fresh_process_changes_no_byte(
