@@ -92,17 +92,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     n = args.servers
-    estate = cached(
-        args.work / f"estate-{n}.yaml",
-        [forcelift(), "inventory", "synth", "--servers", str(n), "--seed", str(args.seed)]
-        + ["-o", str(args.work / f"estate-{n}.yaml"), "--format", "native-yaml"],
-    )
-    plan_file = cached(
-        args.work / f"plan-{n}.yaml",
-        [forcelift(), "plan", str(estate), "--cloud", "azure", "--wave-max-servers", "12000"]
-        + ["--supernet", "10.64.0.0/10", "--as-of", "2026-11-25", "-q"]
-        + ["-o", str(args.work / f"plan-{n}.yaml")],
-    )
+    estate_path, plan_path = args.work / f"estate-{n}.yaml", args.work / f"plan-{n}.yaml"
+    synth = ["inventory", "synth", "--servers", str(n), "--seed", str(args.seed)]
+    estate = cached(estate_path, [forcelift(), *synth, "-o", str(estate_path)])
+    make_plan = ["plan", str(estate), "--cloud", "azure", "--wave-max-servers", "12000"]
+    options = ["--supernet", "10.64.0.0/10", "--as-of", "2026-11-25", "-q"]
+    plan_file = cached(plan_path, [forcelift(), *make_plan, *options, "-o", str(plan_path)])
     print(f"{n:,} servers: {estate.stat().st_size / 2**20:.0f} MiB inventory, "
           f"{plan_file.stat().st_size / 2**20:.0f} MiB plan")  # fmt: skip
 
