@@ -52,7 +52,8 @@
     });
   }
 
-  function grouped(n) { return n.toLocaleString("en-GB"); }
+  // Thousands separators by hand: Number.toLocaleString costs ~20 µs a call, seconds at 100k.
+  function grouped(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
 
   function plural(n, word) { return grouped(n) + " " + (n === 1 ? word : word + "s"); }
 
@@ -127,9 +128,9 @@
       if (keys[column]) { return keys[column]; }
       var out;
       if (column === 0) {
-        out = rows.map(function (r) { return r[APP.name].toLocaleLowerCase("en-GB"); });
+        out = rows.map(function (r) { return r[APP.name].toLowerCase(); });
       } else if (column === 2) {
-        var lower = S.map(function (t) { return t.toLocaleLowerCase("en-GB"); });
+        var lower = S.map(function (t) { return t.toLowerCase(); });
         out = rows.map(function (r) { return lower[r[APP.strategy]]; });
       } else {
         out = new Float64Array(total);
@@ -158,7 +159,8 @@
       r[APP.blockers].forEach(function (i) { parts.push(S[i]); });
       r[APP.conflicts].forEach(function (i) { parts.push("conflict: " + S[i]); });
       if (override) { parts.push("override: " + override); }
-      return parts.join(" ").toLocaleLowerCase("en-GB");
+      // toLowerCase, not toLocaleLowerCase: the same for English text, and far faster.
+      return parts.join(" ").toLowerCase();
     }
 
     pager.hidden = false;
@@ -264,6 +266,7 @@
     [search, decision, wave].forEach(function (el) { el.addEventListener("input", apply); });
     [decision, wave, blockers].forEach(function (el) { el.addEventListener("change", apply); });
     if (!scripted) { apply(); }
+    if (window.performance && performance.mark) { performance.mark("forcelift:apps-table"); }
   }
 
   window.addEventListener("beforeprint", function () {
