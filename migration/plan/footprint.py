@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from forcelift.migration.clouds import Cloud
-from forcelift.migration.plan.planfile import CloudWorkload
+from forcelift.migration.plan.planfile import CloudPlan, CloudWorkload, StackPlan
 
 
 @dataclass(frozen=True)
@@ -107,3 +107,123 @@ def workload_resources(cloud: Cloud, workload: CloudWorkload) -> int:
     if workload.saas is not None:
         total += fp.saas
     return total
+
+
+@dataclass(frozen=True)
+class SharingFootprint:
+    """What the sharing and staff access components declare (read off their mock-runtime
+    previews like the workload parts above; tests/stacks/test_footprint.py checks them)."""
+
+    hosted: int  # per hosted service, its first target: Azure SharedService (resource group,
+    # internal LB, Private Link service, diagnostics); AWS SharedEndpointService (NLB, group and
+    # rules, target group, TLS listener, endpoint service, its log bucket with key)
+    hosted_per_target: int  # AWS: one target-group attachment per server (Azure: inline pool)
+    api: int  # an agency API on top: Azure API Management (service, API, policy, logger,
+    # diagnostic, diagnostics); AWS private REST API (+ logs key) and its execute-api endpoint
+    staff_base: int  # per wave stack with staff access: Front Door profile, WAF policy and
+    # security policy, diagnostics, resource group / Verified Access group and security group
+    staff_per_app: int  # endpoint, custom domain, origin group, origin, route / ACM
+    # certificate, Verified Access endpoint, ingress and egress rule
+    staff_web_app: int  # Azure: App Service authentication of a fronted web app
+    staff_servers: int  # Azure: the Private Link service Front Door reaches servers through
+    per_consumed: int  # sharing stack, per consumed service: private endpoint, zone, record,
+    # link (+ resource group) / interface endpoint, group and rule, zone and record
+    per_consumed_spoke: int  # AWS: the zone is associated with every wave's spoke VPC
+
+
+SHARING_FOOTPRINTS: Mapping[Cloud, SharingFootprint] = {
+    Cloud.AZURE: SharingFootprint(
+        hosted=5,
+        hosted_per_target=0,
+        api=8,
+        staff_base=6,
+        staff_per_app=5,
+        staff_web_app=1,
+        staff_servers=5,
+        per_consumed=6,
+        per_consumed_spoke=0,
+    ),
+    Cloud.AWS: SharingFootprint(
+        hosted=19,
+        hosted_per_target=1,
+        api=19,
+        staff_base=3,
+        staff_per_app=4,
+        staff_web_app=0,
+        staff_servers=0,
+        per_consumed=6,
+        per_consumed_spoke=1,
+    ),
+}
+
+
+def _web_app(workload: CloudWorkload) -> bool:
+    return any(p.kind == "web_app" for p in workload.paas)
+
+
+def wave_sharing_resources(cloud: Cloud, plan: CloudPlan, stack: str) -> int:
+    """Resources the host side of sharing and staff access add to one wave stack: its hosted
+    services (with their agency APIs) and the staff access to its applications."""
+    fp = SHARING_FOOTPRINTS[cloud]
+    by_app = {w.application: w for w in plan.workloads}
+    total = 0
+    for service in plan.sharing.hosted:
+        workload = by_app.get(service.application)
+        if service.stack != stack or workload is None:
+            continue
+        if cloud is Cloud.AWS and not service.allowed_accounts:
+            continue  # nobody could be allowed: the stack notes it and builds nothing
+        targets = len(workload.vms) or 1  # the servers, else the web app's load balancer
+        total += fp.hosted + fp.hosted_per_target * (targets - 1)
+        total += fp.api if service.api else 0
+    fronted = [
+        (a, by_app[a.application])
+        for a in plan.sharing.staff_access
+        if a.stack == stack
+        and a.application in by_app
+        and (by_app[a.application].vms or _web_app(by_app[a.application]))
+    ]
+    if fronted:
+        total += fp.staff_base
+    for _, workload in fronted:
+        total += fp.staff_per_app
+        total += fp.staff_web_app if _web_app(workload) else fp.staff_servers
+    return total
+
+
+def sharing_stack_resources(cloud: Cloud, plan: CloudPlan, stack: str) -> int:
+    """Resources of a `<force>-<cloud>-sharing` stack: one private endpoint (and its private
+    DNS) per service it consumes."""
+    fp = SHARING_FOOTPRINTS[cloud]
+    spokes = sum(1 for w in plan.waves if w.stacks)
+    consumed = sum(1 for c in plan.sharing.consumed if c.stack == stack)
+    return consumed * (fp.per_consumed + fp.per_consumed_spoke * spokes)
+
+
+def stack_resources(cloud: Cloud, plan: CloudPlan, stack: StackPlan) -> int | None:
+    """A wave or sharing stack's estimate with sharing counted (None for a landing zone, whose
+    estimate is fixed): what `estimated_resources` should say once the plan's sharing and
+    staff access are known."""
+    if stack.layer == "sharing":
+        return sharing_stack_resources(cloud, plan, stack.name)
+    if stack.layer != "wave":
+        return None
+    members = [w for w in plan.workloads if w.stack == stack.name]
+    return (
+        FOOTPRINTS[cloud].spoke  # every part, as the splitter counts it (cloud_plan.py)
+        + sum(workload_resources(cloud, w) for w in members)
+        + wave_sharing_resources(cloud, plan, stack.name)
+    )
+
+
+def with_sharing_estimates(plan: CloudPlan) -> CloudPlan:
+    """The cloud plan with its wave and sharing stacks re-counted for sharing and staff
+    access (call once CloudPlan.sharing is complete)."""
+    cloud = Cloud(plan.cloud)
+    stacks = []
+    for stack in plan.stacks:
+        estimate = stack_resources(cloud, plan, stack)
+        if estimate is not None and estimate != stack.estimated_resources:
+            stack = stack.model_copy(update={"estimated_resources": estimate})
+        stacks.append(stack)
+    return plan.model_copy(update={"stacks": tuple(stacks)})

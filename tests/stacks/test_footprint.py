@@ -9,21 +9,29 @@ from typing import Any
 import pytest
 
 from forcelift.migration.clouds import Cloud
-from forcelift.migration.plan.footprint import FOOTPRINTS, workload_resources
+from forcelift.migration.plan.footprint import (
+    FOOTPRINTS,
+    sharing_stack_resources,
+    stack_resources,
+    wave_sharing_resources,
+    workload_resources,
+)
 from forcelift.migration.plan.planfile import Plan
 from forcelift.stacks.context import component_name
 
 PARTS = {"IaasWorkload": "iaas", "PaasWorkload": "paas", "SaasWorkload": "saas"}
 
 
-def _declared(docs: dict[str, dict[str, Any]]) -> dict[tuple[str, str], int]:
+def _declared(
+    docs: dict[str, dict[str, Any]], kinds: tuple[str, ...] = tuple(PARTS)
+) -> dict[tuple[str, str], int]:
     """(component name, stack) -> resources the component and everything under it declare."""
     children: dict[str, list[dict[str, Any]]] = defaultdict(list)
     components = []
     for stack, doc in docs.items():
         for resource in doc["resources"]:
             children[resource["parent"]].append(resource)
-            if resource["type"].rsplit(":", 1)[-1] in PARTS:
+            if resource["type"].rsplit(":", 1)[-1] in kinds and not resource["parent"]:
                 components.append((stack, resource))
 
     def size(urn: str) -> int:
@@ -77,6 +85,7 @@ def test_wave_stacks_hold_what_the_plan_estimates(
             continue
         members = [w for w in planned.workloads if w.stack == stack.name]
         estimate = spoke + sum(workload_resources(Cloud(cloud), w) for w in members)
+        estimate += wave_sharing_resources(Cloud(cloud), planned, stack.name)
         actual = len(docs[stack.name]["resources"])
         # never (much) more than estimated; the spoke is counted at its largest (4 subnets)
         assert actual <= estimate + max(3, actual // 50), (stack.name, actual, estimate)
@@ -84,3 +93,111 @@ def test_wave_stacks_hold_what_the_plan_estimates(
         # capacity-bounded plan may use one subnet of the four it is counted at)
         slack = actual // 10 + max(8, spoke)
         assert estimate <= actual + slack, (stack.name, actual, estimate)
+
+
+@pytest.mark.parametrize("cloud", ["azure", "aws"])
+def test_staff_access_and_hosted_services_count_what_they_declare(
+    request: pytest.FixtureRequest, cloud: str, reduced_plan: Plan
+) -> None:
+    """The sharing components of each wave stack against the preview, exactly."""
+    docs = request.getfixturevalue(f"{cloud}_previews")
+    declared = _declared_sharing(docs)
+    planned = next(c for c in reduced_plan.clouds if c.cloud == cloud)
+    fronted = {a.stack for a in planned.sharing.staff_access}
+    assert fronted, "the reduced plan fronts no application: nothing is checked"
+    for stack in planned.stacks:
+        if stack.layer == "wave":
+            estimate = wave_sharing_resources(Cloud(cloud), planned, stack.name)
+            assert declared.get(stack.name, 0) == estimate, (stack.name, declared, estimate)
+
+
+def _declared_sharing(docs: dict[str, dict[str, Any]]) -> dict[str, int]:
+    """stack -> resources under its top-level sharing and staff access components."""
+    kinds = ("SharedService", "SharedEndpointService", "AgencyApiGateway", "AgencyPrivateApi")
+    kinds += ("StaffAccessFrontDoor", "StaffAccessEndpoint", "PartnerInterfaceEndpoint")
+    out: dict[str, int] = {}
+    for stack, doc in docs.items():
+        sized = _declared({stack: doc}, kinds)
+        out[stack] = sum(n for (_, s), n in sized.items() if s == stack)
+    return out
+
+
+@pytest.mark.parametrize("cloud", ["azure", "aws"])
+def test_sharing_stacks_hold_what_the_footprint_counts(
+    request: pytest.FixtureRequest, cloud: str, reduced_plan: Plan
+) -> None:
+    docs = request.getfixturevalue(f"{cloud}_previews")
+    planned = next(c for c in reduced_plan.clouds if c.cloud == cloud)
+    sharing = [s for s in planned.stacks if s.layer == "sharing"]
+    assert sharing, "the reduced plan has no sharing stack"
+    for stack in sharing:
+        estimate = sharing_stack_resources(Cloud(cloud), planned, stack.name)
+        assert len(docs[stack.name]["resources"]) == estimate, stack.name
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the planner does not yet call footprint.with_sharing_estimates after the sharing "
+    "and staff access are planned (migration/plan/build.py, regional.py): lead to wire",
+)
+def test_the_plan_estimates_count_sharing(sample_plan: Plan) -> None:
+    for planned in sample_plan.clouds:
+        for stack in planned.stacks:
+            estimate = stack_resources(Cloud(planned.cloud), planned, stack)
+            if estimate is not None:
+                assert stack.estimated_resources == estimate, stack.name
+
+
+def _sibling(name: str) -> Any:
+    """A sharing test module of this directory, for its small host plan and its runner."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        f"_footprint_{name}", Path(__file__).with_name(f"{name}.py")
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _run_sharing_size(run: Any) -> int:
+    kinds = ("SharedService", "SharedEndpointService", "AgencyApiGateway", "AgencyPrivateApi")
+    kinds += ("StaffAccessFrontDoor", "StaffAccessEndpoint", "PartnerInterfaceEndpoint")
+    children: dict[str, list[Any]] = defaultdict(list)
+    for resource in run.resources:
+        children[resource.parent].append(resource)
+
+    def size(urn: str) -> int:
+        return sum(1 + size(child.urn) for child in children[urn])
+
+    return sum(
+        1 + size(r.urn)
+        for r in run.resources
+        if r.type.rsplit(":", 1)[-1] in kinds
+        and (not r.parent or "pulumi:pulumi:Stack" in r.parent)
+    )
+
+
+@pytest.mark.parametrize("cloud", ["azure", "aws"])
+def test_hosted_services_and_agency_apis_count_what_they_declare(
+    cloud: str, tmp_path: Any, helpers: Any, sample_plan: Plan
+) -> None:
+    """The sample's reduced plan hosts nothing, so the host side is checked on the sharing
+    tests' small plans (servers and a web app hosted, one agency API, staff access to both)."""
+    if cloud == "azure":
+        module = _sibling("test_azure_sharing")
+        plan = module._plan()
+        directory = helpers.write_project(tmp_path, plan)
+        wave, sharing = (module._run(directory, s) for s in (module.WAVE, module.SHARING))
+    else:
+        module = _sibling("test_aws_sharing")
+        small = helpers.keep_workloads(helpers.only_cloud(sample_plan, "aws"), module.APPS)
+        plan = module.with_sharing(small, module.SMALL_SHARING)
+        wave, sharing = (module.run_stack(plan, s) for s in (module.WAVE, module.SHARING))
+    planned = plan.clouds[0]
+    assert planned.sharing.hosted and any(h.api for h in planned.sharing.hosted)
+    estimate = wave_sharing_resources(Cloud(cloud), planned, module.WAVE)
+    assert _run_sharing_size(wave) == estimate
+    assert len(sharing.resources) == sharing_stack_resources(Cloud(cloud), planned, module.SHARING)
