@@ -103,6 +103,11 @@ class _StageBar:
     help="Parallel preview processes (default: CPU count).",
 )
 @click.option("--force", is_flag=True, help="Replace files in OUT that forcelift did not write.")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Preview every stack again (default: reuse those whose content key is unchanged).",
+)
 @output_format("text", "json")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no inventory warnings.")
 @handle_input_errors
@@ -111,6 +116,7 @@ def migrate(
     out_dir: Path,
     jobs: int | None,
     force: bool,
+    no_cache: bool,
     output_format: str,
     quiet: bool,
     collaboration: Path | None,
@@ -162,28 +168,36 @@ def migrate(
                 region,
                 plan_request(**options),
                 out_dir,
-                PulumiStages(jobs, force),
+                PulumiStages(jobs, force, cache=not no_cache),
                 bar,
                 policy=LargeEstatePolicy(),
                 base=inputs,
             )
             summary, blocking = regional_summary(regional), regional.blocking
+            summary.update(_reuse_counts(regional.stacks))
         else:
             result = run(
                 inputs,
                 plan_request(**options),
                 out_dir,
-                PulumiStages(jobs, force),
+                PulumiStages(jobs, force, cache=not no_cache),
                 bar,
                 policy=LargeEstatePolicy(),
             )
             summary, blocking = run_summary(result), result.blocking
+            summary.update(_reuse_counts(result.stacks))
     if as_json:
         echo_json(summary)
     else:
         _print_summary(summary)
     if blocking:
         sys.exit(EXIT_FINDINGS)
+
+
+def _reuse_counts(stacks: Sequence[Any]) -> dict[str, int]:
+    """How many stack previews were read back (content key unchanged) and how many ran."""
+    reused = sum(1 for r in stacks if getattr(r, "reused", False))
+    return {"reused": reused, "previewed": len(stacks) - reused}
 
 
 def _print_summary(s: dict[str, Any]) -> None:
@@ -209,7 +223,8 @@ def _print_summary(s: dict[str, Any]) -> None:
     click.echo(
         f"Stacks: {len(s['stacks'])}; previewed offline: {s['resources_declared']:,} declared "
         f"resources ({s['cloud_resources']:,} cloud resources + {s['components']:,} components);"
-        f" plan estimate ~{s['resources_estimated']:,}"
+        f" plan estimate ~{s['resources_estimated']:,}; {s['previewed']} previewed, "
+        f"{s['reused']} reused (content key unchanged)"
     )
     g = s["guardrails"]
     state = "PASS" if not g["blocking"] else "FAIL"

@@ -24,6 +24,7 @@ class PulumiStages:
 
     jobs: int | None = None  # parallel preview processes (default: CPU count)
     force: bool = False  # replace files in OUT that forcelift did not write
+    cache: bool = True  # reuse previews whose content key is unchanged (--no-cache: False)
 
     def generate(self, plan: Plan | RegionalPlan, out_dir: Path) -> list[FileOutcome]:
         from importlib.metadata import version
@@ -42,5 +43,6 @@ class PulumiStages:
     def preview(self, out_dir: Path, on_done: Callable[[str], None]) -> list[StackResult]:
         from forcelift.stacks.preview import preview_project
 
-        # resume: a re-run after an interrupt keeps the previews that are still current
-        return preview_project(out_dir, jobs=self.jobs, on_done=on_done, resume=True).stacks
+        # a re-run (after an interrupt, or a change to a few applications) previews only the
+        # stacks whose content key changed and reads the others back (preview_stamps.py)
+        return preview_project(out_dir, jobs=self.jobs, on_done=on_done, resume=self.cache).stacks
