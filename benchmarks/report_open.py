@@ -135,7 +135,7 @@ def large_context(base: Any, apps: int) -> Any:
         )
     stacks = tuple(
         dataclasses.replace(s, name=f"{s.name}-{k}")
-        for k in range(max(1, apps // 500 // max(1, len(base.stacks))))
+        for k in range(max(1, apps // 250 // max(1, len(base.stacks))))
         for s in base.stacks
     )
     findings = tuple(
