@@ -12,12 +12,15 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forcelift.migration.errors import InputError, Location
 from forcelift.migration.inventory.model import Inventory
 from forcelift.migration.plan.planfile import Plan
 from forcelift.migration.policy.model import Finding, Waiver
+
+if TYPE_CHECKING:
+    from forcelift.migration.plan.regional import RegionalPlan
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,19 @@ class ReportInputs:
     @property
     def checked_on(self) -> dt.date:
         return self.as_of or self.plan.as_of
+
+
+@dataclass(frozen=True)
+class RegionalInputs:
+    """A regional project's report inputs: each force's own, over that force's stacks only."""
+
+    plan: RegionalPlan
+    per_force: Mapping[str, ReportInputs]  # force slug -> its inputs
+
+
+def stack_names(plan: Plan) -> set[str]:
+    """The stacks a force's plan declares (its share of a regional project's previews)."""
+    return {s.name for c in plan.clouds for s in c.stacks}
 
 
 def read_previews(directory: Path) -> dict[str, dict[str, Any]]:
@@ -92,13 +108,36 @@ def guardrail_findings(
     return check(with_plan(graphs, plan), plan_waivers(plan), as_of or plan.as_of)
 
 
+def regional_inputs(
+    regional: RegionalPlan,
+    previews: Mapping[str, Mapping[str, Any]],
+    inventories: Mapping[str, Inventory] | None = None,
+    as_of: dt.date | None = None,
+) -> RegionalInputs:
+    """Each force's inputs: its own previews, its guardrail findings (its waivers)."""
+    per_force = {}
+    for member in regional.forces:
+        mine = stack_names(member)
+        own = {k: v for k, v in previews.items() if k in mine}
+        per_force[member.force.slug] = ReportInputs(
+            member,
+            own,
+            guardrail_findings(member, own, as_of),
+            (inventories or {}).get(member.force.slug),
+            as_of,
+        )
+    return RegionalInputs(regional, per_force)
+
+
 def read_inputs(
     directory: Path,
     inventory: Inventory | None = None,
     as_of: dt.date | None = None,
-) -> ReportInputs:
-    """Plan, previews and findings from a generated project DIR."""
-    from forcelift.migration.plan.planio import load_plan
+) -> ReportInputs | RegionalInputs:
+    """Plan, previews and findings from a generated project DIR: one force's, or per force
+    for a regional project (plan.yaml of kind regional; `inventory` is not used then)."""
+    from forcelift.migration.plan.regional import RegionalPlan
+    from forcelift.migration.plan.regional_io import load_plan_document
 
     plan_file = directory / "plan.yaml"
     if not plan_file.is_file():
@@ -107,7 +146,9 @@ def read_inputs(
             Location(file=str(directory)),
             hint="run `forcelift migrate` (or `forcelift plan`) first, or point at its --out DIR",
         )
-    plan = load_plan(plan_file)
+    plan = load_plan_document(plan_file)
     previews = read_previews(directory)
+    if isinstance(plan, RegionalPlan):
+        return regional_inputs(plan, previews, as_of=as_of)
     findings = guardrail_findings(plan, previews, as_of)
     return ReportInputs(plan, previews, findings, inventory, as_of)
