@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from forcelift.migration import yamlio
 from forcelift.migration.errors import Location, ProblemCollector
 from forcelift.migration.inventory.gaps import Gap, gap_detail, report_gaps, zero_utilisation
 from forcelift.migration.inventory.model import SCHEMA_VERSION, Inventory
@@ -149,7 +150,7 @@ def read(source: Source, problems: ProblemCollector) -> Fragment:
     except UnicodeDecodeError:
         raw_text = source.path.read_text(encoding="cp1252")
     try:
-        data: Any = yaml.load(raw_text, Loader=_Loader)  # libyaml when present
+        data: Any = yamlio.load(raw_text)  # PyYAML's values and errors, faster
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.error(
