@@ -47,9 +47,11 @@ def bench() -> ModuleType:
 @pytest.fixture(scope="module")
 def base(project: Path, inventory: Inventory) -> Any:
     from forcelift.migration.report.context import build_context
-    from forcelift.migration.report.inputs import read_inputs
+    from forcelift.migration.report.inputs import ReportInputs, read_inputs
 
-    return build_context(replace(read_inputs(project), inventory=inventory))
+    inputs = read_inputs(project)
+    assert isinstance(inputs, ReportInputs)  # one force's project, not a regional one
+    return build_context(replace(inputs, inventory=inventory))
 
 
 @pytest.fixture(scope="module")
