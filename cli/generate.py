@@ -50,6 +50,14 @@ _STYLE = {"created": "green", "updated": "yellow", "unchanged": None, "stale": "
     "Default: a wheel of this forcelift written to vendor/ and referenced as "
     "./vendor/forcelift-<version>-py3-none-any.whl[pulumi].",
 )
+@click.option(
+    "--shards",
+    type=click.IntRange(1, 256),
+    default=None,
+    metavar="N",
+    help="Preview the wave stacks in N parallel CI jobs on a pull request (default: one per "
+    "20,000 estimated resources of a cloud's wave stacks, at most 256).",
+)
 @output_format("table", "json")
 @handle_input_errors
 def generate(
@@ -59,6 +67,7 @@ def generate(
     ci: bool,
     check: bool,
     requirement: str | None,
+    shards: int | None,
     output_format: str,
 ) -> None:
     """Write the Pulumi project for PLAN into DIR: Pulumi.yaml, __main__.py, requirements.txt,
@@ -89,10 +98,15 @@ def generate(
 
     plan = load_plan_document(plan_file)  # one force's plan, or a regional plan
     files = render_project(
-        plan, version=version("forcelift"), ci=ci, source=str(plan_file), requirement=requirement
+        plan,
+        version=version("forcelift"),
+        ci=ci,
+        source=str(plan_file),
+        requirement=requirement,
+        shards=shards,
     )
     outcomes = write_project(files, out_dir, force=force, dry_run=check, vendor=requirement is None)
-    warnings = warnings_for(plan)
+    warnings = warnings_for(plan, files)
     changed = [o for o in outcomes if o.status in ("created", "updated")]
     if output_format == "json":
         echo_json(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import functools
 import io
 import json
@@ -16,7 +17,15 @@ from check_jsonschema.transforms.azure_pipelines import AZURE_TRANSFORM
 from ruamel.yaml import YAML
 
 from forcelift.migration.plan.planfile import Plan
-from forcelift.stacks.generate import GeneratedFile, cloud_views
+from forcelift.migration.plan.regional import CollaborationInfo, RegionalPlan
+from forcelift.stacks.generate import (
+    CloudView,
+    GeneratedFile,
+    PreviewShards,
+    cloud_views,
+    preview_shards,
+    render_project,
+)
 from forcelift.stacks.pipeline_pins import ACTIONS, PULUMI_VERSION
 
 CLOUDS = ("azure", "aws")
@@ -207,23 +216,130 @@ def test_azure_devops_pulumi_cli_is_pinned_and_checksum_verified(
     assert ado.count("sha256sum --check --strict") == len(installs)
 
 
+def _runs(job: dict[str, Any]) -> list[str]:
+    return [s.get("run", "") for s in job["steps"]]
+
+
+def _step(job: dict[str, Any], action: str, nth: int = 0) -> dict[str, Any]:
+    found = [s for s in job["steps"] if s.get("uses", "").startswith(action + "@")]
+    return found[nth]
+
+
+def check_github_pull_request(data: dict[str, Any], cloud: CloudView, shards: int) -> None:
+    """Landing zone first, then `shards` matrix jobs of wave stacks, then one merge job that
+    checks every stack and uploads one SARIF; no cloud identity anywhere."""
+    name = cloud.name
+    pr = {k: v for k, v in data["jobs"].items() if v["if"] == "github.event_name == 'pull_request'"}
+    assert list(pr) == ["plan-comment", "pr-landing-zone", "pr-shard", "pr-guardrails"]
+    for job in pr.values():
+        assert "id-token" not in job["permissions"], "pull requests get no cloud identity"
+    landing, shard, merge = pr["pr-landing-zone"], pr["pr-shard"], pr["pr-guardrails"]
+    assert "needs" not in landing
+    assert f"forcelift preview . --cloud {name} --layer landing-zone" in _runs(landing)
+    kept = _step(landing, "actions/upload-artifact")["with"]
+    assert kept["name"] == f"preview-{name}-landing-zone"
+    assert "preview/" in kept["path"].split()
+
+    assert shard["needs"] == "pr-landing-zone"
+    assert shard["strategy"]["matrix"] == {"shard": list(range(1, shards + 1))}
+    assert shard["strategy"]["fail-fast"] is False
+    assert shard["env"]["SHARD"] == f"${{{{ matrix.shard }}}}/{shards}"
+    uses = [s.get("uses", "").split("@")[0] for s in shard["steps"]]
+    runs = _runs(shard)
+    preview = f'forcelift preview . --cloud {name} --layer wave --shard "$SHARD"'
+    assert preview in runs
+    fetched = uses.index("actions/download-artifact")
+    assert fetched < runs.index(preview) and uses.index("actions/cache") < fetched
+    assert _step(shard, "actions/download-artifact")["with"] == {
+        "name": f"preview-{name}-landing-zone"
+    }
+    assert any('--layer wave --shard "$SHARD" --format sarif' in r for r in runs)
+    cache = _step(shard, "actions/cache")["with"]
+    assert cache["path"] == "preview"
+    assert cache["key"].startswith(
+        f"forcelift-preview-{name}-shard-${{{{ matrix.shard }}}}-of-{shards}-"
+    )
+    assert "hashFiles('plan.yaml', " in cache["key"]
+    assert cache["key"] != _step(landing, "actions/cache")["with"]["key"]
+    kept = _step(shard, "actions/upload-artifact")["with"]
+    assert kept["name"] == f"preview-{name}-shard-${{{{ matrix.shard }}}}"
+    assert "preview/" in kept["path"].split()
+
+    assert merge["needs"] == ["pr-landing-zone", "pr-shard"]
+    assert merge["permissions"] == {"contents": "read", "security-events": "write"}
+    assert _step(merge, "actions/download-artifact")["with"] == {
+        "pattern": f"preview-{name}-*",
+        "merge-multiple": True,
+    }
+    runs = _runs(merge)
+    sharing = f"forcelift preview . --cloud {name} --layer sharing"
+    assert (sharing in runs) == any(s.is_sharing for s in cloud.stacks)
+    check = f"forcelift policy check . --cloud {name} --format sarif -o guardrails.sarif"
+    assert check in runs
+    if sharing in runs:
+        assert runs.index(sharing) < runs.index(check)
+    sarif = [s for s in merge["steps"] if "codeql-action/upload-sarif@" in s.get("uses", "")]
+    assert len(sarif) == 1 and sarif[0]["with"] == {
+        "sarif_file": "guardrails.sarif",
+        "category": f"forcelift-{name}",
+    }
+    assert not any(
+        "upload-sarif" in s.get("uses", "") for j in (landing, shard) for s in j["steps"]
+    )
+
+
+def check_azure_pull_request(stage: dict[str, Any], cloud: CloudView, shards: int) -> None:
+    name = cloud.name
+    jobs = {j["job"]: j for j in stage["jobs"]}
+    assert list(jobs) == ["plan_comment", "preview_landing_zone", "preview_shard", "guardrails"]
+    landing, shard, merge = jobs["preview_landing_zone"], jobs["preview_shard"], jobs["guardrails"]
+
+    def scripts(job: dict[str, Any]) -> str:
+        return "\n".join(s.get("script", "") for s in job["steps"])
+
+    assert f"forcelift preview . --cloud {name} --layer landing-zone" in scripts(landing)
+    published = [s for s in landing["steps"] if "publish" in s]
+    assert [s["artifact"] for s in published] == [f"preview-{name}-landing-zone"]
+    assert shard["dependsOn"] == "preview_landing_zone"
+    matrix = shard["strategy"]["matrix"]
+    assert matrix == {f"shard_{i}": {"shard": i} for i in range(1, shards + 1)}
+    text = scripts(shard)
+    assert f'forcelift preview . --cloud {name} --layer wave --shard "$(shard)/{shards}"' in text
+    assert f"preview-{name}-landing-zone/preview/." in text
+    caches = [s for s in [*landing["steps"], *shard["steps"]] if s.get("task") == "Cache@2"]
+    keys = [c["inputs"]["key"] for c in caches]
+    assert len(keys) == 2 and len(set(keys)) == 2
+    assert f'"shard-$(shard)-of-{shards}"' in keys[1] and "plan.yaml" in keys[1]
+    assert [s["artifact"] for s in shard["steps"] if "publish" in s] == [
+        f"preview-{name}-shard-$(shard)"
+    ]
+    assert merge["dependsOn"] == ["preview_landing_zone", "preview_shard"]
+    download = next(s for s in merge["steps"] if "download" in s)
+    assert download == {
+        "download": "current",
+        "patterns": f"preview-{name}-*/**",
+        "displayName": download["displayName"],
+    }
+    text = scripts(merge)
+    assert (f"--cloud {name} --layer sharing" in text) == any(s.is_sharing for s in cloud.stacks)
+    assert (
+        f"forcelift policy check . --cloud {name} --format sarif -o guardrails-{name}.sarif" in text
+    )
+    (published,) = [s for s in merge["steps"] if s.get("task") == "PublishBuildArtifacts@1"]
+    assert published["inputs"] == {
+        "PathtoPublish": f"guardrails-{name}.sarif",
+        "ArtifactName": "CodeAnalysisLogs",
+    }
+
+
 @pytest.mark.parametrize("cloud", CLOUDS)
 def test_github_pull_request_checks(
     plan: Plan, files: dict[str, GeneratedFile], cloud: str
 ) -> None:
     view = next(c for c in cloud_views(plan) if c.name == cloud)
-    data = workflow(files, cloud)
-    preview = data["jobs"]["preview"]
-    assert preview["if"] == "github.event_name == 'pull_request'"
-    assert preview["strategy"]["matrix"]["stack"] == [s.name for s in view.stacks]
-    assert "id-token" not in preview["permissions"], "pull requests get no cloud identity"
-    runs = [s.get("run", "") for s in preview["steps"]]
-    assert 'forcelift preview . --stack "$STACK"' in runs
-    assert 'forcelift policy check . --format sarif -o guardrails.sarif --stack "$STACK"' in runs
-    upload = next(s for s in preview["steps"] if "codeql-action/upload-sarif@" in s.get("uses", ""))
-    assert upload["with"]["sarif_file"] == "guardrails.sarif"
-    assert preview["permissions"]["security-events"] == "write"
-    comment = data["jobs"]["plan-comment"]
+    assert preview_shards(view).count == 1  # smallshire is small: one shard
+    check_github_pull_request(workflow(files, cloud), view, 1)
+    comment = workflow(files, cloud)["jobs"]["plan-comment"]
     assert comment["permissions"] == {"contents": "read", "pull-requests": "write"}
     steps = comment["steps"]
     assert any(
@@ -232,6 +348,79 @@ def test_github_pull_request_checks(
     )
     sticky = next(s for s in steps if "sticky-pull-request-comment" in s.get("uses", ""))
     assert sticky["with"]["path"] == "plan-comment.md"
+
+
+@pytest.fixture(scope="module")
+def regional_plan(plan: Plan) -> RegionalPlan:
+    from .test_regional_generate import FORCES, rename, share
+
+    alpha, bravo = share(*(rename(plan, slug, name) for slug, name in FORCES))
+    return RegionalPlan(
+        collaboration=CollaborationInfo(
+            name="Northern Region", slug="northern-region", forces=(alpha.force, bravo.force)
+        ),
+        as_of=dt.date(2026, 11, 25),
+        forces=(alpha, bravo),
+    )
+
+
+@pytest.mark.parametrize("case", ["one shard", "three shards", "regional, two shards"])
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_sharded_pull_request_pipelines_validate(
+    plan: Plan, regional_plan: RegionalPlan, case: str, cloud: str
+) -> None:
+    source: Plan | RegionalPlan = regional_plan if case.startswith("regional") else plan
+    shards = {"one shard": 1, "three shards": 3, "regional, two shards": 2}[case]
+    rendered = render_project(source, version="0.0.0", shards=shards)
+    view = next(c for c in cloud_views(source) if c.name == cloud)
+    gh, ado = workflow(rendered, cloud), pipeline(rendered, cloud)
+    assert errors("github-workflows", gh) == []
+    assert errors("azure-pipelines", ado) == []
+    check_github_pull_request(gh, view, shards)
+    check_azure_pull_request(ado["stages"][0], view, shards)
+    text = rendered[f".github/workflows/forcelift-{cloud}.yml"].content
+    assert f"# {shards} shard(s) for " in text and "(set with forcelift generate --shards)" in text
+    regional = isinstance(source, RegionalPlan)
+    assert ("'plans/*.yaml'" in text) == regional
+    assert ("plans/*.yaml" in rendered[f"azure-pipelines-{cloud}.yml"].content) == regional
+    # The deploy jobs stay one stack after another, whatever the shards.
+    live = [k for k in gh["jobs"] if k.startswith(("preview-", "deploy-"))]
+    assert live == [j for s in view.steps for j in (s.preview_job, s.deploy_job)]
+
+
+def test_shard_count_follows_the_plans_size(plan: Plan) -> None:
+    """One shard per 20,000 estimated resources of wave stacks, never more than units."""
+    bigger = plan.model_copy(
+        update={
+            "clouds": tuple(
+                c.model_copy(
+                    update={
+                        "stacks": tuple(
+                            s.model_copy(
+                                update={"estimated_resources": s.estimated_resources * 100}
+                            )
+                            for s in c.stacks
+                        )
+                    }
+                )
+                for c in plan.clouds
+            )
+        }
+    )
+    views = {c.name: c for c in cloud_views(bigger)}
+    # aws: 35,500 wave resources in 3 waves; azure: 11,600 in 3.
+    assert preview_shards(views["aws"]) == PreviewShards(2, 35_500, chosen=False, sharing=False)
+    assert preview_shards(views["azure"]).count == 1
+    assert preview_shards(views["aws"], 5).count == 5
+    rendered = render_project(bigger, version="0.0.0")
+    data = workflow(rendered, "aws")
+    assert data["jobs"]["pr-shard"]["strategy"]["matrix"]["shard"] == [1, 2]
+    text = rendered[".github/workflows/forcelift-aws.yml"].content
+    assert "# 2 shard(s) for 35,500 estimated resources of wave stacks (one per 20,000" in text
+    assert pipeline(rendered, "aws")["stages"][0]["jobs"][2]["strategy"]["matrix"] == {
+        "shard_1": {"shard": 1},
+        "shard_2": {"shard": 2},
+    }
 
 
 @pytest.mark.parametrize("cloud", CLOUDS)
@@ -255,8 +444,7 @@ def test_azure_devops_live_preview_then_approval_then_up_of_that_plan(
     assert data["trigger"]["branches"]["include"] == ["main"]
     check, *live = data["stages"]
     assert check["condition"] == "eq(variables['Build.Reason'], 'PullRequest')"
-    matrix = check["jobs"][1]["strategy"]["matrix"]
-    assert [m["stack"] for m in matrix.values()] == [s.name for s in view.stacks]
+    check_azure_pull_request(check, view, preview_shards(view).count)
     expected = [st for s in view.steps for st in (s.preview_stage, s.deploy_stage)]
     assert [s["stage"] for s in live] == expected
     assert live[0]["dependsOn"] == []
