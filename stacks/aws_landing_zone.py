@@ -1,6 +1,7 @@
 """The AWS landing zone stack: Organization + SecurityBaseline + HubNetwork (Transit Gateway,
 SSM endpoints, Site-to-Site VPN when `forcelift:onPremGatewayAddress` is set, Verified Access
-for staff) + a CollaborationShare (RAM) of the TGW per planned share."""
+for staff: user trust, and device trust when staff access is planned) + a CollaborationShare
+(RAM) of the TGW per planned share + API Gateway's CloudWatch role when a wave hosts an API."""
 
 from __future__ import annotations
 
@@ -8,16 +9,16 @@ from dataclasses import dataclass, replace
 
 import pulumi
 
+from forcelift.components.aws.api_logging import ApiGatewayLogging, ApiGatewayLoggingArgs
 from forcelift.components.aws.hub_network import (
     HubNetwork,
     HubNetworkArgs,
-    RemoteAccessSpec,
     VpnSpec,
 )
 from forcelift.components.aws.organization import AccountSpec, Organization, OrganizationArgs
 from forcelift.components.aws.ram_share import CollaborationShare, CollaborationShareArgs
 from forcelift.components.aws.security_baseline import SecurityBaseline, SecurityBaselineArgs
-from forcelift.stacks.aws_common import aws_tags, zone_subnets
+from forcelift.stacks.aws_common import aws_tags, remote_access_spec, zone_subnets
 from forcelift.stacks.context import StackContext
 from forcelift.stacks.specs import (
     PENDING,
@@ -35,6 +36,7 @@ class LandingZoneSpec:
     baseline: SecurityBaselineArgs
     hub: HubNetworkArgs
     shares: tuple[tuple[str, CollaborationShareArgs], ...] = ()  # RAM shares of the TGW
+    api_logging: ApiGatewayLoggingArgs | None = None  # when a wave hosts an agency API
 
 
 def landing_zone_spec(ctx: StackContext) -> LandingZoneSpec:
@@ -83,7 +85,7 @@ def landing_zone_spec(ctx: StackContext) -> LandingZoneSpec:
             endpoint_client_cidrs=(lz.supernet,),
             log_retention_days=lz.log_retention_days,
             vpns=vpns,
-            remote_access=RemoteAccessSpec() if lz.remote_access == "aws-verified-access" else None,
+            remote_access=remote_access_spec(ctx),
         )
     shares = []
     for index, share in enumerate(ctx.cloud.sharing.ram_shares):
@@ -104,6 +106,10 @@ def landing_zone_spec(ctx: StackContext) -> LandingZoneSpec:
         baseline=SecurityBaselineArgs(tags=tags, organization_trail=True),
         hub=hub,
         shares=tuple(shares),
+        api_logging=ApiGatewayLoggingArgs(tags=tags)
+        # the waves build an API only for a service some consumer account may reach
+        if any(h.api and h.allowed_accounts for h in ctx.cloud.sharing.hosted)
+        else None,
     )
 
 
@@ -117,6 +123,8 @@ def declare_landing_zone(ctx: StackContext, spec: LandingZoneSpec) -> None:
     pulumi.export("hubVpcId", hub.vpc_id)
     for name, args in spec.shares:
         CollaborationShare(name, replace(args, resource_arn=hub.transit_gateway_arn))
+    if spec.api_logging is not None:
+        ApiGatewayLogging("api-gateway-logging", spec.api_logging)
     # What the sharing layer reads, exported only when the plan has it (older previews keep
     # their outputs): the hub's subnets for consumed services' endpoints, and the Verified
     # Access instance for the waves' staff endpoints.

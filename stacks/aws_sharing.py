@@ -19,16 +19,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import pulumi
-import pulumi_aws as aws
 
 from forcelift.components.aws.agency_api import AgencyPrivateApi, AgencyPrivateApiArgs
-from forcelift.components.aws.common import bounded_name
 from forcelift.components.aws.endpoint_service import (
     SharedEndpointService,
     SharedEndpointServiceArgs,
     TargetKind,
 )
 from forcelift.components.aws.iaas_workload import IaasWorkload
+from forcelift.components.aws.paas_workload import PaasWorkload
 from forcelift.components.aws.partner_endpoint import (
     PartnerInterfaceEndpoint,
     PartnerInterfaceEndpointArgs,
@@ -41,7 +40,7 @@ from forcelift.components.aws.staff_access import (
 )
 from forcelift.components.aws.tags import Tags
 from forcelift.migration.plan.planfile import CloudWorkload
-from forcelift.stacks.aws_common import aws_tags, zone_subnets
+from forcelift.stacks.aws_common import aws_tags, remote_access_spec, zone_subnets
 from forcelift.stacks.context import StackContext, component_name, entry, slug
 from forcelift.stacks.specs import (
     PENDING,
@@ -180,7 +179,7 @@ class HostBuilt:
     subnet_ids: tuple[pulumi.Input[str], ...]
     group_ids: Mapping[str, pulumi.Input[str]]
     iaas: Mapping[str, IaasWorkload]
-    beanstalk: Mapping[str, pulumi.Resource]  # workload name -> its first PaasWorkload
+    web: Mapping[str, PaasWorkload]  # workload name -> its PaasWorkload with the web app
 
 
 def with_agreements(tags: Tags, agreements: tuple[str, ...]) -> Tags:
@@ -235,7 +234,7 @@ def host_sharing_spec(ctx: StackContext, zones: tuple[str, ...]) -> HostSharingS
                 port=service.port,
                 target_type=kind,
                 targets=targets,
-                target_security_group_id=PENDING if kind is TargetKind.INSTANCE else None,
+                target_security_group_id=PENDING,  # the servers' or the ALB's group
                 # Servers: TLS at the NLB (access logs) and again to them. An ALB does its own
                 # TLS, so the NLB passes TCP through (NLB access logs need a TLS listener).
                 certificate_arn=ctx.value("certificateArn")
@@ -315,7 +314,8 @@ def _staff_spec(
         workloads.append(workload)
     if not apps:
         return None, ()
-    if ctx.cloud.landing_zone.remote_access != "aws-verified-access":
+    trust = remote_access_spec(ctx)  # what the landing zone attached to its instance
+    if trust is None or trust.device is None:
         raise ctx.error(
             ctx.path("landing_zone", "remote_access"),
             "staff access is planned through Verified Access but the landing zone has none",
@@ -338,28 +338,25 @@ def _staff_spec(
             vpc_id=PENDING,
             vpc_cidr=spoke.cidr,
             applications=tuple(apps),
+            identity=trust.trust_provider,
+            identity_reference=trust.policy_reference_name,
+            device=trust.device.kind,
+            device_reference=trust.device.policy_reference_name,
         )
     return args, tuple(refs)
 
 
-def _beanstalk_alb(workload: str, paas: pulumi.Resource) -> pulumi.Output[str]:
-    """The ARN of the ALB Elastic Beanstalk made for the workload's web app (found by the
-    environment tag Beanstalk puts on it; PaasWorkload does not expose it)."""
-    environment = bounded_name(f"{workload}-paas", "web", max_len=40)
-    found = aws.lb.get_load_balancer_output(
-        tags={"elasticbeanstalk:environment-name": environment},
-        opts=pulumi.InvokeOutputOptions(depends_on=[paas]),
-    )
-    return found.arn
+def _alb(built: HostBuilt, workload: str) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
+    """The ARN and security group of the workload's web-app ALB (declared by the wave)."""
+    paas = built.web[workload]
+    if paas.alb_arn is None or paas.alb_security_group_id is None:
+        raise ValueError(f"{workload}: the PaaS workload has no web app (no ALB)")
+    return paas.alb_arn, paas.alb_security_group_id
 
 
 def _primary_eni(iaas: IaasWorkload) -> pulumi.Output[str]:
     """The primary network interface of the workload's first server."""
-    first = next(iter(iaas.instance_ids.values()))
-    found = aws.ec2.get_instance_output(
-        instance_id=first, opts=pulumi.InvokeOutputOptions(depends_on=[iaas])
-    )
-    return found.network_interface_id
+    return next(iter(iaas.primary_network_interface_ids.values()))
 
 
 def declare_host_sharing(ctx: StackContext, spec: HostSharingSpec, built: HostBuilt) -> None:
@@ -373,10 +370,9 @@ def declare_host_sharing(ctx: StackContext, spec: HostSharingSpec, built: HostBu
                 targets=tuple(built.iaas[item.workload].instance_ids.values()),
                 target_security_group_id=built.group_ids[item.workload],
             )
-        else:
-            args = replace(
-                args, targets=(_beanstalk_alb(item.workload, built.beanstalk[item.workload]),)
-            )
+        else:  # the ALB, opened on the port to the NLB's group only
+            alb_arn, alb_group = _alb(built, item.workload)
+            args = replace(args, targets=(alb_arn,), target_security_group_id=alb_group)
         service = SharedEndpointService(f"{item.name}-share", args)
         record: dict[str, object] = {
             "id": service.service_id,
@@ -412,10 +408,12 @@ def declare_host_sharing(ctx: StackContext, spec: HostSharingSpec, built: HostBu
                     network_interface_id=_primary_eni(iaas),
                     target_security_group_id=built.group_ids[ref.workload],
                 )
-            else:
+            else:  # the ALB accepts the port from the Verified Access endpoints' group
+                alb_arn, alb_group = _alb(built, ref.workload)
                 app = replace(
                     app,
-                    load_balancer_arn=_beanstalk_alb(ref.workload, built.beanstalk[ref.workload]),
+                    load_balancer_arn=alb_arn,
+                    target_security_group_id=alb_group,
                     subnet_ids=built.subnet_ids,
                 )
             apps.append(app)

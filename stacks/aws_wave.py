@@ -179,8 +179,8 @@ def declare_wave(ctx: StackContext, spec: WaveSpec) -> None:
                 f"{item.name}-paas" if n == 1 else f"{item.name}-paas-{n}",
                 replace(args, vpc_id=vpc_id, subnet_ids=ordered_subnets),
             )
-            if n == 1:
-                web[item.name] = paas
+            if paas.alb_arn is not None:
+                web.setdefault(item.name, paas)
         if item.saas is not None:
             SaasWorkload(f"{item.name}-saas", item.saas)
     pulumi.export("workloads", {item.application: dict(item.record) for item in spec.workloads})

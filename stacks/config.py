@@ -26,6 +26,10 @@ ENGINEER_VALUES: dict[str, tuple[str, bool]] = {
         False,
     ),
     "accountEmailDomain": ("example.police.uk", False),
+    "deviceTrustProvider": ("jamf", False),
+    "deviceTrustTenantId": ("preview-device-tenant", False),
+    "staffEntraClientId": ("22222222-2222-2222-2222-222222222222", False),
+    "apiPublisherEmail": ("api-publisher@example.police.uk", False),
 }
 
 # Defaults for shared (platform) resources, which the plan gives no owner for.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from forcelift.migration.plan.planfile import CloudPlan, StackPlan
+from forcelift.migration.plan.planfile import CloudPlan, CloudWorkload, StackPlan
 
 GATEWAY_KEY = "forcelift:onPremGatewayAddress"
 
@@ -64,6 +64,33 @@ CERTIFICATE_ARN = EngineerValue(
     secret=False,
     placeholder="<acm-certificate-arn>",
 )
+DEVICE_TRUST = EngineerValue(
+    "forcelift:deviceTrustProvider",
+    "device-management service staff devices are enrolled in, Verified Access's device trust "
+    "provider: jamf, crowdstrike or jumpcloud (the same on the landing zone and every wave "
+    "with staff access: the staff policy reads it)",
+    secret=False,
+    placeholder="<jamf|crowdstrike|jumpcloud>",
+)
+DEVICE_TENANT = EngineerValue(
+    "forcelift:deviceTrustTenantId",
+    "tenant (application) id of that device-management service, for the device trust provider",
+    secret=False,
+    placeholder="<device-tenant-id>",
+)
+STAFF_ENTRA_CLIENT = EngineerValue(
+    "forcelift:staffEntraClientId",
+    "client id of the Entra ID app registration staff sign in to (App Service authentication "
+    "behind Front Door); until set, sign-in fails closed",
+    secret=False,
+    placeholder="<entra-client-id>",
+)
+API_PUBLISHER_EMAIL = EngineerValue(
+    "forcelift:apiPublisherEmail",
+    "mailbox API Management sends its notices to (the agency API's publisher)",
+    secret=False,
+    placeholder="<publisher-email>",
+)
 # Optional on any stack; the program has defaults (shown in the README).
 OPTIONAL_VALUES = (
     ("forcelift:platformOwner", "owner tag of shared platform resources", "platform-team"),
@@ -76,6 +103,59 @@ OPTIONAL_VALUES = (
 )
 
 
+def _stack_workloads(cloud: CloudPlan, stack: StackPlan) -> dict[str, CloudWorkload]:
+    return {w.application: w for w in cloud.workloads if w.stack == stack.name}
+
+
+def _has_web_app(workload: CloudWorkload | None) -> bool:
+    return workload is not None and any(p.kind == "web_app" for p in workload.paas)
+
+
+def _azure_wave(cloud: CloudPlan, stack: StackPlan) -> tuple[EngineerValue, ...]:
+    """Admin password; the Entra client id when staff reach a web app of the stack through
+    Front Door (App Service authentication); the APIM publisher when it hosts an agency API."""
+    workloads = _stack_workloads(cloud, stack)
+    sharing = cloud.sharing
+    staff = any(
+        a.stack == stack.name
+        and a.method == "front-door-private-origin"
+        and _has_web_app(workloads.get(a.application))
+        for a in sharing.staff_access
+    )
+    api = any(h.stack == stack.name and h.api for h in sharing.hosted)
+    return (
+        ADMIN_PASSWORD,
+        *((STAFF_ENTRA_CLIENT,) if staff else ()),
+        *((API_PUBLISHER_EMAIL,) if api else ()),
+    )
+
+
+def _aws_wave(cloud: CloudPlan, stack: StackPlan) -> tuple[EngineerValue, ...]:
+    """The certificate for web apps and for services shared from servers (TLS at the NLB);
+    the device trust values when staff reach an application of the stack (its policy)."""
+    workloads = _stack_workloads(cloud, stack)
+    sharing = cloud.sharing
+    web_apps = any(_has_web_app(w) for w in workloads.values())
+    shared_servers = any(
+        h.stack == stack.name
+        and h.allowed_accounts
+        and h.application in workloads
+        and workloads[h.application].vms
+        for h in sharing.hosted
+    )
+    staff = any(
+        a.stack == stack.name
+        and a.method == "verified-access"
+        and a.application in workloads
+        and (workloads[a.application].vms or _has_web_app(workloads[a.application]))
+        for a in sharing.staff_access
+    )
+    return (
+        *((CERTIFICATE_ARN,) if web_apps or shared_servers else ()),
+        *((DEVICE_TRUST, DEVICE_TENANT) if staff else ()),
+    )
+
+
 def engineer_values(cloud: CloudPlan, stack: StackPlan) -> tuple[EngineerValue, ...]:
     """What this stack's program asks the engineer for (stacks/*_program.py). A sharing
     stack declares endpoints and DNS only: nothing to set."""
@@ -84,13 +164,15 @@ def engineer_values(cloud: CloudPlan, stack: StackPlan) -> tuple[EngineerValue, 
     if cloud.cloud == "azure":
         if stack.layer == "landing-zone":
             return (GATEWAY, VPN_SHARED_KEY)
-        return (ADMIN_PASSWORD,)
+        return _azure_wave(cloud, stack)
     if stack.layer == "landing-zone":
-        return (GATEWAY, ACCOUNT_EMAIL_DOMAIN, *VPN_TUNNEL_KEYS)
-    web_apps = any(
-        part.kind == "web_app"
-        for workload in cloud.workloads
-        if workload.stack == stack.name
-        for part in workload.paas
-    )
-    return (CERTIFICATE_ARN,) if web_apps else ()
+        staff = cloud.landing_zone.remote_access == "aws-verified-access" and any(
+            a.method == "verified-access" for a in cloud.sharing.staff_access
+        )
+        return (
+            GATEWAY,
+            ACCOUNT_EMAIL_DOMAIN,
+            *VPN_TUNNEL_KEYS,
+            *((DEVICE_TRUST, DEVICE_TENANT) if staff else ()),
+        )
+    return _aws_wave(cloud, stack)

@@ -35,7 +35,47 @@ AWS_OUTPUT_IDS: dict[str, dict[str, str]] = {
     "aws:route53/zone:Zone": {"zoneId": "Z{rid}"},
     "aws:kms/key:Key": {"keyId": "{rid}"},
     "aws:ec2/vpcEndpoint:VpcEndpoint": {"prefixListId": "pl-{rid}"},
+    # What the sharing layer hands on: consumers' endpoints name the service, staff reach
+    # the Verified Access endpoint's domain, and the staff endpoints attach to a server's
+    # primary network interface or to the ALB Elastic Beanstalk makes (its name is its ARN).
+    "aws:ec2/vpcEndpointService:VpcEndpointService": {
+        "serviceName": "com.amazonaws.vpce.eu-west-2.vpce-svc-{rid}"
+    },
+    "aws:verifiedaccess/endpoint:Endpoint": {
+        "endpointDomain": "{endpointDomainPrefix}.edge-{rid}.vai-{rid}"
+        ".prod.verified-access.eu-west-2.amazonaws.com"
+    },
+    "aws:ec2/instance:Instance": {"primaryNetworkInterfaceId": "eni-{rid}"},
 }
+AWS_OUTPUT_LISTS: dict[str, dict[str, str]] = {
+    "aws:elasticbeanstalk/environment:Environment": {
+        "loadBalancers": "arn:aws:elasticloadbalancing:eu-west-2:"
+        + FAKE_ACCOUNT
+        + ":loadbalancer/app/awseb-{rid}/{rid}"
+    },
+}
+# azure-native: a Private Link service's alias, what consumers' private endpoints connect to.
+AZURE_OUTPUT_IDS: dict[str, dict[str, str]] = {
+    "azure-native:network:PrivateLinkService": {
+        "alias": "{serviceName}.{guid}.{location}.azure.privatelinkservice"
+    },
+}
+
+
+def _template_values(rid: str, inputs: Mapping[str, Any]) -> dict[str, str]:
+    """What an output template may name: the resource's id hash, a GUID from it, and its
+    plain-text inputs."""
+    digest = hashlib.sha256(rid.encode()).hexdigest()
+    guid = f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+    values = {k: v for k, v in inputs.items() if isinstance(v, str)}
+    return {"location": "uksouth", **values, "rid": rid, "guid": guid}
+
+
+def _fill(state: dict[str, Any], templates: Mapping[str, str], values: Mapping[str, str]) -> None:
+    for key, template in templates.items():
+        # an input the template needs is unknown (or missing): the output stays unknown
+        with contextlib.suppress(KeyError):
+            state.setdefault(key, template.format(**values))
 
 
 def sanitise(value: Any) -> Any:
@@ -120,8 +160,13 @@ class DeterministicMocks(pulumi.runtime.Mocks):
             service = args.typ.split(":")[1].split("/")[0]
             state.setdefault("arn", f"arn:aws:{service}:eu-west-2:{FAKE_ACCOUNT}:{args.name}")
             state.setdefault("id", f"{args.name}-{rid[:8]}")
-            for key, value in AWS_OUTPUT_IDS.get(args.typ, {}).items():
-                state.setdefault(key, value.format(rid=rid))
+            if args.typ in AWS_OUTPUT_IDS or args.typ in AWS_OUTPUT_LISTS:
+                values = _template_values(rid, args.inputs)
+                _fill(state, AWS_OUTPUT_IDS.get(args.typ, {}), values)
+                lists: dict[str, Any] = {}
+                _fill(lists, AWS_OUTPUT_LISTS.get(args.typ, {}), values)
+                for key, value in lists.items():
+                    state.setdefault(key, [value])
         if args.typ.startswith("azure-native:"):
             resource_id = (
                 f"/subscriptions/{FAKE_SUBSCRIPTION}/resourceGroups/mock/providers/"
@@ -132,6 +177,8 @@ class DeterministicMocks(pulumi.runtime.Mocks):
             kind = args.typ.rsplit(":", 1)[-1]
             own_name = args.inputs.get(kind[:1].lower() + kind[1:] + "Name")
             state.setdefault("name", args.inputs.get("name", own_name or args.name))
+            if args.typ in AZURE_OUTPUT_IDS:
+                _fill(state, AZURE_OUTPUT_IDS[args.typ], _template_values(rid, args.inputs))
             return resource_id, state
         return f"{args.name}-{rid}", state
 

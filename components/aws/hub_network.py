@@ -25,6 +25,8 @@ from pulumi_aws.verifiedaccess import (
 
 from forcelift.components.aws.common import account_facts, child, encryption_key
 from forcelift.components.aws.hub_specs import (
+    DeviceTrust,
+    DeviceTrustSpec,
     HubNetworkArgs,
     OidcSpec,
     PublishedAppSpec,
@@ -46,6 +48,8 @@ from forcelift.migration.naming import make_name
 
 __all__ = [
     "SSM_ENDPOINT_SERVICES",
+    "DeviceTrust",
+    "DeviceTrustSpec",
     "HubNetwork",
     "HubNetworkArgs",
     "OidcSpec",
@@ -371,6 +375,36 @@ class HubNetwork(pulumi.ComponentResource):
                 )
         return vpn.id
 
+    def _device_trust(
+        self,
+        name: str,
+        spec: DeviceTrustSpec,
+        instance: aws.verifiedaccess.Instance,
+        user_attachment: pulumi.Resource,
+        tags: Tags,
+    ) -> aws.verifiedaccess.InstanceTrustProviderAttachment:
+        """The device trust provider (managed, low-risk devices) on the same instance; the
+        staff groups' Cedar policies read it under its reference name. Attached after the
+        user provider: an instance takes one attachment change at a time."""
+        provider = aws.verifiedaccess.TrustProvider(
+            f"{name}-device-trust-provider",
+            description=f"{name}: staff devices ({spec.kind.value})",
+            trust_provider_type="device",
+            device_trust_provider_type=spec.kind.value,
+            policy_reference_name=spec.policy_reference_name,
+            device_options=aws.verifiedaccess.TrustProviderDeviceOptionsArgs(
+                tenant_id=spec.tenant_id
+            ),
+            tags=tags.as_dict(),
+            opts=child(self),
+        )
+        return aws.verifiedaccess.InstanceTrustProviderAttachment(
+            f"{name}-device-trust-provider-attachment",
+            verifiedaccess_instance_id=instance.id,
+            verifiedaccess_trust_provider_id=provider.id,
+            opts=child(self, depends_on=[user_attachment]),
+        )
+
     def _verified_access(
         self, name: str, spec: RemoteAccessSpec, log_group_name: pulumi.Output[str], tags: Tags
     ) -> pulumi.Output[str]:
@@ -408,6 +442,9 @@ class HubNetwork(pulumi.ComponentResource):
             verifiedaccess_trust_provider_id=provider.id,
             opts=child(self),
         )
+        attachments = [attachment]
+        if spec.device is not None:
+            attachments.append(self._device_trust(name, spec.device, instance, attachment, tags))
         aws.verifiedaccess.InstanceLoggingConfiguration(
             f"{name}-verified-access-logging",
             verifiedaccess_instance_id=instance.id,
@@ -423,7 +460,7 @@ class HubNetwork(pulumi.ComponentResource):
             description=f"{name}: staff applications",
             policy_document=spec.policy(),
             tags=tags.as_dict(),
-            opts=child(self, depends_on=[attachment]),
+            opts=child(self, depends_on=attachments),
         )
         for app in spec.applications:
             aws.verifiedaccess.Endpoint(

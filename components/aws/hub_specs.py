@@ -4,6 +4,7 @@ applications, and the hub's own args (checked on construction, before any resour
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -18,6 +19,8 @@ from forcelift.components.aws.network_specs import (
     within,
 )
 from forcelift.components.aws.tags import Tags
+
+REFERENCE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")  # a Cedar identifier (policy reference name)
 
 
 def secret_output(value: pulumi.Output[str] | None, what: str) -> pulumi.Output[str] | None:
@@ -64,6 +67,52 @@ class TrustProviderKind(StrEnum):
     OIDC = "oidc"
 
 
+class DeviceTrust(StrEnum):
+    """The device trust provider the landing zone attaches (Verified Access
+    device_trust_provider_type), and so what "trusted device" means in the staff policy."""
+
+    JAMF = "jamf"
+    CROWDSTRIKE = "crowdstrike"
+    JUMPCLOUD = "jumpcloud"
+
+
+@dataclass(frozen=True)
+class DeviceTrustSpec:
+    """The device-management service staff devices are enrolled in, and its tenant (the
+    tenant application id Verified Access reads device posture from)."""
+
+    kind: DeviceTrust
+    tenant_id: str
+    policy_reference_name: str = "device"
+
+    def __post_init__(self) -> None:
+        if not self.tenant_id.strip():
+            raise ValueError(f"the {self.kind.value} device trust provider needs its tenant id")
+        if not REFERENCE.match(self.policy_reference_name):
+            raise ValueError(
+                f"policy reference name {self.policy_reference_name!r} is not a Cedar identifier"
+            )
+
+
+def staff_policy(
+    identity: TrustProviderKind, identity_ref: str, device: DeviceTrust, device_ref: str
+) -> str:
+    """Cedar: a signed-in user (verified email) on a trusted device; nothing else."""
+    if identity is TrustProviderKind.OIDC:  # Entra ID sends no email_verified claim
+        user = f"context.{identity_ref} has email"
+    else:
+        user = f"context.{identity_ref}.user.email.verified == true"
+    trusted = {
+        DeviceTrust.JAMF: f'["LOW", "SECURE"].contains(context.{device_ref}.risk)',
+        DeviceTrust.CROWDSTRIKE: f"context.{device_ref}.assessment.overall > 50",
+        DeviceTrust.JUMPCLOUD: f"context.{device_ref}.device.is_managed == true",
+    }[device]
+    return (
+        "permit(principal, action, resource)\n"
+        f"when {{\n    {user}\n    && context has {device_ref}\n    && {trusted}\n}};"
+    )
+
+
 @dataclass(frozen=True)
 class OidcSpec:
     """An OIDC identity provider (e.g. the force's Entra ID tenant)."""
@@ -102,6 +151,9 @@ class RemoteAccessSpec:
     trust_provider: TrustProviderKind = TrustProviderKind.IAM_IDENTITY_CENTER
     oidc: OidcSpec | None = None
     policy_reference_name: str = "idp"
+    # A device trust provider attached next to the user one (staff access needs both: the
+    # staff groups' policies read `context.<device reference>`).
+    device: DeviceTrustSpec | None = None
     # Cedar policy for the group. The default admits any user the identity provider signed in
     # (with an email claim; a verified email for Identity Center), so every request is
     # authenticated even before per-application policies exist. Entra ID sends no
@@ -112,11 +164,23 @@ class RemoteAccessSpec:
     def __post_init__(self) -> None:
         if self.trust_provider is TrustProviderKind.OIDC and self.oidc is None:
             raise ValueError("an OIDC trust provider needs oidc settings")
+        if not REFERENCE.match(self.policy_reference_name):
+            raise ValueError(
+                f"policy reference name {self.policy_reference_name!r} is not a Cedar identifier"
+            )
+        if self.device is not None and (
+            self.device.policy_reference_name == self.policy_reference_name
+        ):
+            raise ValueError("the user and device trust providers need different reference names")
 
     def policy(self) -> str:
         if self.group_policy:
             return self.group_policy
         ref = self.policy_reference_name
+        if self.device is not None:  # identity AND device, as the staff groups
+            return staff_policy(
+                self.trust_provider, ref, self.device.kind, self.device.policy_reference_name
+            )
         if self.trust_provider is TrustProviderKind.OIDC:
             return f"permit(principal, action, resource)\nwhen {{ context.{ref} has email }};"
         return (

@@ -114,6 +114,7 @@ class IaasWorkload(pulumi.ComponentResource):
             for path in sorted({s.ami for s in args.servers if s.ami.startswith("/")})
         }
         instance_ids: dict[str, pulumi.Output[str]] = {}
+        enis: dict[str, pulumi.Output[str]] = {}
         for server in args.servers:
             server_tags = args.tags.named(
                 name, server.name, criticality=server.criticality, **backup_tags
@@ -166,11 +167,14 @@ class IaasWorkload(pulumi.ComponentResource):
                     opts=child(self),
                 )
             instance_ids[server.name] = instance.id
+            enis[server.name] = instance.primary_network_interface_id
 
         if args.backup is not None:
             self._backup(name, args.backup, key_arn, args)
 
         self.instance_ids = instance_ids
+        # what a Verified Access network-interface endpoint attaches to (staff access)
+        self.primary_network_interface_ids = enis
         self.register_outputs({"instance_ids": instance_ids, "instance_role": role.name})
 
     def _backup(

@@ -66,10 +66,15 @@ class PaasWorkload(pulumi.ComponentResource):
             self, name, args, f"{name}: database, logs and files", cloudwatch_logs=True
         )
         self._key_arn = key_arn
+        # The web app's internal ALB and its group: what an endpoint service or a Verified
+        # Access endpoint puts in front of it (None without a web app).
+        self.alb_arn: pulumi.Output[str] | None = None
+        self.alb_security_group_id: pulumi.Output[str] | None = None
 
         app_sg = alb_sg = None
         if args.web_app is not None:
             alb_sg = self._group("alb", f"HTTPS to {args.web_app.name}")
+            self.alb_security_group_id = alb_sg.id
             app_sg = self._group("app", f"{args.web_app.name} instances or tasks")
         outputs: dict[str, pulumi.Input[str]] = {}
         if args.database is not None:
@@ -297,6 +302,7 @@ class PaasWorkload(pulumi.ComponentResource):
             opts=child(self),
         )
         alb, target_group, listener = self._load_balancer(spec, alb_sg, target_type="ip")
+        self.alb_arn = alb.arn
         aws.ecs.Service(
             f"{name}-service",
             name=make_name("aws-ecs-cluster", spec.name),
@@ -454,4 +460,6 @@ class PaasWorkload(pulumi.ComponentResource):
             tags=tags,
             opts=child(self),
         )
+        # Elastic Beanstalk makes the ALB; the environment names it (an ALB's name is its ARN).
+        self.alb_arn = environment.load_balancers.apply(lambda arns: arns[0])
         return environment.endpoint_url.apply(lambda url: f"https://{url}")

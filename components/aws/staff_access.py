@@ -19,7 +19,12 @@ import pulumi
 import pulumi_aws as aws
 
 from forcelift.components.aws.common import child
-from forcelift.components.aws.hub_specs import TrustProviderKind
+from forcelift.components.aws.hub_specs import (
+    REFERENCE,
+    DeviceTrust,
+    TrustProviderKind,
+    staff_policy,
+)
 from forcelift.components.aws.network_specs import check_private_ingress
 from forcelift.components.aws.tags import Tags
 from forcelift.migration.naming import make_name
@@ -34,39 +39,11 @@ __all__ = [
 ]
 
 HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$")
-REFERENCE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 
 class EndpointKind(StrEnum):
     NETWORK_INTERFACE = "network-interface"  # an EC2 server's primary ENI (IaaS)
     LOAD_BALANCER = "load-balancer"  # the workload's internal ALB
-
-
-class DeviceTrust(StrEnum):
-    """The device trust provider the landing zone attaches, and what "trusted" means for it."""
-
-    JAMF = "jamf"
-    CROWDSTRIKE = "crowdstrike"
-    JUMPCLOUD = "jumpcloud"
-
-
-def staff_policy(
-    identity: TrustProviderKind, identity_ref: str, device: DeviceTrust, device_ref: str
-) -> str:
-    """Cedar: a signed-in user (verified email) on a trusted device; nothing else."""
-    if identity is TrustProviderKind.OIDC:  # Entra ID sends no email_verified claim
-        user = f"context.{identity_ref} has email"
-    else:
-        user = f"context.{identity_ref}.user.email.verified == true"
-    trusted = {
-        DeviceTrust.JAMF: f'["LOW", "SECURE"].contains(context.{device_ref}.risk)',
-        DeviceTrust.CROWDSTRIKE: f"context.{device_ref}.assessment.overall > 50",
-        DeviceTrust.JUMPCLOUD: f"context.{device_ref}.device.is_managed == true",
-    }[device]
-    return (
-        "permit(principal, action, resource)\n"
-        f"when {{\n    {user}\n    && context has {device_ref}\n    && {trusted}\n}};"
-    )
 
 
 @dataclass(frozen=True)

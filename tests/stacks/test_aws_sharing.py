@@ -113,6 +113,8 @@ def context(plan: Plan, stack: str) -> StackContext:
     values = {
         "forcelift:accountEmailDomain": "exampleshire.police.uk",
         "forcelift:certificateArn": "arn:aws:acm:eu-west-2:123456789012:certificate/web",
+        "forcelift:deviceTrustProvider": "crowdstrike",
+        "forcelift:deviceTrustTenantId": "cs-tenant-1",
     }
     return StackContext(
         plan=plan,
@@ -337,3 +339,150 @@ def test_no_sharing_means_no_sharing_outputs(small_plan: Plan) -> None:
     spec = aws_program.WAVE.spec(context(plain, WAVE))
     assert spec.sharing.hosted == () and spec.sharing.staff is None
     assert aws_program.LANDING_ZONE.spec(context(plain, LZ)).shares == ()
+
+
+# -- follow-ups: device trust, real references, API Gateway logging ------------------------
+
+
+def test_landing_zone_attaches_the_device_trust_the_staff_policy_reads(
+    runs: dict[str, MockRun],
+) -> None:
+    """The staff groups' Cedar policy needs identity AND device: both providers must be
+    attached to the instance, under the reference names the policy reads."""
+    lz, wave = runs[LZ], runs[WAVE]
+    providers = {
+        r.inputs["trustProviderType"]: r
+        for r in lz.of_type("aws:verifiedaccess/trustProvider:TrustProvider")
+    }
+    assert set(providers) == {"user", "device"}
+    device = providers["device"].inputs
+    assert device["deviceTrustProviderType"] == "crowdstrike"
+    assert device["deviceOptions"] == {"tenantId": "cs-tenant-1"}
+    instance = named(lz, "hub-verified-access").urn
+    attached = {
+        next(d for d in a.dependencies if "trustProvider:TrustProvider" in d)
+        for a in lz.of_type(
+            "aws:verifiedaccess/instanceTrustProviderAttachment:InstanceTrustProviderAttachment"
+        )
+        if instance in a.dependencies
+    }
+    assert attached == {p.urn for p in providers.values()}
+    (group,) = wave.of_type("aws:verifiedaccess/group:Group")
+    policy = group.inputs["policyDocument"]
+    for provider in providers.values():
+        assert f"context.{provider.inputs['policyReferenceName']}." in policy
+    assert "context.device.assessment.overall > 50" in policy  # CrowdStrike's posture score
+
+
+def test_a_bad_device_trust_provider_is_a_config_error(small_plan: Plan) -> None:
+    ctx = context(small_plan, LZ)
+    values = {
+        "forcelift:accountEmailDomain": "exampleshire.police.uk",
+        "forcelift:deviceTrustProvider": "intune",
+        "forcelift:deviceTrustTenantId": "t",
+    }
+    bad = StackContext(**{**vars(ctx), "values": values.get})
+    with pytest.raises(InputError, match=r"deviceTrustProvider.*'intune'"):
+        aws_program.LANDING_ZONE.spec(bad)
+
+
+def test_staff_endpoints_and_shared_alb_use_the_declared_resources(
+    runs: dict[str, MockRun],
+) -> None:
+    """The server's primary ENI and the web app's ALB come from the resources the wave
+    declares (dependencies recorded, values exact), not from invokes."""
+    run = runs[WAVE]
+    endpoints = {
+        r.inputs["applicationDomain"]: r
+        for r in run.of_type("aws:verifiedaccess/endpoint:Endpoint")
+    }
+    eni = endpoints["intelligence.exampleshire.staff.police.uk"]
+    server = named(run, "intelligence-analysis-iaas-exs-intel-app01")
+    assert eni.inputs["networkInterfaceOptions"]["networkInterfaceId"].startswith("eni-")
+    assert server.urn in eni.dependencies
+    web = endpoints["gazetteer.exampleshire.staff.police.uk"]
+    environment = named(run, "address-gazetteer-service-paas-beanstalk-env")
+    assert web.inputs["loadBalancerOptions"]["loadBalancerArn"].startswith(
+        "arn:aws:elasticloadbalancing:eu-west-2:123456789012:loadbalancer/app/awseb-"
+    )
+    assert environment.urn in web.dependencies
+    # the ALB's group admits the port from the Verified Access endpoints' group only
+    alb_sg = named(run, "address-gazetteer-service-paas-sg-alb")
+    rule = next(
+        r
+        for r in run.of_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        if r.name.startswith("wave-3-staff-address")
+    )
+    assert (
+        alb_sg.urn in rule.dependencies and named(run, "wave-3-staff-sg").urn in rule.dependencies
+    )
+    assert rule.inputs["fromPort"] == 443
+    # exact outputs in the offline preview (mock runtime): byte-stable names to hand on
+    service = named(run, "intel-share-service")
+    assert run.outputs["sharedServices"]["intel"]["serviceName"] == (
+        f"com.amazonaws.vpce.eu-west-2.vpce-svc-{_rid(service)}"
+    )
+    for name, domain in run.outputs["staffAccess"].items():
+        assert domain.startswith(f"{name}.edge-") and domain.endswith(
+            ".prod.verified-access.eu-west-2.amazonaws.com"
+        )
+
+
+def _rid(resource: Any) -> str:
+    from forcelift.stacks.mock_runtime import _stable_id
+
+    return _stable_id(resource.type, resource.name)
+
+
+def test_an_alb_shared_through_an_endpoint_service_is_opened_to_the_nlb(
+    small_plan: Plan,
+) -> None:
+    """A web app hosted for partners: the NLB targets the ALB the workload declared and the
+    ALB's group admits the NLB's group on the port."""
+    sharing = SMALL_SHARING.model_copy(
+        update={
+            "hosted": (
+                HostedService(
+                    name="gazetteer",
+                    application="Address Gazetteer Service",
+                    stack=WAVE,
+                    consumers=("northshire",),
+                    allowed_accounts=("456789012345",),
+                ),
+            ),
+            "staff_access": (),
+        }
+    )
+    run = run_stack(with_sharing(small_plan, sharing), WAVE)
+    (attachment,) = run.of_type("aws:lb/targetGroupAttachment:TargetGroupAttachment")
+    environment = named(run, "address-gazetteer-service-paas-beanstalk-env")
+    assert attachment.inputs["targetId"].startswith("arn:aws:elasticloadbalancing:")
+    assert environment.urn in attachment.dependencies
+    rule = named(run, "gazetteer-share-targets-in")
+    assert named(run, "address-gazetteer-service-paas-sg-alb").urn in rule.dependencies
+    assert named(run, "gazetteer-share-nlb-sg").urn in rule.dependencies
+    assert rule.inputs["fromPort"] == 443
+
+
+def test_landing_zone_sets_api_gateways_cloudwatch_role_when_a_wave_hosts_an_api(
+    runs: dict[str, MockRun], small_plan: Plan
+) -> None:
+    run = runs[LZ]
+    (account,) = run.of_type("aws:apigateway/account:Account")
+    role = named(run, "api-gateway-logging-role")
+    assert account.inputs["cloudwatchRoleArn"] == (
+        "arn:aws:iam:eu-west-2:123456789012:api-gateway-logging-role"  # the mock's role ARN
+    )
+    assert role.urn in account.dependencies
+    trust = json.loads(role.inputs["assumeRolePolicy"])
+    assert trust["Statement"][0]["Principal"] == {"Service": "apigateway.amazonaws.com"}
+    policy = named(run, "api-gateway-logging-role-push-to-cloudwatch")
+    assert policy.inputs["policyArn"] == (
+        "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+    )
+    assert policy.urn in account.dependencies
+    no_api = SMALL_SHARING.model_copy(
+        update={"hosted": tuple(h.model_copy(update={"api": False}) for h in SMALL_SHARING.hosted)}
+    )
+    spec = aws_program.LANDING_ZONE.spec(context(with_sharing(small_plan, no_api), LZ))
+    assert spec.api_logging is None
