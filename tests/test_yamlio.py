@@ -274,3 +274,31 @@ def test_tick_is_called_and_threads_keep_running() -> None:
         watcher.join()
     assert written >= 2 and len(ticks) > written
     assert max(gaps) < 1.0
+
+
+def test_plan_chunked_dump_and_validation_are_exact(monkeypatch: pytest.MonkeyPatch) -> None:
+    """planio dumps and validates a few items at a time: the same Plan, bytes and errors."""
+    from forcelift.migration.errors import InputError
+    from forcelift.migration.plan import planio
+    from forcelift.migration.plan.planfile import Plan
+
+    golden = ROOT / "tests/golden/plan/exampleshire-azure.yaml"
+    text = golden.read_text(encoding="utf-8")
+    monkeypatch.setattr(planio, "CHUNK", 3)
+    ticks: list[int] = []
+    plan = planio.load_plan(golden, tick=lambda: ticks.append(1))
+    assert ticks and plan == Plan.model_validate(yaml.load(text, Loader=yaml.CSafeLoader))
+    assert planio.dump_model(plan) == plan.model_dump(mode="json")
+    assert planio.plan_to_yaml(plan) == planio.HEADER + yamlio.pyyaml_dump(
+        plan.model_dump(mode="json")
+    )
+
+    data = yamlio.load(text)
+    data["workloads"][7]["decision"] = "teleport"
+    with pytest.raises(InputError) as chunked:
+        planio.plan_from_data(data)
+    monkeypatch.setattr(planio, "CHUNK", 10**9)
+    with pytest.raises(InputError) as whole:
+        planio.plan_from_data(data)
+    assert "workloads[7]" in str(chunked.value) or "workloads.7" in str(chunked.value)
+    assert str(chunked.value) == str(whole.value)
