@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import click
 
 from forcelift.cli.options import output_format, output_option, waiver_date
 from forcelift.cli.output import EXIT_FINDINGS, echo_json, handle_input_errors
+from forcelift.cli.stack_selection import Selection, stack_selection
 from forcelift.migration.errors import InputError, Location
 
 
@@ -19,35 +21,52 @@ def policy() -> None:
     """Security guardrails: check previews, list rules, write the CrossGuard pack."""
 
 
-def _load_previews(target: Path, stack: str | None) -> list[dict[str, Any]]:
-    """Preview graphs from DIR/preview/*.json (written by `forcelift preview`) or one file."""
-    files = sorted((target / "preview").glob("*.json")) if target.is_dir() else [target]
-    if not files or not all(f.exists() for f in files):
-        raise InputError(
-            "no offline preview found",
-            Location(file=str(target)),
-            hint="run `forcelift preview DIR` first",
-        )
-    previews = []
-    for file in files:
-        try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise InputError(f"cannot read preview: {exc}", Location(file=str(file))) from exc
-        for item in data.get("stacks", [data]):
-            if stack is None or item.get("stack") == stack:
-                previews.append(item)
-    if stack is not None and not previews:
-        raise InputError(f"no stack named {stack!r} in the preview", Location(file=str(target)))
+def _preview_files(target: Path) -> list[Path]:
+    """A project's or a downloaded shard artifact's DIR/preview/*.json, a directory of
+    previews, or one file."""
+    if not target.is_dir():
+        return [target]
+    inner = target / "preview"
+    return sorted((inner if inner.is_dir() else target).glob("*.json"))
+
+
+def _load_previews(targets: Sequence[Path], names: list[str] | None) -> dict[str, dict[str, Any]]:
+    """Each stack's preview graph (from the first target that has one; `names`: only these),
+    by stack, in the order found."""
+    previews: dict[str, dict[str, Any]] = {}
+    for target in targets:
+        files = _preview_files(target)
+        if not files and not _is_project(target):
+            raise InputError(
+                "no offline preview found",
+                Location(file=str(target)),
+                hint="run `forcelift preview DIR` first",
+            )
+        for file in files:
+            try:
+                data = json.loads(file.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise InputError(f"cannot read preview: {exc}", Location(file=str(file))) from exc
+            for index, item in enumerate(data.get("stacks", [data])):
+                stack = str(item.get("stack") or f"{file}#{index}")  # unnamed: each counts
+                if names is None or stack in names:
+                    previews.setdefault(stack, item)
     return previews
 
 
-def _refuse_stale(project: Path, stack: str | None) -> None:
-    """Every stack of the project (or the one --stack names) needs a current preview: a
-    half-finished or out-of-date run must not pass as "no findings"."""
-    from forcelift.stacks.deploy import stale_preview_problems
+def _is_project(target: Path) -> bool:
+    return target.is_dir() and (target / "Pulumi.yaml").is_file()
 
-    problems = stale_preview_problems(project, [stack] if stack else [])
+
+def _refuse_stale(project: Path, names: list[str] | None, given: set[str]) -> None:
+    """Every selected stack of the project needs a current preview (a half-finished or
+    out-of-date run must not pass as "no findings"), unless another TARGET gave it."""
+    from forcelift.stacks.deploy import stale_preview_problems
+    from forcelift.stacks.project_reader import read_project
+
+    wanted = names if names is not None else [s.name for s in read_project(project).stacks]
+    todo = [n for n in wanted if n not in given]
+    problems = stale_preview_problems(project, todo) if todo else []
     if problems:
         raise InputError(problems)
 
@@ -65,15 +84,21 @@ def _check(target: Path, graphs: list[Any], today: dt.date) -> tuple[list[Any], 
 
 
 @policy.command("check")
-@click.argument("target", type=click.Path(exists=True, path_type=Path))
-@click.option("--stack", default=None, help="Check only this stack.")
+@click.argument(
+    "targets",
+    metavar="TARGET...",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+)
+@stack_selection("Check", "Check only this stack.")
 @output_format("table", "json", "sarif")
 @output_option("Write the report here instead of standard output.")
 @waiver_date
 @handle_input_errors
 def check_command(
-    target: Path,
-    stack: str | None,
+    targets: tuple[Path, ...],
+    selection: Selection,
     output_format: str,
     output: Path | None,
     as_of: dt.datetime | None,
@@ -82,20 +107,46 @@ def check_command(
 
     Exit 1 when an unwaived finding of severity high or critical is found.
 
+    Several TARGETs give one report: the project and the preview directories of CI shards
+    (downloaded artifacts holding preview/, or preview/ itself). Each stack counts once (its
+    first preview), and findings are one per rule and resource. The project's own previews
+    must be current; previews from the other directories are taken as they are. --cloud,
+    --layer and --shard need the project among the TARGETs.
+
     Example:
 
         forcelift policy check out/exampleshire --format sarif -o guardrails.sarif
+
+        forcelift policy check . shard-1/ shard-2/ --format sarif -o guardrails.sarif
     """
     from forcelift.migration.policy.check import blocking, expired_waivers
     from forcelift.migration.policy.graph import ResourceGraph
     from forcelift.migration.policy.rules import GUARDRAILS
-    from forcelift.migration.policy.sarif import to_sarif
+    from forcelift.migration.policy.sarif import merge_findings, to_sarif
 
     today = as_of.date() if as_of else dt.date.today()
-    if target.is_dir() and (target / "Pulumi.yaml").is_file():
-        _refuse_stale(target, stack)
-    graphs = [ResourceGraph.from_preview(p) for p in _load_previews(target, stack)]
-    findings, waivers = _check(target, graphs, today)
+    project = next((t for t in targets if _is_project(t)), None)
+    if project is None and selection.narrowed:
+        raise click.UsageError("--cloud, --layer and --shard need the project among the TARGETs")
+    names = selection.names(project) if project is not None else selection.names(targets[0])
+    others = [t for t in targets if t != project]
+    given = set(_load_previews(others, names)) if project is not None else set()
+    if project is not None:
+        _refuse_stale(project, names, given)
+    previews = _load_previews(targets, names)
+    if selection.stack is not None and not previews:
+        raise InputError(
+            f"no stack named {selection.stack!r} in the preview", Location(file=str(targets[0]))
+        )
+    if not previews and names != []:
+        raise InputError(
+            "no offline preview found",
+            Location(file=str(targets[0])),
+            hint="run `forcelift preview DIR` first",
+        )
+    graphs = [ResourceGraph.from_preview(p) for p in previews.values()]
+    findings, waivers = _check(project or targets[0], graphs, today)
+    findings = merge_findings(findings)
     if output_format == "sarif":
         from importlib.metadata import version
 

@@ -1,8 +1,13 @@
-"""SARIF 2.1.0 output, so CI shows guardrail findings as code-scanning alerts."""
+"""SARIF 2.1.0 output, so CI shows guardrail findings as code-scanning alerts.
+
+Findings from several previews (CI shards, whose artifacts may each hold the landing zone's
+preview) become one run: one result per rule, resource and message (a rule may say two
+different things of one resource, e.g. of two of its disks), in a stable order, so the upload
+is the same whichever shard finished first."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from forcelift.migration.policy.model import NCSC_PRINCIPLES, Finding, Guardrail, Severity
@@ -22,6 +27,17 @@ _SCORE = {
 }
 
 
+def merge_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """One finding per rule, resource and message (an unwaived copy wins over a waived one),
+    sorted by rule, stack, resource and message."""
+    kept: dict[tuple[str, str, str], Finding] = {}
+    for finding in findings:
+        key = (finding.rule_id, finding.urn, finding.message)
+        if key not in kept or (kept[key].waived and not finding.waived):
+            kept[key] = finding
+    return sorted(kept.values(), key=lambda f: (f.rule_id, f.stack, f.urn, f.message))
+
+
 def to_sarif(
     findings: Sequence[Finding],
     rules: Sequence[Guardrail],
@@ -29,7 +45,8 @@ def to_sarif(
     version: str,
     artifact: str = "Pulumi.yaml",
 ) -> dict[str, Any]:
-    """One run; a result per finding, located at the stack's config file and the resource URN."""
+    """One run; a result per finding (merge several previews' first, :func:`merge_findings`),
+    located at the stack's config file and the resource URN."""
     index = {rule.id: i for i, rule in enumerate(rules)}
     return {
         "$schema": SARIF_SCHEMA,
