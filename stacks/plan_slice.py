@@ -152,6 +152,7 @@ def _write_cache(path: Path, plan: Plan) -> None:
     root, target = _cache_dir(path)
     if (target / "complete").is_file():
         return
+    key = (str(path), path.stat().st_mtime_ns)
     staging = root / f"{target.name}.tmp{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -181,6 +182,8 @@ def _write_cache(path: Path, plan: Plan) -> None:
                 sliced = stack_slice(plan, cloud.cloud, entry.name, positions)
                 write(name, sliced, slice_indices(plan, cloud.cloud, entry.name, positions))
             index[f"{cloud.cloud}/{entry.name}"] = {"file": name, "digest": written[name]}
+            # the stamps need these digests next: hashing a big plan's slices once is enough
+            PLAN_CACHE.slice_digests[(key, cloud.cloud, piece)] = written[name]
     clouds = [c.cloud for c in plan.clouds]
     (staging / "index.json").write_text(
         json.dumps({"clouds": clouds, "stacks": index}, sort_keys=True), encoding="utf-8"
