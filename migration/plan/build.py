@@ -19,6 +19,7 @@ from forcelift.migration.inventory.model import (
 )
 from forcelift.migration.plan import carbon, onprem_cost, sizing, waves
 from forcelift.migration.plan.cloud_plan import cloud_plan, sizing_config
+from forcelift.migration.plan.footprint import with_sharing_estimates
 from forcelift.migration.plan.money import plan_money
 from forcelift.migration.plan.planfile import (
     MIGRATING,
@@ -145,7 +146,9 @@ def build_plan(req: PlanRequest) -> Plan:
         )
         for c in opts.clouds
     )
-    clouds = tuple(partner_sharing(c, inventory, decisions, slug) for c in clouds)
+    clouds = tuple(
+        with_sharing_estimates(partner_sharing(c, inventory, decisions, slug)) for c in clouds
+    )
     servers = money.estate
     onprem = OnPremSummary(
         cost=money.onprem,
