@@ -54,6 +54,7 @@ def resolve(text: str) -> Any:
     return value
 
 
+#: tabs, CR, NEL, U+2028/9, BOMs and what YAML cannot hold (the fast path takes none of them)
 NOT_SIMPLE = re.compile(
     "[^\x0a\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 ).search
@@ -185,12 +186,15 @@ def _folded(first: str, more: list[str]) -> Any:
 
 
 def _tokens(text: str, tick: Callable[[], None] | None) -> Any:
-    """(indent, dashes, key, colon, rest) per line, a megabyte of text at a time."""
+    """(indent, dashes, key, colon, rest) per line, a megabyte of text at a time (no C call
+    holds the interpreter for long); characters the fast path does not take make it give up."""
     start, n = 0, len(text)
     while start <= n:
         end = text.find("\n", start + _CHUNK)
         if end < 0:
             end = n
+        if NOT_SIMPLE(text, start, end) is not None:
+            raise GiveUp
         yield from _LINE.findall(text, start, end)
         start = end + 1
         if tick is not None:
