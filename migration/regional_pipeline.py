@@ -151,6 +151,15 @@ def _catalogue_products(
     return found, frozenset(platforms)
 
 
+def api_hosts(collaboration: Collaboration, slug: str, inventory: Inventory) -> frozenset[str]:
+    """The host's applications behind its `api: true` shared services, named as its inventory
+    names them: their spoke needs the api-management subnet before addresses are planned,
+    though no flow of the inventory says they publish an API."""
+    names = {a.name.lower(): a.name for a in inventory.applications}
+    wanted = (s.application.lower() for s in collaboration.hosted_by(slug) if s.api)
+    return frozenset(names[w] for w in wanted if w in names)
+
+
 def make_regional_plan(
     collaboration: Collaboration,
     options: PlanOptions,
@@ -185,7 +194,15 @@ def make_regional_plan(
             inventory = ready.inventory
             # sources as the collaboration file names them: the same on every machine
             sources = source_names([Path(p) for p in force.inventory])
-            plan = build_plan(PlanRequest(inventory, result, own, sources, force_slug=force.slug))
+            request = PlanRequest(
+                inventory,
+                result,
+                own,
+                sources,
+                force_slug=force.slug,
+                api_hosts=api_hosts(collaboration, force.slug, inventory),
+            )
+            plan = build_plan(request)
             members.append(Planned(inventory, result, plan, ready.warnings))
             labels, platforms = _catalogue_products(inventory, ready.classifier.catalogue)
             planned_forces.append(PlannedForce(force.slug, plan, inventory, labels, platforms))

@@ -47,6 +47,10 @@ class PlanRequest:
     sources: tuple[str, ...] = ()
     waivers: tuple[WaiverPlan, ...] = ()
     force_slug: str = ""
+    #: applications that publish an agency API though no inventory flow says so (a
+    #: collaboration's `api: true` shared service): their Azure wave spoke reserves the
+    #: api-management subnet, which cannot be carved once the address plan is made
+    api_hosts: frozenset[str] = frozenset()
 
 
 def force_slug(name: str) -> str:

@@ -7,7 +7,7 @@ workload in its wave's spoke and stack, and describes the connectivity the landi
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from forcelift.migration.classify.model import Decision
@@ -72,17 +72,19 @@ def sizing_config(opts: PlanOptions) -> sizing.SizingConfig:
     )
 
 
-def agency_api_hosts(inventory: Inventory, decisions: Mapping[str, Decision]) -> set[str]:
+def agency_api_hosts(
+    inventory: Inventory, decisions: Mapping[str, Decision], also: Iterable[str] = ()
+) -> set[str]:
     """Moving applications that publish an agency API to a partner (an outbound or two-way api
-    flow): migration/plan/sharing.py makes each a HostedService with api, which the Azure
-    wave stack fronts with API Management in the spoke's own `api-management` subnet."""
-    return {
+    flow, or named in `also`: a collaboration's api shared services, PlanRequest.api_hosts):
+    each becomes a HostedService with api, which the Azure wave stack fronts with API
+    Management in the spoke's own `api-management` subnet."""
+    flows = {
         f.application
         for f in inventory.sharing
-        if f.api
-        and f.direction in (FlowDirection.OUTBOUND, FlowDirection.BOTH)
-        and decisions.get(f.application) in (Decision.IAAS, Decision.PAAS)
+        if f.api and f.direction in (FlowDirection.OUTBOUND, FlowDirection.BOTH)
     }
+    return {a for a in flows | set(also) if decisions.get(a) in (Decision.IAAS, Decision.PAAS)}
 
 
 def _spoke_request(
@@ -220,7 +222,11 @@ def cloud_plan(
             p.kind.value == "sql_server" and "managed instance" in p.service.lower()
             for p in targets[name].paas
         )
-    api_waves = {wave_of[a] for a in agency_api_hosts(req.inventory, decisions) if a in wave_of}
+    api_waves = {
+        wave_of[a]
+        for a in agency_api_hosts(req.inventory, decisions, req.api_hosts)
+        if a in wave_of
+    }
     spokes = [
         _spoke_request(
             cloud,
