@@ -247,10 +247,16 @@ def _memory_view(key: _FileKey, plan: Plan, cloud: str, stack: str) -> PlanView:
             if (key, cloud) not in PLAN_CACHE.positions:
                 PLAN_CACHE.positions[(key, cloud)] = wave_positions(found)
             positions = PLAN_CACHE.positions[(key, cloud)]
+            same = next((v for k, v in PLAN_CACHE.views.items() if k[:2] == (key, cloud)), None)
+            names = (
+                same.applications
+                if same is not None and same.applications is not None
+                else tuple(w.application for w in found.workloads)
+            )  # one tuple per cloud, shared by its slices
             PLAN_CACHE.views[(key, cloud, piece)] = PlanView(
                 stack_slice(plan, cloud, stack, positions),
                 slice_indices(plan, cloud, stack, positions),
-                tuple(w.application for w in found.workloads),
+                names,
             )
     return PLAN_CACHE.views[(key, cloud, piece)]
 
