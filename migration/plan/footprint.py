@@ -164,31 +164,34 @@ def _web_app(workload: CloudWorkload) -> bool:
 def wave_sharing_resources(cloud: Cloud, plan: CloudPlan, stack: str) -> int:
     """Resources the host side of sharing and staff access add to one wave stack: its hosted
     services (with their agency APIs) and the staff access to its applications."""
+    return wave_sharing_by_stack(cloud, plan).get(stack, 0)
+
+
+def wave_sharing_by_stack(cloud: Cloud, plan: CloudPlan) -> dict[str, int]:
+    """wave stack -> what `wave_sharing_resources` counts, in one pass over the plan (a large
+    estate has hundreds of stacks: one pass each would be quadratic)."""
     fp = SHARING_FOOTPRINTS[cloud]
     by_app = {w.application: w for w in plan.workloads}
-    total = 0
+    totals: dict[str, int] = {}
     for service in plan.sharing.hosted:
         workload = by_app.get(service.application)
-        if service.stack != stack or workload is None:
+        if workload is None:
             continue
         if cloud is Cloud.AWS and not service.allowed_accounts:
             continue  # nobody could be allowed: the stack notes it and builds nothing
         targets = len(workload.vms) or 1  # the servers, else the web app's load balancer
-        total += fp.hosted + fp.hosted_per_target * (targets - 1)
-        total += fp.api if service.api else 0
-    fronted = [
-        (a, by_app[a.application])
-        for a in plan.sharing.staff_access
-        if a.stack == stack
-        and a.application in by_app
-        and (by_app[a.application].vms or _web_app(by_app[a.application]))
-    ]
-    if fronted:
-        total += fp.staff_base
-    for _, workload in fronted:
-        total += fp.staff_per_app
-        total += fp.staff_web_app if _web_app(workload) else fp.staff_servers
-    return total
+        size = fp.hosted + fp.hosted_per_target * (targets - 1) + (fp.api if service.api else 0)
+        totals[service.stack] = totals.get(service.stack, 0) + size
+    fronted: dict[str, int] = {}
+    for access in plan.sharing.staff_access:
+        workload = by_app.get(access.application)
+        if workload is None or not (workload.vms or _web_app(workload)):
+            continue
+        size = fp.staff_per_app + (fp.staff_web_app if _web_app(workload) else fp.staff_servers)
+        fronted[access.stack] = fronted.get(access.stack, 0) + size
+    for stack, size in fronted.items():
+        totals[stack] = totals.get(stack, 0) + fp.staff_base + size
+    return totals
 
 
 def sharing_stack_resources(cloud: Cloud, plan: CloudPlan, stack: str) -> int:
@@ -218,11 +221,24 @@ def stack_resources(cloud: Cloud, plan: CloudPlan, stack: StackPlan) -> int | No
 
 def with_sharing_estimates(plan: CloudPlan) -> CloudPlan:
     """The cloud plan with its wave and sharing stacks re-counted for sharing and staff
-    access (call once CloudPlan.sharing is complete)."""
+    access (call once CloudPlan.sharing is complete): `stack_resources` for every stack, in
+    one pass over the workloads."""
     cloud = Cloud(plan.cloud)
+    members: dict[str, int] = {}
+    for workload in plan.workloads:
+        members[workload.stack] = members.get(workload.stack, 0) + workload_resources(
+            cloud, workload
+        )
+    sharing = wave_sharing_by_stack(cloud, plan)
     stacks = []
     for stack in plan.stacks:
-        estimate = stack_resources(cloud, plan, stack)
+        estimate = None
+        if stack.layer == "sharing":
+            estimate = sharing_stack_resources(cloud, plan, stack.name)
+        elif stack.layer == "wave":
+            estimate = (
+                FOOTPRINTS[cloud].spoke + members.get(stack.name, 0) + sharing.get(stack.name, 0)
+            )
         if estimate is not None and estimate != stack.estimated_resources:
             stack = stack.model_copy(update={"estimated_resources": estimate})
         stacks.append(stack)

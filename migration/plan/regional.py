@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict
 
 from forcelift.migration.classify.model import Decision
 from forcelift.migration.errors import InputError, Location
+from forcelift.migration.plan.footprint import with_sharing_estimates
 from forcelift.migration.plan.planfile import (
     PLAN_SCHEMA_VERSION,
     CloudPlan,
@@ -29,6 +30,7 @@ from forcelift.migration.plan.planfile import (
     Plan,
     PlanOptions,
 )
+from forcelift.migration.plan.regional_allow import allow_lists, missing_ids
 from forcelift.migration.plan.sharing import (
     consumed_service,
     hosted_service,
@@ -47,7 +49,6 @@ from forcelift.migration.plan.sharing_plan import (
 if TYPE_CHECKING:
     from forcelift.migration.inventory.collaboration import Collaboration, SharedService
     from forcelift.migration.inventory.model import Inventory
-    from forcelift.migration.inventory.sharing import Partner
 
 _HOSTING = (Decision.IAAS, Decision.PAAS)  # only these run in the force's own network
 
@@ -142,7 +143,10 @@ def build_regional_plan(
     candidates = shared_products(planned_forces)
     members = []
     for planned in planned_forces:
-        plan = plans[planned.slug]
+        plan = plans[planned.slug]  # every service placed: its stacks counted once, now
+        plan = plan.model_copy(
+            update={"clouds": tuple(with_sharing_estimates(c) for c in plan.clouds)}
+        )
         sharing = plan.sharing or SharingPlan()
         mine = tuple(c for c in candidates if planned.slug in c.forces)
         sharing = sharing.model_copy(
@@ -202,28 +206,6 @@ def _service_plan(
     )
 
 
-def _partner(collaboration: Collaboration, name: str) -> Partner | None:
-    return next((p for p in collaboration.partners if p.name.lower() == name.lower()), None)
-
-
-def allow_lists(
-    service: SharedServicePlan, collaboration: Collaboration
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The consumers' Azure subscriptions and AWS accounts: exactly these, nothing wider."""
-    forces = {f.slug: f for f in collaboration.forces}
-    subscriptions: set[str] = set()
-    accounts: set[str] = set()
-    for consumer in service.consumers:
-        if consumer in forces:
-            force = forces[consumer]
-            subscriptions.update([force.azure_subscription] if force.azure_subscription else [])
-            accounts.update([force.aws_account] if force.aws_account else [])
-        elif (partner := _partner(collaboration, consumer)) is not None:
-            subscriptions.update(partner.azure_subscriptions)
-            accounts.update(partner.aws_accounts)
-    return tuple(sorted(subscriptions)), tuple(sorted(accounts))
-
-
 def _host_stack(cloud: CloudPlan, application: str) -> tuple[str, Decision] | None:
     workload = next((w for w in cloud.workloads if w.application == application), None)
     return (workload.stack, workload.decision) if workload is not None else None
@@ -269,7 +251,7 @@ def _place(
         if cloud.cloud == "aws":
             cloud, shares = _ram_shares(cloud, service, collaboration)
         placed[cloud.cloud] = (found[0], name)
-        notes += _missing_ids(service, collaboration, cloud.cloud)
+        notes += missing_ids(service, collaboration, cloud.cloud)
         host_clouds.append(with_sharing(cloud, hosted=(hosted,), ram_shares=shares))
     if not placed:
         flows = tuple(_flow(service, c, "outbound", False) for c in service.consumers)
@@ -282,31 +264,6 @@ def _place(
             continue
         plans[consumer] = _consume(plans[consumer], service, placed)
     return plans
-
-
-def _missing_ids(service: SharedServicePlan, collaboration: Collaboration, cloud: str) -> list[str]:
-    """Consumers the allow list cannot name on this cloud: said, never guessed or widened."""
-    forces = {f.slug: f for f in collaboration.forces}
-    missing = []
-    for consumer in service.consumers:
-        known: bool
-        if consumer in forces:
-            force = forces[consumer]
-            known = bool(force.azure_subscription if cloud == "azure" else force.aws_account)
-        else:
-            partner = _partner(collaboration, consumer)
-            ids = () if partner is None else partner.azure_subscriptions
-            if partner is not None and cloud == "aws":
-                ids = partner.aws_accounts
-            known = bool(ids)
-        if not known:
-            what = "Azure subscription" if cloud == "azure" else "AWS account"
-            missing.append(
-                f"shared service {service.name!r}: the collaboration file gives no {what} for "
-                f"{consumer}, so it is not on the {cloud} allow list and cannot connect until "
-                "it is added"
-            )
-    return missing
 
 
 def _ram_shares(

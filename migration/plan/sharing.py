@@ -18,9 +18,10 @@ service inside a collaboration is named, allowed and counted exactly like a part
 - `service_name(text, taken)`: a ≤ 24-character slug unique in `taken` (resource names);
 - `hosted_service(...)` / `consumed_service(...)`: one side of a private service;
 - `ram_share(name, principals)`: the AWS transit-gateway share;
-- `sharing_stack(force, cloud, consumed)`: the `<force>-<cloud>-sharing` StackPlan;
+- `sharing_stack(force, cloud, estimated_resources)`: the `<force>-<cloud>-sharing` StackPlan;
 - `with_sharing(cloud_plan, hosted=, consumed=, ram_shares=)`: a CloudPlan with those added
-  (kept in name order) and its sharing stack added or re-counted when it consumes anything.
+  (kept in name order) and its sharing stack added or re-counted when it consumes anything
+  (the wave stacks' own counts: footprint.with_sharing_estimates, once sharing is complete).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TypeVar
 
 from forcelift.migration.classify.model import Decision
+from forcelift.migration.clouds import Cloud
 from forcelift.migration.inventory.model import Inventory
 from forcelift.migration.inventory.sharing import (
     FlowDirection,
@@ -39,6 +41,7 @@ from forcelift.migration.inventory.sharing import (
     find_partner,
     partner_lookup,
 )
+from forcelift.migration.plan.footprint import sharing_stack_resources
 from forcelift.migration.plan.planfile import CloudPlan, StackPlan
 from forcelift.migration.plan.sharing_plan import (
     CloudSharing,
@@ -53,11 +56,6 @@ from forcelift.migration.plan.staff_access import dns_label
 
 #: the default port of a flow's protocol when the inventory gives none
 DEFAULT_PORTS = {"https": 443, "api": 443, "http": 80, "sftp": 22, "ssh": 22, "smtp": 25}
-#: resources a sharing stack declares: per consumed service (private endpoint, DNS zone, record
-#: and vnet link on Azure; interface endpoint, security group and rule, hosted zone and record
-#: on AWS), plus the stack's own (a resource group on Azure)
-SHARING_BASE = {"azure": 1, "aws": 0}
-PER_CONSUMED = {"azure": 4, "aws": 5}
 _RANK = {"OFFICIAL": 0, "OFFICIAL-SENSITIVE": 1}
 _MOVING = (Decision.IAAS, Decision.PAAS)
 _Named = TypeVar("_Named", HostedService, ConsumedService, RamSharePlan)
@@ -283,12 +281,12 @@ def sharing_stack_name(force: str, cloud: str) -> str:
     return f"{force}-{cloud}-sharing"
 
 
-def sharing_stack(force: str, cloud: str, consumed: Sequence[ConsumedService]) -> StackPlan:
+def sharing_stack(force: str, cloud: str, estimated_resources: int) -> StackPlan:
     """The third layer: deployed after every wave, it reaches the services this force uses."""
     return StackPlan(
         name=sharing_stack_name(force, cloud),
         layer="sharing",
-        estimated_resources=SHARING_BASE.get(cloud, 0) + PER_CONSUMED.get(cloud, 5) * len(consumed),
+        estimated_resources=estimated_resources,
     )
 
 
@@ -310,10 +308,13 @@ def with_sharing(
         not_fronted=old.not_fronted,
     )
     stacks = tuple(s for s in plan.stacks if s.layer != "sharing")
+    plan = plan.model_copy(update={"sharing": sharing})
     if sharing.consumed:
-        force = sharing.consumed[0].stack.removesuffix(f"-{plan.cloud}-sharing")
-        stacks = (*stacks, sharing_stack(force, plan.cloud, sharing.consumed))
-    return plan.model_copy(update={"sharing": sharing, "stacks": stacks})
+        name = sharing.consumed[0].stack
+        force = name.removesuffix(f"-{plan.cloud}-sharing")
+        count = sharing_stack_resources(Cloud(plan.cloud), plan, name)
+        stacks = (*stacks, sharing_stack(force, plan.cloud, count))
+    return plan.model_copy(update={"stacks": stacks})
 
 
 def _by_name(items: Iterable[_Named]) -> tuple[_Named, ...]:

@@ -176,7 +176,7 @@ def test_azure_consumes_only_partner_endpoints_for_its_cloud(plans: dict[str, Cl
     assert (stack.name, stack.layer, stack.estimated_resources) == (
         "exs-azure-sharing",
         "sharing",
-        S.SHARING_BASE["azure"] + 2 * S.PER_CONSUMED["azure"],
+        12,  # 2 consumed x 6 (footprint.SHARING_FOOTPRINTS: endpoint, DNS, resource group)
     )
 
 
@@ -221,7 +221,7 @@ def test_with_sharing_keeps_one_sharing_stack_and_recounts(plans: dict[str, Clou
     second = S.with_sharing(first, consumed=[two])
     sharing_stacks = [s for s in second.stacks if s.layer == "sharing"]
     assert len(sharing_stacks) == 1 and second.stacks[-1] == sharing_stacks[0]
-    assert sharing_stacks[0].estimated_resources == 1 + 2 * 4
+    assert sharing_stacks[0].estimated_resources == 2 * 6  # footprint.SHARING_FOOTPRINTS
     assert [c.name for c in second.sharing.consumed] == ["roc-cases", "roc-intel"]
     assert second.sharing.staff_access == base.sharing.staff_access != ()
     assert one.dns_name == "roc-intel.share.exs.internal" and one.classification == "OFFICIAL"
