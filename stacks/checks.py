@@ -80,7 +80,7 @@ def check_plan(ctx: StackContext) -> None:
                 "re-run `forcelift generate` so config and plan agree",
             )
         )
-    problems.extend(_once(ctx, ("names", ctx.cloud_index), lambda: _check_names(ctx)))
+    problems.extend(_names_once(ctx))
     mine = ctx.stack_workloads() if ctx.stack.layer == "wave" else []
     if ctx.stack.layer == "wave":
         wanted = set(ctx.stack.applications)
@@ -125,6 +125,23 @@ def _once(
     results: dict[tuple[Any, ...], tuple[Problem, ...]] = _CHECKED["results"]
     if key not in results:
         results[key] = tuple(check())
+    return list(results[key])
+
+
+# The names check keys on the cloud's application names themselves: every stack's slice of
+# one plan is its own object, but they share one names tuple (stacks/plan_slice.py).
+_NAMES: dict[str, Any] = {"names": None, "results": {}}
+
+
+def _names_once(ctx: StackContext) -> list[Problem]:
+    if ctx.applications is None:
+        return _once(ctx, ("names", ctx.cloud_index), lambda: _check_names(ctx))
+    if _NAMES["names"] is not ctx.applications:  # holding the tuple keeps its identity unique
+        _NAMES["names"], _NAMES["results"] = ctx.applications, {}
+    results: dict[tuple[Any, ...], tuple[Problem, ...]] = _NAMES["results"]
+    key = (ctx.plan_file, ctx.cloud_index)
+    if key not in results:
+        results[key] = tuple(_check_names(ctx))
     return list(results[key])
 
 
