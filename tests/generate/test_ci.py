@@ -9,6 +9,7 @@ import io
 import json
 import re
 from importlib.resources import files as package_files
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -25,6 +26,7 @@ from forcelift.stacks.generate import (
     cloud_views,
     preview_shards,
     render_project,
+    warnings_for,
 )
 from forcelift.stacks.pipeline_pins import ACTIONS, PULUMI_VERSION
 
@@ -491,3 +493,30 @@ def test_azure_devops_live_preview_then_approval_then_up_of_that_plan(
             )
             assert login["env"]["SYSTEM_OIDCREQUESTURI"] == "$(System.OidcRequestUri)"
     assert deployed == [s.name for s in view.stacks]
+
+
+def test_generate_shards_option(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from forcelift.cli.main import cli
+
+    from .conftest import PLAN
+
+    out = tmp_path / "project"
+    args = ["generate", str(PLAN), "-o", str(out), "--forcelift-requirement", "forcelift"]
+    result = CliRunner().invoke(cli, [*args, "--shards", "3"])
+    assert result.exit_code == 0, result.output
+    data = load((out / ".github/workflows/forcelift-aws.yml").read_text(encoding="utf-8"))
+    assert data["jobs"]["pr-shard"]["strategy"]["matrix"]["shard"] == [1, 2, 3]
+    for bad in ("0", "257", "x"):
+        assert CliRunner().invoke(cli, [*args, "--shards", bad]).exit_code == 2
+
+
+def test_a_workflow_file_over_githubs_limit_is_warned_about(
+    plan: Plan, files: dict[str, GeneratedFile]
+) -> None:
+    assert warnings_for(plan, files) == []
+    path = ".github/workflows/forcelift-aws.yml"
+    big = {**files, path: GeneratedFile(path, "x" * 500_001)}
+    (warning,) = warnings_for(plan, big)
+    assert warning.startswith(f"{path}: 500,001 bytes exceed GitHub Actions' workflow file limit")
