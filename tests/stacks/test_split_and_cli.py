@@ -129,7 +129,12 @@ def test_parallel_workers_write_byte_identical_previews(
 ) -> None:
     directory = split_projects["aws"]  # previewed in this process (jobs=1) by split_docs
     before = {p.name: p.read_bytes() for p in sorted((directory / "preview").glob("*.json"))}
-    assert len(before) == 5  # landing zone, wave 1, wave 2 in two parts, wave 3
+    # landing zone, waves 1 and 2, wave 3 in two parts, and the sharing stack (the partner
+    # agencies' endpoints exampleshire consumes)
+    assert sorted(before) == sorted(
+        f"exampleshire-aws-{s}.json"
+        for s in ("landing-zone", "wave-1", "wave-2", "wave-3-1", "wave-3-2", "sharing")
+    )
     for path in (directory / "preview").glob("*.json"):
         path.unlink()
     run = subprocess.run(
@@ -141,10 +146,12 @@ def test_parallel_workers_write_byte_identical_previews(
     assert run.returncode == 0, run.stderr
     after = {p.name: p.read_bytes() for p in sorted((directory / "preview").glob("*.json"))}
     assert after == before
-    # landing zone first, then the waves, and the later part after the first
+    # landing zone first, then the waves, and the later part after the first (the sharing
+    # stack reads no wave here: it consumes only the partners' own services)
     order = [line.split(" (")[0] for line in run.stdout.splitlines() if " resources)" in line]
     assert order.index("exampleshire-aws-landing-zone") == 0
     assert order.index("exampleshire-aws-wave-3-1") < order.index("exampleshire-aws-wave-3-2")
+    assert order.index("exampleshire-aws-sharing") > 0
 
 
 def test_each_stack_is_reported_when_it_finishes(
