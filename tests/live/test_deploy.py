@@ -26,7 +26,37 @@ WAIVED = "exampleshire-aws-wave-3"  # the same, waived in plan.yaml until 2099
 def project(tmp_path: Path) -> Path:
     target = tmp_path / "project"
     shutil.copytree(DATA / "project", target)
+    _whole_plan(target / "plan.yaml")
+    _stamp_current(target)
     return target
+
+
+def _whole_plan(path: Path) -> None:
+    """The sample's AWS plan with the fixture's waivers: a preview's content key is computed
+    from the stack's slice of a whole plan (the fixture file holds only the waivers)."""
+    import yaml
+
+    from forcelift.migration.plan.planfile import WaiverPlan
+    from forcelift.migration.plan.planio import load_plan, plan_to_yaml
+
+    golden = Path(__file__).parents[1] / "golden" / "plan" / "exampleshire-aws.yaml"
+    waivers = yaml.safe_load(path.read_text(encoding="utf-8"))["waivers"]
+    plan = load_plan(golden).model_copy(
+        update={"waivers": tuple(WaiverPlan.model_validate(w) for w in waivers)}
+    )
+    path.write_text(plan_to_yaml(plan), encoding="utf-8")
+
+
+def _stamp_current(directory: Path) -> None:
+    """Record the hand-made previews as current for this machine's versions: the content key
+    holds the pulumi and provider SDK versions, which a fresh CI install may move on."""
+    from forcelift.stacks.preview_stamps import preview_inputs, stamp_path
+    from forcelift.stacks.project_reader import read_project
+
+    project = read_project(directory)
+    for stack in project.stacks:
+        stamp = json.dumps(preview_inputs(project, stack), indent=1, sort_keys=True) + "\n"
+        stamp_path(directory, stack.name).write_text(stamp, encoding="utf-8")
 
 
 @pytest.fixture
