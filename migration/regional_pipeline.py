@@ -160,6 +160,37 @@ def api_hosts(collaboration: Collaboration, slug: str, inventory: Inventory) -> 
     return frozenset(names[w] for w in wanted if w in names)
 
 
+def _ram_ready(collaboration: Collaboration) -> Collaboration:
+    """The collaboration OU as the ARN AWS RAM takes (from an ARN, or a bare id and
+    `aws_organization`); a bare id alone is dropped, so the share goes to the named accounts
+    (see :func:`_bare_ou_note`) and never to an OU RAM cannot name."""
+    arn = collaboration.aws_collaboration_ou_arn
+    if arn == collaboration.aws_collaboration_ou:
+        return collaboration
+    return collaboration.model_copy(update={"aws_collaboration_ou": arn})
+
+
+def _bare_ou_note(plan: RegionalPlan, collaboration: Collaboration) -> RegionalPlan:
+    """Say so in each host's plan when its transit gateway share went to accounts because the
+    file gives the collaboration OU as a bare id with no organisation to make its ARN."""
+    ou = collaboration.aws_collaboration_ou
+    if not ou or collaboration.aws_collaboration_ou_arn:
+        return plan
+    share = f"{collaboration.slug}-transit-gateway"
+    note = (
+        f"AWS: the collaboration OU {ou} is a bare id and AWS RAM needs its ARN, so the "
+        f"transit gateway share {share} goes to the consuming forces' named accounts instead; "
+        "add `aws_organization: {management_account, id}` (or give the OU's ARN) in the "
+        "collaboration file to share with the OU"
+    )
+    forces = []
+    for member in plan.forces:
+        if any(r.name == share for c in member.clouds for r in c.sharing.ram_shares):
+            member = member.model_copy(update={"notes": (*member.notes, note)})
+        forces.append(member)
+    return plan.model_copy(update={"forces": tuple(forces)})
+
+
 def make_regional_plan(
     collaboration: Collaboration,
     options: PlanOptions,
@@ -206,7 +237,8 @@ def make_regional_plan(
             members.append(Planned(inventory, result, plan, ready.warnings))
             labels, platforms = _catalogue_products(inventory, ready.classifier.catalogue)
             planned_forces.append(PlannedForce(force.slug, plan, inventory, labels, platforms))
-        regional = build_regional_plan(collaboration, planned_forces, options)
+        regional = build_regional_plan(_ram_ready(collaboration), planned_forces, options)
+        regional = _bare_ou_note(regional, collaboration)
     warnings = tuple(
         dataclasses.replace(w, message=f"{force.slug}: {w.message}")
         for force, p in zip(collaboration.forces, prepared, strict=True)

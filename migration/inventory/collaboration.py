@@ -32,6 +32,7 @@ from forcelift.migration.inventory.normalise import parse_classification
 from forcelift.migration.inventory.pydantic_errors import format_loc, problems_from_validation
 from forcelift.migration.inventory.readers.native_yaml import SAFE_LOADER, node_line
 from forcelift.migration.inventory.sharing import (
+    AwsOrganization,
     OptionalAccountId,
     OptionalSubscriptionId,
     OrganizationUnitId,
@@ -39,6 +40,8 @@ from forcelift.migration.inventory.sharing import (
     PartnerKind,
     find_partner,
     name_key,
+    ou_arn,
+    ou_mismatch,
     partner_lookup,
 )
 from forcelift.migration.inventory.vocabulary import SecurityClassification
@@ -109,8 +112,11 @@ class Collaboration(_Model):
     forces: Annotated[tuple[CollaborationForce, ...], Field(min_length=1)]
     partners: tuple[Partner, ...] = ()  # partner agencies known to every force
     shared_services: tuple[SharedService, ...] = ()
-    #: RAM shares go to this OU; without it, to the forces' named accounts
+    #: RAM shares go to this OU (an OU ARN, or a bare id with `aws_organization`); without
+    #: it, or with a bare id alone, to the forces' named accounts (never the organisation)
     aws_collaboration_ou: OrganizationUnitId = ""
+    #: the organisation the OU id belongs to (management account, o-… id): RAM needs its ARN
+    aws_organization: AwsOrganization | None = None
     #: where the file lives, to resolve inventory paths (not part of a dump)
     directory: Path = Field(default=Path("."), exclude=True)
     #: where each shared service's `application` is written, for later errors (see
@@ -124,6 +130,11 @@ class Collaboration(_Model):
             if found:
                 raise ValueError("; ".join(found))
         return self
+
+    @property
+    def aws_collaboration_ou_arn(self) -> str:
+        """The collaboration OU as AWS RAM takes it; "" when not given or only a bare id."""
+        return ou_arn(self.aws_collaboration_ou, self.aws_organization)
 
     def force(self, slug: str) -> CollaborationForce:
         for force in self.forces:
@@ -186,6 +197,15 @@ def check(collab: Collaboration) -> list[Finding]:
     found += _duplicates(
         (s.name, ("shared_services", i, "name")) for i, s in enumerate(collab.shared_services)
     )
+    mismatch = ou_mismatch(collab.aws_collaboration_ou, collab.aws_organization)
+    if mismatch:
+        found.append(
+            (
+                mismatch,
+                ("aws_collaboration_ou",),
+                "give the OU's bare id with `aws_organization`, or an ARN of that organisation",
+            )
+        )
     forces = {f.slug for f in collab.forces}
     force_names = {name_key(n) for f in collab.forces for n in (f.slug, f.name)}
     for i, partner in enumerate(collab.partners):

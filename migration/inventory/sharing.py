@@ -21,6 +21,12 @@ from forcelift.migration.inventory.vocabulary import SecurityClassification
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 AWS_ACCOUNT = re.compile(r"^[0-9]{12}$")
 AWS_OU = re.compile(r"^ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$")
+AWS_ORG = re.compile(r"^o-[a-z0-9]{10,32}$")
+#: what AWS RAM takes for an OU (components/aws/ram_share.py checks the same pattern)
+AWS_OU_ARN = re.compile(
+    r"^arn:aws:organizations::(?P<account>[0-9]{12}):ou/(?P<org>o-[a-z0-9]{10,32})/"
+    r"(?P<ou>ou-[a-z0-9]{4,32}-[a-z0-9]{8,32})$"
+)
 
 
 class PartnerKind(StrEnum):
@@ -64,11 +70,21 @@ def check_account(value: object, what: str = "AWS account id") -> str:
 
 
 def check_ou(value: object) -> str:
+    """An OU as its bare id (`ou-xxxx-xxxxxxxx`) or its ARN; AWS RAM takes only the ARN, so a
+    bare id is usable for a share only with the organisation it belongs to (:func:`ou_arn`)."""
     text = value.strip() if isinstance(value, str) else None
-    if text is None or (text and not AWS_OU.match(text)):
+    if text is None or (text and not (AWS_OU.match(text) or AWS_OU_ARN.match(text))):
         raise ValueError(
-            f"AWS organizational unit id {value!r} is malformed (expected ou-xxxx-xxxxxxxx)"
+            f"AWS organizational unit id {value!r} is malformed (expected ou-xxxx-xxxxxxxx "
+            "or its ARN, arn:aws:organizations::<account>:ou/o-xxxxxxxxxx/ou-xxxx-xxxxxxxx)"
         )
+    return text
+
+
+def check_organization_id(value: object) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if not AWS_ORG.match(text):
+        raise ValueError(f"AWS organization id {value!r} is malformed (expected o-xxxxxxxxxx)")
     return text
 
 
@@ -87,6 +103,7 @@ OptionalAccountId = Annotated[
     str, BeforeValidator(lambda v: "" if v in (None, "") else check_account(v))
 ]
 OrganizationUnitId = Annotated[str, BeforeValidator(check_ou)]
+OrganizationId = Annotated[str, BeforeValidator(check_organization_id)]
 
 
 def name_key(name: str) -> str:
@@ -104,6 +121,40 @@ def _strings(value: object) -> object:
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+
+class AwsOrganization(_Model):
+    """The AWS organisation an OU id belongs to: the two parts of an OU's ARN the id lacks."""
+
+    management_account: AccountId
+    id: OrganizationId
+
+    def ou_arn(self, ou: str) -> str:
+        return f"arn:aws:organizations::{self.management_account}:ou/{self.id}/{ou}"
+
+
+def ou_arn(ou: str, organization: AwsOrganization | None = None) -> str:
+    """The ARN AWS RAM needs for `ou` (an ARN already, or a bare id and its organisation);
+    "" when only a bare id is known: a share then goes to the named accounts instead."""
+    if AWS_OU_ARN.match(ou):
+        return ou
+    if ou and organization is not None:
+        return organization.ou_arn(ou)
+    return ""
+
+
+def ou_mismatch(ou: str, organization: AwsOrganization | None) -> str:
+    """Why an OU ARN cannot be in `organization` (another management account or organisation
+    id), or "" when it can (or either is not given)."""
+    found = AWS_OU_ARN.match(ou)
+    if found is None or organization is None:
+        return ""
+    if found["account"] != organization.management_account or found["org"] != organization.id:
+        return (
+            f"OU {ou!r} is not in the organisation {organization.id} managed from "
+            f"{organization.management_account}"
+        )
+    return ""
 
 
 class Partner(_Model):
@@ -149,6 +200,12 @@ class Partner(_Model):
     @property
     def key(self) -> str:
         return name_key(self.name)
+
+    @property
+    def aws_ou_arn(self) -> str:
+        """The OU as AWS RAM takes it, when written as an ARN; "" for a bare id (a share then
+        goes to `aws_accounts`)."""
+        return ou_arn(self.aws_organization_unit)
 
     @property
     def names(self) -> tuple[str, ...]:

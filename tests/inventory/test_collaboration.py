@@ -17,6 +17,7 @@ from forcelift.migration.inventory.collaboration import (
 from forcelift.migration.inventory.load import load_inventory
 from forcelift.migration.inventory.sharing import PartnerKind
 from forcelift.migration.inventory.vocabulary import SecurityClassification
+from forcelift.migration.plan.planfile import Plan
 
 DATA = Path(__file__).parent / "data" / "collaboration"
 GOOD = (DATA / "collaboration.yaml").read_text(encoding="utf-8")
@@ -171,3 +172,102 @@ def test_shared_applications_are_checked_against_the_hosts_inventory() -> None:
         str(DATA / "collaboration.yaml"),
         26,
     )
+
+
+# --------------------------------------------------------------------------- the OU as RAM needs it
+OU_ARN = "arn:aws:organizations::999988887777:ou/o-nr01abcdef/ou-ab12-cdefgh34"
+ORG = "aws_organization: {management_account: '999988887777', id: o-nr01abcdef}\n"
+
+
+def test_a_bare_ou_with_its_organisation_gives_the_arn(tmp_path: Path) -> None:
+    path = _broken(tmp_path, "forces:\n", ORG + "forces:\n")
+    collab = load_collaboration(path)
+    assert collab.aws_collaboration_ou == "ou-ab12-cdefgh34"  # as written
+    assert collab.aws_collaboration_ou_arn == OU_ARN
+    assert collab.aws_organization is not None
+    assert collab.aws_organization.management_account == "999988887777"
+
+
+def test_an_ou_arn_is_taken_as_written(tmp_path: Path) -> None:
+    collab = load_collaboration(_broken(tmp_path, "ou-ab12-cdefgh34", OU_ARN))
+    assert collab.aws_collaboration_ou_arn == collab.aws_collaboration_ou == OU_ARN
+
+
+def test_a_bare_ou_alone_has_no_arn() -> None:
+    collab = load_collaboration(DATA / "collaboration.yaml")
+    assert collab.aws_collaboration_ou == "ou-ab12-cdefgh34"
+    assert collab.aws_collaboration_ou_arn == ""  # RAM then shares with the named accounts
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message", "line", "column"),
+    [
+        (  # the ARN of another organisation than the one the file names
+            "forces:\n",
+            ORG.replace("o-nr01abcdef", "o-other12345") + "forces:\n",
+            "is not in the organisation o-other12345",
+            4,
+            "aws_collaboration_ou",
+        ),
+        ("forces:\n", ORG.replace("o-nr01abcdef", "org-1") + "forces:\n", "'org-1'", 5, None),
+        ("forces:\n", ORG.replace("'999988887777'", "'9999'") + "forces:\n", "'9999'", 5, None),
+        (  # an organisation-wide ARN is no OU
+            "ou-ab12-cdefgh34",
+            "arn:aws:organizations::999988887777:organization/o-nr01abcdef",
+            "is malformed",
+            4,
+            "aws_collaboration_ou",
+        ),
+    ],
+    ids=["other-organisation", "bad-organisation-id", "bad-management-account", "org-wide"],
+)
+def test_ou_mistakes_are_reported_with_their_line(
+    tmp_path: Path, old: str, new: str, message: str, line: int, column: str | None
+) -> None:
+    path = _broken(tmp_path, old, new)
+    if "other12345" in new:  # an OU ARN beside an organisation it is not in
+        text = path.read_text(encoding="utf-8").replace("ou-ab12-cdefgh34", OU_ARN, 1)
+        path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_collaboration(path)
+    (problem,) = [p for p in exc.value.problems if message in p.message]
+    assert (problem.location.file, problem.location.line) == (str(path), line)
+    if column:
+        assert problem.location.column == column
+
+
+PLAN_DATA = Path(__file__).parents[1] / "plan" / "data" / "collaboration"
+
+
+def _ram_plan(ou: str, organization: dict[str, str] | None) -> tuple[list[str], Plan]:
+    import datetime as dt
+
+    from forcelift.migration.pipeline import Inputs
+    from forcelift.migration.plan.planfile import PlanOptions
+    from forcelift.migration.regional_pipeline import make_regional_plan
+
+    collab = load_collaboration(PLAN_DATA / "collaboration.yaml")
+    collab = Collaboration.model_validate(
+        {**collab.model_dump(), "aws_collaboration_ou": ou, "aws_organization": organization}
+    ).model_copy(update={"directory": collab.directory})
+    planned = make_regional_plan(
+        collab, PlanOptions(clouds=("aws",)), Inputs(paths=(), as_of=dt.date(2026, 6, 1))
+    )
+    host = planned.plan.force("northshire")
+    (share,) = host.cloud("aws").sharing.ram_shares
+    return list(share.principals), host
+
+
+def test_the_plan_shares_with_the_ou_arn() -> None:
+    org = {"management_account": "999988887777", "id": "o-nr01abcdef"}
+    principals, host = _ram_plan("ou-ab12-cdefgh34", org)
+    assert principals == [OU_ARN]
+    assert not any("bare id" in n for n in host.notes)
+    assert _ram_plan(OU_ARN, None)[0] == [OU_ARN]
+
+
+def test_a_bare_ou_alone_shares_with_the_named_accounts_and_says_so() -> None:
+    principals, host = _ram_plan("ou-ab12-cdefgh34", None)
+    assert principals == ["222222222222"]  # Southshire, the consuming force; never the org
+    (note,) = [n for n in host.notes if "bare id" in n]
+    assert "ou-ab12-cdefgh34" in note and "test-region-transit-gateway" in note

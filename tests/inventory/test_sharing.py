@@ -232,7 +232,8 @@ def test_csv_errors_name_row_and_column(write) -> None:
         ),
         (
             "aws_organization_unit: AWS organizational unit id 'ou-bad' is malformed "
-            "(expected ou-xxxx-xxxxxxxx)",
+            "(expected ou-xxxx-xxxxxxxx or its ARN, "
+            "arn:aws:organizations::<account>:ou/o-xxxxxxxxxx/ou-xxxx-xxxxxxxx)",
             str(partners),
             3,
             "OU",
@@ -451,3 +452,16 @@ def test_a_written_dependency_partner_must_exist(write) -> None:
     fixed = write("ok.yaml", path.read_text().replace(", partner: HMRC", ""))
     (intel, tax) = load_inventory([fixed]).inventory.dependencies
     assert (intel.partner, tax.partner) == ("NCA", "")
+
+
+def test_a_partner_ou_may_be_its_arn() -> None:
+    arn = "arn:aws:organizations::999988887777:ou/o-nr01abcdef/ou-ab12-cdefgh34"
+    partner = Partner(name="NCA", kind=PartnerKind.NATIONAL_BODY, aws_organization_unit=arn)
+    assert partner.aws_ou_arn == partner.aws_organization_unit == arn
+    bare = Partner(
+        name="NCA", kind=PartnerKind.NATIONAL_BODY, aws_organization_unit="ou-ab12-cdefgh34"
+    )
+    assert bare.aws_ou_arn == ""  # RAM cannot name a bare id: the accounts are shared with
+    for wrong in ("arn:aws:organizations::999988887777:root/o-nr01abcdef/r-ab12", "o-nr01abcdef"):
+        with pytest.raises(ValueError, match="is malformed"):
+            Partner(name="NCA", kind=PartnerKind.NATIONAL_BODY, aws_organization_unit=wrong)
