@@ -73,13 +73,40 @@ def _refuse_stale(project: Path, names: list[str] | None, given: set[str]) -> No
 
 def _check(target: Path, graphs: list[Any], today: dt.date) -> tuple[list[Any], list[Any]]:
     """Findings with each stack's waivers applied (a regional project's are per force, in its
-    member plan), and every waiver of the project (to report the expired ones)."""
-    from forcelift.migration.policy.check import check
-    from forcelift.stacks.deploy import load_waivers, waivers_by_stack
+    member plan), and every waiver of the project (to report the expired ones).
+
+    With a plan, the plan-aware sharing rules run too (check.with_plan): each stack is judged
+    against its force's plan, and each force's plan entries once, with that force's waivers.
+    """
+    from forcelift.migration.policy.check import check, with_plan
+    from forcelift.stacks.deploy import load_waivers, plans_by_stack, waivers_by_stack
 
     project = target if target.is_dir() else target.parent
-    by_stack = waivers_by_stack(project, sorted({g.stack for g in graphs}))
-    findings = [f for g in graphs for f in check([g], by_stack[g.stack], today)]
+    stacks = sorted({g.stack for g in graphs})
+    by_stack = waivers_by_stack(project, stacks)
+    plans = plans_by_stack(project, stacks)
+    unplanned = [s for s in stacks if plans[s] is None]
+    if unplanned and (project / "plan.yaml").is_file():
+        click.secho(
+            f"the plan does not load for {', '.join(unplanned)}: the sharing rules judge "
+            "them without its facts (run `forcelift plan show` on it to see why)",
+            fg="yellow",
+            err=True,
+        )
+    findings = []
+    groups: dict[int, list[Any]] = {}
+    for graph in graphs:
+        plan = plans.get(graph.stack)
+        if plan is None:
+            findings.extend(check([graph], by_stack[graph.stack], today))
+        else:
+            groups.setdefault(id(plan), []).append(graph)
+    for members in groups.values():
+        plan = plans[members[0].stack]
+        for graph in with_plan(members, plan):
+            # the plan's own graph takes its force's waivers (any of its stacks has them)
+            waivers = by_stack.get(graph.stack, by_stack[members[0].stack])
+            findings.extend(check([graph], waivers, today))
     return findings, load_waivers(project)
 
 

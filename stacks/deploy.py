@@ -241,15 +241,66 @@ def load_waivers(work_dir: Path, stack: str | None = None) -> list[Any]:
     return waivers
 
 
+def _plan_or_none(path: Path, regional: bool = False) -> Any:
+    """The plan in the file, or None when it does not load as one (a hand-made or partial
+    file): the sharing rules then judge the stack without the plan's facts."""
+    from forcelift.migration.plan.planio import load_plan
+    from forcelift.migration.plan.regional_io import load_regional
+
+    try:
+        return load_regional(path) if regional else load_plan(path)
+    except InputError:
+        return None
+
+
+def plans_by_stack(work_dir: Path, stacks: Sequence[str]) -> dict[str, Any]:
+    """The plan each stack is judged with (its sharing facts, for the plan-aware rules):
+    plan.yaml, or in a regional project the stack's force's member plan (the plans/<slug>.yaml
+    its config names, else the member inside plan.yaml); None without a plan that loads. Each
+    file is read once, so the stacks of one force share one Plan object."""
+    plan_file = work_dir / "plan.yaml"
+    if not plan_file.is_file():
+        return {stack: None for stack in stacks}
+    if not is_regional_project(work_dir):
+        single = _plan_or_none(plan_file)
+        return {stack: single for stack in stacks}
+    files: dict[Path, Any] = {}
+    regional: dict[str, Any] = {}
+    out: dict[str, Any] = {}
+    for stack in stacks:
+        own = _member_file(work_dir, stack)
+        if own is not None:
+            if own not in files:
+                files[own] = _plan_or_none(own)
+            out[stack] = files[own]
+            continue
+        if "plan" not in regional:
+            regional["plan"] = _plan_or_none(plan_file, regional=True)
+        members = regional["plan"].forces if regional["plan"] is not None else ()
+        out[stack] = next(
+            (
+                m
+                for m in members
+                if stack.startswith((f"{m.force.slug}-azure-", f"{m.force.slug}-aws-"))
+            ),
+            None,
+        )
+    return out
+
+
 def guardrail_findings(work_dir: Path, stack: str, as_of: dt.date | None = None) -> list[Finding]:
-    """The guardrails on the stack's offline preview, with the plan's waivers applied."""
-    from forcelift.migration.policy.check import check
+    """The guardrails on the stack's offline preview, with the plan's waivers applied; the
+    plan-aware sharing rules judge it against its (force's) plan, whose own sharing entries
+    (flows without an agreement, ...) are judged too, as `policy check` and `migrate` do."""
+    from forcelift.migration.policy.check import check, with_plan
     from forcelift.migration.policy.graph import ResourceGraph
 
     graph = ResourceGraph.from_preview(load_stack_preview(work_dir, stack))
     if not graph.stack:
         graph.stack = stack
-    return check([graph], load_waivers(work_dir, stack), as_of or dt.date.today())
+    plan = plans_by_stack(work_dir, [stack])[stack]
+    graphs = with_plan([graph], plan) if plan is not None else [graph]
+    return check(graphs, load_waivers(work_dir, stack), as_of or dt.date.today())
 
 
 def enforce_guardrails(work_dir: Path, stack: str, as_of: dt.date | None = None) -> list[Finding]:
