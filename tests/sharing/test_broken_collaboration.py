@@ -5,7 +5,9 @@ mistake gives its exit-2 error with file and line, or the guardrail finding it s
   --collaboration` exits 2, naming the file, the line and the field;
 - a flow with no agreement reference plans fine (the reference is never invented) and
   `forcelift migrate --collaboration --cloud aws` exits 1 with FL-SHR-002;
-- a partner account on a host's endpoint service that no agreement names: FL-SHR-001.
+- a partner account on a host's endpoint service that no agreement names: FL-SHR-001, from
+  the report, `forcelift policy check` and the deploy guardrails alike (each judges a stack
+  against its force's member plan).
 """
 
 from __future__ import annotations
@@ -31,23 +33,6 @@ def _run(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args))
 
 
-def _collaboration(tmp: Path) -> Path:
-    """The broken collaboration, less its `aws_collaboration_ou`.
-
-    The plan puts that OU *id* into the RAM share's principals, where the AWS RAM component
-    takes only an OU ARN (components/aws/ram_share.check_principal), so generate stops at exit
-    2 before any guardrail runs: see test_the_collaboration_ou_as_written. Without the OU the
-    share goes to Beta's account, and the run reaches the guardrails.
-    """
-    copy = tmp / "broken"
-    shutil.copytree(BROKEN, copy)
-    file = copy / "collaboration.yaml"
-    text = file.read_text(encoding="utf-8")
-    assert "aws_collaboration_ou: ou-br01-7d3e9a2c\n" in text
-    file.write_text(text.replace("aws_collaboration_ou: ou-br01-7d3e9a2c\n", ""), "utf-8")
-    return file
-
-
 def _findings(project: Path) -> dict[str, list[Finding]]:
     from forcelift.migration.report.inputs import RegionalInputs, read_inputs
 
@@ -59,10 +44,9 @@ def _findings(project: Path) -> dict[str, list[Finding]]:
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
     """One migrate run over the two tiny forces, AWS (plan, project, previews, reports)."""
-    tmp = tmp_path_factory.mktemp("broken-region")
-    out = tmp / "project"
+    out = tmp_path_factory.mktemp("broken-region") / "project"
     result = _run(
-        "migrate", "--collaboration", str(_collaboration(tmp)), *AS_OF, "--cloud", "aws",
+        "migrate", "--collaboration", str(BROKEN / "collaboration.yaml"), *AS_OF, "--cloud", "aws",
         "--out", str(out), "--jobs", "2", "--json",
     )  # fmt: skip
     return out, result
@@ -129,6 +113,10 @@ def test_a_flow_without_agreement_plans_fine(tmp_path: Path) -> None:
     assert alpha.sharing is not None
     flow = next(f for f in alpha.sharing.flows if f.name == FLOW)
     assert (flow.partner, flow.agreement) == ("Crown Prosecution Service", "")  # never invented
+    # a bare collaboration OU id (no aws_organization to make its ARN): the transit gateway is
+    # shared with the consuming force's account, never with the OU id RAM would refuse
+    (share,) = alpha.cloud("aws").sharing.ram_shares
+    assert share.principals == ("502345678901",) and not share.allow_external_principals
 
 
 def test_migrate_exits_1_with_the_missing_agreement(migrated: tuple[Path, Result]) -> None:
@@ -148,19 +136,6 @@ def test_migrate_exits_1_with_the_missing_agreement(migrated: tuple[Path, Result
     summary_md = (out / "report" / "alpha" / "summary.md").read_text(encoding="utf-8")
     assert f"| high | FL-SHR-002 | `plan` | `{FLOW}` |" in summary_md
     assert (out / "report" / "index.html").is_file()
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="the regional plan puts aws_collaboration_ou (an OU id) into the RAM share's "
-    "principals; the RAM component takes only an OU ARN, so generate exits 2",
-)
-def test_the_collaboration_ou_as_written(tmp_path: Path) -> None:
-    result = _run(
-        "migrate", "--collaboration", str(BROKEN / "collaboration.yaml"), *AS_OF, "--cloud",
-        "aws", "--out", str(tmp_path / "project"), "--jobs", "2", "--json",
-    )  # fmt: skip
-    assert result.exit_code == 1, result.output
 
 
 # --------------------------------------------------------------------------- FL-SHR-001
@@ -196,3 +171,37 @@ def test_a_partner_account_not_on_the_allow_list_is_fl_shr_001(stranger: Path) -
     result = _run("report", str(stranger), "--no-inventory", "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["forces"]["alpha"]["findings"] == 3  # 2 x SHR-002 + SHR-001
+
+
+def test_policy_check_runs_the_plan_aware_rules_per_force(stranger: Path) -> None:
+    """`forcelift policy check DIR` judges each stack against its force's member plan: the
+    stranger's account (FL-SHR-001) and Alpha's missing agreements (FL-SHR-002), once each."""
+    result = _run("policy", "check", str(stranger), "--format", "json", "--as-of", "2026-06-01")
+    assert result.exit_code == 1, result.output
+    found = json.loads(result.stdout)["findings"]
+    rules = sorted((f["rule"], f["stack"]) for f in found)
+    assert rules == [
+        ("FL-SHR-001", SERVICE),
+        ("FL-SHR-002", "plan"),
+        ("FL-SHR-002", "plan"),
+    ], found
+    assert STRANGER in next(f["message"] for f in found if f["rule"] == "FL-SHR-001")
+    beta = _run(
+        "policy", "check", str(stranger), "--stack", "beta-aws-sharing", "--format", "json",
+        "--as-of", "2026-06-01",
+    )  # fmt: skip
+    assert beta.exit_code == 0, beta.output  # Beta's plan has no finding of its own
+    assert json.loads(beta.stdout)["findings"] == []
+
+
+def test_deploy_guardrails_judge_a_stack_against_its_force_plan(stranger: Path) -> None:
+    import datetime as dt
+
+    from forcelift.stacks.deploy import DeployFailed, enforce_guardrails, guardrail_findings
+
+    day = dt.date(2026, 6, 1)
+    found = guardrail_findings(stranger, SERVICE, day)
+    assert sorted(f.rule_id for f in found) == ["FL-SHR-001", "FL-SHR-002", "FL-SHR-002"]
+    with pytest.raises(DeployFailed):
+        enforce_guardrails(stranger, SERVICE, day)
+    assert guardrail_findings(stranger, "beta-aws-sharing", day) == []
