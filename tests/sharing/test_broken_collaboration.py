@@ -117,6 +117,8 @@ def test_a_flow_without_agreement_plans_fine(tmp_path: Path) -> None:
     # shared with the consuming force's account, never with the OU id RAM would refuse
     (share,) = alpha.cloud("aws").sharing.ram_shares
     assert share.principals == ("502345678901",) and not share.allow_external_principals
+    (note,) = [n for n in alpha.notes if "bare id" in n]  # and the plan says why
+    assert "ou-br01-7d3e9a2c" in note and share.name in note
 
 
 def test_migrate_exits_1_with_the_missing_agreement(migrated: tuple[Path, Result]) -> None:
