@@ -4,10 +4,10 @@ Host side (called from azure_wave.py): per HostedService of the stack, a SharedS
 internal load balancer + Private Link service seen only by the allowed subscriptions) in front
 of the application's servers, or of an AgencyApiGateway (API Management, internal) when the
 service is an agency API; exported as `sharedServices` {name: {id, alias, port}}. Per
-StaffAccess of the stack, the wave's StaffAccessFrontDoor (one profile) with App Service
-authentication for web apps. Consumer side (`SHARING`): per ConsumedService, a PartnerEndpoint
-in the hub's management subnet, named by the plan's private DNS name, pointing at the host
-stack's `sharedServices` entry or the partner's own endpoint.
+StaffAccess of the stack, the wave's StaffAccessFrontDoor (azure_staff_access.py), whose
+record is exported as `staffAccess`. Consumer side (`SHARING`): per ConsumedService, a
+PartnerEndpoint in the hub's management subnet, named by the plan's private DNS name, pointing
+at the host stack's `sharedServices` entry or the partner's own endpoint.
 
 As everywhere in the program, the specs are pure (run-time values are `PENDING`) and every
 check runs before the first declaration.
@@ -29,21 +29,21 @@ from forcelift.components.azure.agency_api import (
     ApimSku,
     OAuthSpec,
 )
-from forcelift.components.azure.common import resource_name
-from forcelift.components.azure.iaas_workload import IaasWorkloadArgs
 from forcelift.components.azure.paas_workload import PaasWorkload
 from forcelift.components.azure.partner_endpoint import PartnerEndpoint, PartnerEndpointArgs
 from forcelift.components.azure.shared_service import SharedService, SharedServiceArgs
-from forcelift.components.azure.staff_access import (
-    AppServiceAuth,
-    StaffAccessFrontDoor,
-    StaffAccessFrontDoorArgs,
-    StaffApp,
-)
-from forcelift.migration.naming import make_name
+from forcelift.components.azure.staff_access import StaffAccessFrontDoorArgs
 from forcelift.migration.plan.network import API_MANAGEMENT_SUBNET
 from forcelift.migration.plan.sharing_plan import ConsumedService, HostedService
 from forcelift.stacks.azure_common import azure_tags, region_of
+from forcelift.stacks.azure_staff_access import (
+    FrontDoorInputs,
+    StaffOrigin,
+    declare_front_door,
+    front_door_spec,
+    nic_ip,
+    server_nics,
+)
 from forcelift.stacks.azure_workloads import WorkloadSpec
 from forcelift.stacks.context import StackContext, component_name, entry
 from forcelift.stacks.specs import (
@@ -65,13 +65,7 @@ API_FLOWS = (
     ("ApiManagement", "tcp", 3443, "apim-management"),
 )
 HUB_ENDPOINT_SUBNET = "management"  # the hub subnet the landing zone keeps private endpoints in
-PUBLISHER_EMAIL_KEY = "apiPublisherEmail"  # optional config; the default names no real mailbox
-ENTRA_CLIENT_KEY = "staffEntraClientId"  # the Entra app registration staff sign in to
-UNSET_CLIENT = "00000000-0000-0000-0000-000000000000"  # sign-in fails (closed) until it is set
-
-
-def _optional(ctx: StackContext, key: str) -> str:
-    return ((ctx.values(f"forcelift:{key}") if ctx.values else None) or "").strip()
+PUBLISHER_EMAIL_KEY = "apiPublisherEmail"  # engineer value (stacks/engineer_values.py)
 
 
 # ---------------------------------------------------------------- host side (wave stacks)
@@ -100,24 +94,6 @@ class WaveSharingSpec:
     staff_origins: Mapping[str, StaffOrigin] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class StaffOrigin:
-    shared: SharedServiceArgs  # front_door_origin=True: no subscription sees it
-    subnet: str
-    nics: tuple[tuple[str, str], ...]
-
-
-def server_nics(iaas: IaasWorkloadArgs) -> tuple[tuple[str, str], ...]:
-    """The NIC names IaasWorkload gives its servers (kept in step with iaas_workload.py)."""
-    location = str(iaas.location)
-    group = make_name("azure-resource-group", "rg", iaas.force, iaas.application, location)
-    out = []
-    for server in sorted(iaas.servers, key=lambda s: s.name):
-        kind = "azure-vm-windows" if server.is_windows else "azure-vm-linux"
-        out.append((resource_name(80, "nic", make_name(kind, server.name)), group))
-    return tuple(out)
-
-
 def _hosted(
     ctx: StackContext, index: int, service: HostedService, item: WorkloadSpec, subnet: str
 ) -> HostedSpec:
@@ -135,6 +111,7 @@ def _hosted(
     api = None
     if service.api:
         auth = ApiAuth(service.api_auth or "client-certificate")
+        publisher = ctx.value(PUBLISHER_EMAIL_KEY)  # an engineer value: missing is an error
         with args_errors(ctx, f"{path}.api_auth"):
             api = AgencyApiGatewayArgs(
                 force=ctx.slug,
@@ -143,8 +120,7 @@ def _hosted(
                 tags=tags,
                 subnet_id=PENDING,
                 backend_url=PENDING,
-                publisher_email=_optional(ctx, PUBLISHER_EMAIL_KEY)
-                or f"api-publisher@{ctx.slug}.invalid",
+                publisher_email=publisher,
                 publisher_name=ctx.plan.force.name,
                 auth=auth,
                 oauth=(
@@ -172,110 +148,6 @@ def _hosted(
             location=region_of(ctx),
         )
     return HostedSpec(service, item.name, subnet, shared, api, nics, web_app)
-
-
-def _server_origin(
-    ctx: StackContext, item: WorkloadSpec, name: str, port: int, subnet: str
-) -> StaffOrigin:
-    """Front Door reaches servers through an internal load balancer + Private Link service."""
-    assert item.iaas is not None
-    nics = server_nics(item.iaas)
-    shared = SharedServiceArgs(
-        force=ctx.slug,
-        name=f"{name[:18].rstrip('-')}-staff",
-        application=item.application,
-        tags=item.iaas.tags,
-        subnet_id=PENDING,
-        allowed_subscriptions=(),
-        port=port,
-        backend_ips=(PENDING,) * len(nics),
-        virtual_network_id=PENDING,
-        location=region_of(ctx),
-        front_door_origin=True,
-    )
-    return StaffOrigin(shared, subnet, nics)
-
-
-def _front_door(
-    ctx: StackContext, workloads: Mapping[str, WorkloadSpec], subnet: str | None
-) -> tuple[StaffAccessFrontDoorArgs | None, dict[str, str], dict[str, Any], dict[str, Any]]:
-    mine = [
-        (i, s) for i, s in enumerate(ctx.cloud.sharing.staff_access) if s.stack == ctx.stack.name
-    ]
-    apps, staff_workloads, record, origins = [], {}, {}, {}
-    client = _optional(ctx, ENTRA_CLIENT_KEY)
-    for index, access in mine:
-        item = workloads.get(access.application)
-        entry_record = {"hostname": access.hostname, "method": access.method, "built": False}
-        record[access.application] = entry_record
-        if access.method != "front-door-private-origin":
-            entry_record["note"] = f"{access.method} is an AWS method: not built on Azure"
-            continue
-        web_app = item is not None and item.paas is not None and item.paas.app_service is not None
-        if item is None or not (web_app or (item.iaas is not None and subnet is not None)):
-            entry_record["note"] = "nothing this stack builds to put Front Door in front of"
-            continue
-        name = item.name[:24].rstrip("-")
-        path = ctx.path("sharing", "staff_access", index)
-        with args_errors(ctx, path):
-            auth = None
-            if web_app:
-                auth = AppServiceAuth(
-                    web_app_name=PENDING,
-                    resource_group_name=PENDING,
-                    client_id=client or UNSET_CLIENT,
-                    tenant_id=PENDING,
-                )
-            else:
-                assert subnet is not None
-                origins[name] = _server_origin(ctx, item, name, access.port, subnet)
-            apps.append(
-                StaffApp(
-                    application=access.application,
-                    name=name,
-                    hostname=access.hostname,
-                    origin_host=PENDING,
-                    private_link_id=PENDING,
-                    group_id="sites" if web_app else "",
-                    origin_host_header="" if web_app else access.hostname,
-                    port=access.port,
-                    auth=auth,
-                )
-            )
-        staff_workloads[name] = item.name
-        entry_record["built"] = True
-        if not web_app:
-            entry_record["note"] = (
-                "servers: the application signs staff in (Entra ID OIDC); approve Front "
-                "Door's connection on its Private Link service"
-            )
-        elif not client:
-            entry_record["note"] = (
-                f"set forcelift:{ENTRA_CLIENT_KEY} (the Entra app registration); until then "
-                "sign-in fails closed"
-            )
-    if not apps:
-        return None, staff_workloads, record, origins
-    everyone = [w for _, w in ctx.wave_workloads() if w.application in record]
-    sensitive = any(w.tags.get("data-classification") == "OFFICIAL-SENSITIVE" for w in everyone)
-    tags = azure_tags(
-        platform_tag_values(
-            ctx,
-            f"wave-{ctx.stack.wave}-staff-access",
-            str(ctx.stack.wave),
-            "OFFICIAL-SENSITIVE" if sensitive else "OFFICIAL",
-            "high",
-        )
-    )
-    with args_errors(ctx, ctx.path("sharing", "staff_access")):
-        front_door = StaffAccessFrontDoorArgs(
-            force=ctx.slug,
-            name=f"wave-{ctx.stack.wave}" + (f"-{ctx.stack.part}" if ctx.stack.part else ""),
-            tags=tags,
-            apps=tuple(apps),
-            location=region_of(ctx),
-        )
-    return front_door, staff_workloads, record, origins
 
 
 def sharing_subnets(spec: WaveSharingSpec) -> set[str]:
@@ -313,22 +185,10 @@ def wave_sharing_spec(
             raise ctx.error(f"{path}.stack", "an agency API belongs in the wave's first stack")
         hosted.append(_hosted(ctx, index, service, item, subnet))
     workload_subnet = subnets.get(SubnetPurpose.WORKLOAD)
-    front_door, staff_workloads, record, origins = _front_door(ctx, by_application, workload_subnet)
+    front_door, staff_workloads, record, origins = front_door_spec(
+        ctx, by_application, workload_subnet
+    )
     return WaveSharingSpec(tuple(hosted), front_door, staff_workloads, record, origins)
-
-
-def _nic_ip(nic: str, group: str, after: pulumi.Resource) -> pulumi.Output[Any]:
-    """A server's private address, read once its workload exists (unknown in a preview)."""
-    from pulumi_azure_native import network
-
-    found = network.get_network_interface_output(
-        network_interface_name=nic,
-        resource_group_name=group,
-        opts=pulumi.InvokeOutputOptions(depends_on=[after]),
-    )
-    return found.apply(
-        lambda r: next((c.private_ip_address for c in r.ip_configurations or []), None)
-    )
 
 
 def _url(ip: str | None, port: int) -> str | None:
@@ -353,7 +213,7 @@ def declare_wave_sharing(
     for item in spec.hosted:
         iaas = built.get(f"{item.workload}-iaas")
         paas = built.get(f"{item.workload}-paas")
-        ips = [_nic_ip(nic, group, iaas) for nic, group in item.nics] if iaas else []
+        ips = [nic_ip(nic, group, iaas) for nic, group in item.nics] if iaas else []
         backend_ips: list[Any] = ips
         if item.api is not None:
             if ips:
@@ -390,45 +250,11 @@ def declare_wave_sharing(
     if exported:
         pulumi.export("sharedServices", exported)
     if spec.front_door is not None:
-        apps = []
-        for app in spec.front_door.apps:
-            origin = spec.staff_origins.get(app.name)
-            if origin is not None:
-                iaas = built[f"{spec.staff_workloads[app.name]}-iaas"]
-                shared = SharedService(
-                    f"{origin.shared.name}-origin",
-                    replace(
-                        origin.shared,
-                        subnet_id=subnet_ids[origin.subnet],
-                        backend_ips=tuple(_nic_ip(nic, group, iaas) for nic, group in origin.nics),
-                        virtual_network_id=vnet_id,
-                        log_analytics_workspace_id=workspace,
-                    ),
-                )
-                # Azure gives the frontend an address once the load balancer exists: only a
-                # preview leaves it unknown, so the origin host is a str whenever it is known
-                host = cast("pulumi.Output[str]", shared.frontend_ip)
-                apps.append(replace(app, origin_host=host, private_link_id=shared.service_id))
-                continue
-            paas = built[f"{spec.staff_workloads[app.name]}-paas"]
-            assert isinstance(paas, PaasWorkload) and paas.web_app_id is not None
-            assert app.auth is not None and paas.web_app_name is not None
-            apps.append(
-                replace(
-                    app,
-                    origin_host=paas.endpoints["web_app"],
-                    private_link_id=paas.web_app_id,
-                    auth=replace(
-                        app.auth,
-                        web_app_name=paas.web_app_name,
-                        resource_group_name=paas.resource_group_name,
-                        tenant_id=tenant,
-                    ),
-                )
-            )
-        StaffAccessFrontDoor(
-            f"{spec.front_door.name}-staff-access",
-            replace(spec.front_door, apps=tuple(apps), log_analytics_workspace_id=workspace),
+        declare_front_door(
+            spec.front_door,
+            spec.staff_origins,
+            spec.staff_workloads,
+            FrontDoorInputs(subnet_ids, vnet_id, built, workspace, tenant),
         )
     if spec.staff_record:
         pulumi.export("staffAccess", dict(spec.staff_record))

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from forcelift.migration.errors import InputError
 from forcelift.migration.inventory.sharing import SharingFlow
 from forcelift.migration.plan.planfile import Plan, StackPlan
 from forcelift.migration.plan.sharing_plan import (
@@ -23,6 +24,7 @@ from forcelift.migration.plan.sharing_plan import (
 )
 from forcelift.stacks import mock_runtime
 from forcelift.stacks.azure_sharing import server_nics
+from forcelift.stacks.config import ENGINEER_VALUES
 from forcelift.stacks.mock_runtime import MockRun
 from forcelift.stacks.program import main
 from forcelift.stacks.project_reader import read_project, run_config
@@ -328,11 +330,34 @@ def test_staff_access_fronts_the_web_app_and_the_servers_privately(wave: MockRun
     (app,) = _inputs(wave, "web:WebApp")
     assert auth["name"] == app["name"]
     assert auth["globalValidation"]["requireAuthentication"] is True
+    # the engineer value staffEntraClientId (the preview's stand-in here) signs staff in
+    client = ENGINEER_VALUES["staffEntraClientId"][0]
+    registration = auth["identityProviders"]["azureActiveDirectory"]["registration"]
+    assert registration["clientId"] == client
     record = wave.outputs["staffAccess"]
-    assert (
-        record["Niche RMS"]["built"] is True and "staffEntraClientId" in record["Niche RMS"]["note"]
-    )
+    assert record["Niche RMS"] == {
+        "hostname": "niche-rms.smallshire.staff.police.uk",
+        "method": "front-door-private-origin",
+        "built": True,
+    }
     assert record["Custody"]["built"] is True and "OIDC" in record["Custody"]["note"]
+
+
+def test_the_agency_api_publisher_is_the_engineer_value(wave: MockRun) -> None:
+    (apim,) = _inputs(wave, "apimanagement:ApiManagementService")
+    assert apim["publisherEmail"] == ENGINEER_VALUES["apiPublisherEmail"][0]
+
+
+@pytest.mark.parametrize("key", ["staffEntraClientId", "apiPublisherEmail"])
+def test_a_missing_engineer_value_is_an_error(project: Path, key: str) -> None:
+    """The wave fronts a web app and hosts an agency API: both values are asked for, so
+    neither may fall back to a made-up default."""
+    stack = read_project(project).stack(WAVE)
+    config = run_config(read_project(project), stack)
+    config[f"forcelift:{key}"] = " "
+    with pytest.raises(InputError) as caught:
+        mock_runtime.run_mocked(main, project="forcelift", stack=WAVE, config=config)
+    assert f"missing stack config forcelift:{key}" in str(caught.value)
 
 
 def test_the_sharing_stack_reaches_the_host_and_the_partner_privately(sharing: MockRun) -> None:
