@@ -199,8 +199,9 @@ def test_pipelines_deploy_landing_zones_then_waves_then_sharing(
     assert (
         workflow["jobs"]["preview-bravo-sharing"]["needs"] == f"deploy-{view.steps[-2].stack.key}"
     )
-    matrix = workflow["jobs"]["preview"]["strategy"]["matrix"]["stack"]
-    assert sorted(matrix) == sorted(stack_names(regional, cloud))
+    assert workflow["jobs"]["pr-shard"]["strategy"]["matrix"]["shard"] == [1]
+    gate = "\n".join(str(step.get("run", "")) for step in workflow["jobs"]["pr-guardrails"]["steps"])
+    assert f"forcelift preview . --cloud {cloud} --layer sharing" in gate
     pipeline = load(regional_files[f"azure-pipelines-{cloud}.yml"].content)
     assert errors("azure-pipelines", pipeline) == []
     stages = [s["stage"] for s in pipeline["stages"][1:]]

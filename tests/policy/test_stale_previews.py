@@ -78,12 +78,22 @@ def test_preview_without_its_stamp_is_incomplete(project: Path) -> None:
 
 
 def test_changed_plan_makes_every_preview_stale(project: Path) -> None:
+    from forcelift.migration.plan.planio import load_plan, plan_to_yaml
+
     plan = project / "plan.yaml"
-    plan.write_text(plan.read_text(encoding="utf-8") + "# edited after the preview\n")
+    before = load_plan(plan)
+    renamed = before.force.model_copy(update={"name": before.force.name + " (renamed)"})
+    plan.write_text(plan_to_yaml(before.model_copy(update={"force": renamed})), encoding="utf-8")
     result = _check(project)
     assert result.exit_code == 2
-    for name in _stacks(project):
-        assert f"{name} is not current: plan changed since its preview" in result.output
+    for name in _stacks(project):  # the force's name is in every stack's slice (its tags)
+        assert f"{name} is not current: its part of the plan changed" in result.output
+
+
+def test_a_plan_edit_no_stack_reads_keeps_the_previews_current(project: Path) -> None:
+    plan = project / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8") + "# a comment after the preview\n")
+    assert _check(project).exit_code == 0
 
 
 def test_changed_stack_config_makes_that_preview_stale(project: Path) -> None:
