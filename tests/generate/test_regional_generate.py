@@ -200,7 +200,8 @@ def test_pipelines_deploy_landing_zones_then_waves_then_sharing(
         workflow["jobs"]["preview-bravo-sharing"]["needs"] == f"deploy-{view.steps[-2].stack.key}"
     )
     assert workflow["jobs"]["pr-shard"]["strategy"]["matrix"]["shard"] == [1]
-    gate = "\n".join(str(step.get("run", "")) for step in workflow["jobs"]["pr-guardrails"]["steps"])
+    steps = workflow["jobs"]["pr-guardrails"]["steps"]
+    gate = "\n".join(str(step.get("run", "")) for step in steps)
     assert f"forcelift preview . --cloud {cloud} --layer sharing" in gate
     pipeline = load(regional_files[f"azure-pipelines-{cloud}.yml"].content)
     assert errors("azure-pipelines", pipeline) == []
