@@ -289,14 +289,27 @@ def test_check_plan_accepts_the_fixture(plan: Plan) -> None:
 
 
 def test_every_value_the_program_asks_for_is_in_the_readme(
-    files: dict[str, GeneratedFile],
+    plan: Plan, files: dict[str, GeneratedFile]
 ) -> None:
-    """The program's list of engineer-set values and generate's must not drift apart."""
+    """The program's list of engineer-set values and generate's must not drift apart: the
+    README names every value this plan's stacks ask for (engineer_values, per stack: a plan
+    without sharing asks for no staff access or API value), and every value any stack can ask
+    for has the program's preview stand-in (stacks/config.py), secret alike, and no other."""
+    from forcelift.stacks import engineer_values as ev
     from forcelift.stacks.config import ENGINEER_VALUES
 
     readme = files["README.md"].content
-    for key in ENGINEER_VALUES:
-        assert f"`forcelift:{key}`" in readme, key
+    asked = {v.key for c in plan.clouds for s in c.stacks for v in ev.engineer_values(c, s)}
+    assert {"forcelift:adminPassword", "forcelift:accountEmailDomain"} <= asked
+    for key in sorted(asked):
+        assert f"`{key}`" in readme, key
+    declared: dict[str, bool] = {}
+    for value in vars(ev).values():
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, ev.EngineerValue) and item.key != ev.GATEWAY_KEY:
+                declared[item.key] = item.secret  # the gateway is optional: no stand-in
+    stand_ins = {f"forcelift:{key}": secret for key, (_, secret) in ENGINEER_VALUES.items()}
+    assert declared == stand_ins
 
 
 def test_deployment_order_does_not_depend_on_the_plans_listing_order(
