@@ -205,9 +205,9 @@ def test_readme_names_every_stack_in_order_and_every_secret(
         "forcelift:vpnTunnel1Key",
         "forcelift:vpnTunnel2Key",
     }
-    for cloud in plan.clouds:
-        for key, layer in needs[cloud.cloud].items():
-            for stack in cloud.stacks:
+    for planned in plan.clouds:
+        for key, layer in needs[planned.cloud].items():
+            for stack in planned.stacks:
                 line = (
                     f"pulumi config set --secret {key} --stack {stack.name}\n"
                     if key in secret
@@ -217,10 +217,12 @@ def test_readme_names_every_stack_in_order_and_every_secret(
                     assert (line in readme) == (stack.layer == layer), line
                 elif stack.layer == layer:
                     assert re.search(rf"{line}[a-z-]+> --stack {stack.name}\n", readme), key
-        web_stacks = {w.stack for w in cloud.workloads if any(p.kind == "web_app" for p in w.paas)}
-        for stack in cloud.stacks:
+        web_stacks = {
+            w.stack for w in planned.workloads if any(p.kind == "web_app" for p in w.paas)
+        }
+        for stack in planned.stacks:
             has = f"forcelift:certificateArn <acm-certificate-arn> --stack {stack.name}\n" in readme
-            assert has == (cloud.cloud == "aws" and stack.name in web_stacks), stack.name
+            assert has == (planned.cloud == "aws" and stack.name in web_stacks), stack.name
     for command in (
         "python -m venv venv",
         "pip install -r requirements.txt",

@@ -113,8 +113,9 @@ def test_staff_access_and_hosted_services_count_what_they_declare(
 
 def _declared_sharing(docs: dict[str, dict[str, Any]]) -> dict[str, int]:
     """stack -> resources under its top-level sharing and staff access components."""
-    kinds = ("SharedService", "SharedEndpointService", "AgencyApiGateway", "AgencyPrivateApi")
-    kinds += ("StaffAccessFrontDoor", "StaffAccessEndpoint", "PartnerInterfaceEndpoint")
+    kinds: tuple[str, ...] = ("SharedService", "SharedEndpointService", "AgencyApiGateway")
+    kinds += ("AgencyPrivateApi", "StaffAccessFrontDoor", "StaffAccessEndpoint")
+    kinds += ("PartnerInterfaceEndpoint",)
     out: dict[str, int] = {}
     for stack, doc in docs.items():
         sized = _declared({stack: doc}, kinds)
@@ -167,8 +168,9 @@ def _sibling(name: str) -> Any:
 
 
 def _run_sharing_size(run: Any) -> int:
-    kinds = ("SharedService", "SharedEndpointService", "AgencyApiGateway", "AgencyPrivateApi")
-    kinds += ("StaffAccessFrontDoor", "StaffAccessEndpoint", "PartnerInterfaceEndpoint")
+    kinds: tuple[str, ...] = ("SharedService", "SharedEndpointService", "AgencyApiGateway")
+    kinds += ("AgencyPrivateApi", "StaffAccessFrontDoor", "StaffAccessEndpoint")
+    kinds += ("PartnerInterfaceEndpoint",)
     children: dict[str, list[Any]] = defaultdict(list)
     for resource in run.resources:
         children[resource.parent].append(resource)
