@@ -77,6 +77,14 @@ def _hash(text: str, length: int) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:length]
 
 
+def shorten(name: str, limit: int) -> str:
+    """`name` cut to `limit` characters, keeping a hash of the whole name when it is cut:
+    two long names that share their first `limit` characters stay distinct."""
+    if len(name) <= limit:
+        return name
+    return f"{name[: limit - 6].rstrip('-')}-{_hash(name, 5)}"
+
+
 def make_name(kind: str, *parts: str, unique_seed: str = "") -> str:
     """A valid name for `kind` built from `parts` (stable for the same inputs).
 

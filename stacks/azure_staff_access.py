@@ -28,7 +28,7 @@ from forcelift.components.azure.staff_access import (
     StaffAccessFrontDoorArgs,
     StaffApp,
 )
-from forcelift.migration.naming import make_name
+from forcelift.migration.naming import make_name, shorten
 from forcelift.stacks.azure_common import azure_tags, region_of
 from forcelift.stacks.azure_workloads import WorkloadSpec
 from forcelift.stacks.context import StackContext
@@ -77,7 +77,7 @@ def _server_origin(
     nics = server_nics(item.iaas)
     shared = SharedServiceArgs(
         force=ctx.slug,
-        name=f"{name[:18].rstrip('-')}-staff",
+        name=f"{shorten(name, 18)}-staff",
         application=item.application,
         tags=item.iaas.tags,
         subnet_id=PENDING,
@@ -112,7 +112,7 @@ def front_door_spec(
         if item is None or not (web_app or (item.iaas is not None and subnet is not None)):
             entry_record["note"] = "nothing this stack builds to put Front Door in front of"
             continue
-        name = item.name[:24].rstrip("-")
+        name = shorten(item.name, 24)
         path = ctx.path("sharing", "staff_access", index)
         client = ctx.value(ENTRA_CLIENT_KEY) if web_app else ""  # missing: an error
         with args_errors(ctx, path):

@@ -33,3 +33,20 @@ def test_check_name_explains() -> None:
     assert check_name("azure-storage-account", "Has-Caps") is not None
     assert "characters" in (check_name("azure-vm-windows", "x" * 16) or "")
     assert check_name("aws-s3-bucket", "exampleshire-state") is None
+
+
+@given(st.text(alphabet="abcdefghij-", min_size=1, max_size=60), st.integers(8, 40))
+def test_shorten_fits_and_keeps_short_names(name: str, limit: int) -> None:
+    from forcelift.migration.naming import shorten
+
+    short = shorten(name, limit)
+    assert len(short) <= limit
+    assert short == name if len(name) <= limit else short != name
+
+
+def test_shortened_names_with_one_prefix_stay_distinct() -> None:
+    """The 20k benchmark's clash: many 'Single Online Home Connect …' apps in one stack."""
+    from forcelift.migration.naming import shorten
+
+    names = [f"single-online-home-connect-{n:03d}" for n in range(200)]
+    assert len({shorten(n, 24) for n in names}) == 200

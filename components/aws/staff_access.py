@@ -27,7 +27,7 @@ from forcelift.components.aws.hub_specs import (
 )
 from forcelift.components.aws.network_specs import check_private_ingress
 from forcelift.components.aws.tags import Tags
-from forcelift.migration.naming import make_name
+from forcelift.migration.naming import make_name, shorten
 
 __all__ = [
     "DeviceTrust",
@@ -150,7 +150,7 @@ class StaffAccessEndpoint(pulumi.ComponentResource):
                 endpoint_type=app.endpoint_type.value,
                 application_domain=app.hostname,
                 domain_certificate_arn=certificate.arn,
-                endpoint_domain_prefix=app.name[:19].rstrip("-"),
+                endpoint_domain_prefix=shorten(app.name, 19),
                 security_group_ids=[sg.id],
                 network_interface_options=self._eni(app),
                 load_balancer_options=self._alb(app),
