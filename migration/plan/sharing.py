@@ -394,13 +394,15 @@ def cloud_partner_sharing(
         )
     shares: list[RamSharePlan] = []
     if cloud == "aws":
+        # Partners reach hosted services through endpoint services (PrivateLink works across
+        # organisations); the transit gateway is shared only inside our organisation, so only
+        # with a partner OU written as an ARN. RAM cannot reach an outside account with
+        # external principals off, and FL-SHR-001 forbids turning them on.
         principals = {
-            principal
+            p.aws_ou_arn
             for h in hosted
             for p in (partners[c] for c in h.consumers if c in partners)
-            for principal in (
-                (p.aws_organization_unit,) if p.aws_organization_unit else p.aws_accounts
-            )
+            if p.aws_ou_arn
         }
         if principals:
             shares.append(ram_share(f"{force}-partners-transit-gateway", principals))

@@ -188,9 +188,10 @@ def test_aws_host_side_accounts_and_ram_share_to_ou_or_accounts(
     assert hosted["Case File Builder"].allowed_accounts == ("123456789012",)
     assert hosted["Case File Builder"].allowed_subscriptions == ()
     assert hosted["Niche RMS"].allowed_accounts == ("210987654321",)
-    (share,) = cloud.sharing.ram_shares
-    assert share.principals == ("210987654321", "ou-ab12-cdef5678")  # the CPS by its OU
-    assert not share.allow_external_principals and share.resource == "transit-gateway"
+    # Partners reach hosted services through endpoint services; the transit gateway is shared
+    # only inside the organisation, with an OU written as an ARN (a bare id or outside
+    # accounts: no share, RAM could not reach them with external principals off).
+    assert cloud.sharing.ram_shares == ()
     # the council's endpoint is on Azure: AWS consumes only the NCA's
     assert [c.provider for c in cloud.sharing.consumed] == ["National Crime Agency"]
     assert [s.name for s in cloud.stacks if s.layer == "sharing"] == ["exs-aws-sharing"]
@@ -285,7 +286,15 @@ def test_build_plan_carries_sharing_end_to_end() -> None:
     assert [h.application for h in azure.sharing.hosted] == [moving[0]]
     assert azure.sharing.hosted[0].allowed_subscriptions == (SUB,)
     assert [c.provider for c in aws.sharing.consumed] == ["National Crime Agency"]
-    assert aws.sharing.ram_shares[0].principals == ("ou-ab12-cdef5678",)
+    assert aws.sharing.ram_shares == ()  # the CPS's OU is a bare id
+    arn = "arn:aws:organizations::111122223333:ou/o-abcdefghij/ou-ab12-cdef5678"
+    inside = shared.model_copy(
+        update={"partners": (CPS.model_copy(update={"aws_organization_unit": arn}), NCA)}
+    )
+    aws = build_plan(PlanRequest(inside, result, PlanOptions(clouds=("aws",)))).cloud("aws")
+    (share,) = aws.sharing.ram_shares
+    assert share.principals == (arn,)
+    assert not share.allow_external_principals and share.resource == "transit-gateway"
     assert aws.stacks[-1].name == f"{plan.force.slug}-aws-sharing"
     alone = inventory.model_copy(update={"partners": (), "sharing": ()})
     plain = build_plan(PlanRequest(alone, result, PlanOptions(clouds=("azure",))))
