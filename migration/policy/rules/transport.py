@@ -50,6 +50,34 @@ def _tls(resource: Resource) -> list[str]:
     return []
 
 
+_TLS_TYPES = (
+    "azure-native:storage:StorageAccount",
+    "azure-native:web:WebApp",
+    "azure-native:sql:Server",
+    "aws:lb/listener:Listener",
+    "aws:alb/listener:Listener",
+)
+_TARGET_GROUPS = ("aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup")
+
+
+def _passes_tls_to_an_alb(graph: ResourceGraph, listener: Resource) -> bool:
+    """A TCP listener of an NLB whose only targets are ALBs (an endpoint service in front of a
+    web app): AWS allows only TCP there, and the TLS is the ALB's own HTTPS listener."""
+    if str(listener.inputs.get("protocol", "")).upper() != "TCP":
+        return False
+    groups = [g for g in graph.of_type(*_TARGET_GROUPS) if g.urn in listener.dependencies]
+    return bool(groups) and all(g.inputs.get("targetType") == "alb" for g in groups)
+
+
+def _tls_everywhere(graph: ResourceGraph) -> list[Violation]:
+    return [
+        Violation(resource.urn, message)
+        for resource in graph.of_type(*_TLS_TYPES)
+        if not _passes_tls_to_an_alb(graph, resource)
+        for message in _tls(resource)
+    ]
+
+
 def _denies_insecure_transport(policy: Any) -> bool:
     if isinstance(policy, str):
         try:
@@ -80,14 +108,8 @@ RULES = (
         "Set the minimum TLS version to 1.2 (storage, web apps, SQL) or an ELB policy "
         "of TLS 1.2+; enforce HTTPS only.",
         (1,),
-        (
-            "azure-native:storage:StorageAccount",
-            "azure-native:web:WebApp",
-            "azure-native:sql:Server",
-            "aws:lb/listener:Listener",
-            "aws:alb/listener:Listener",
-        ),
-        check_resource=_tls,
+        _TLS_TYPES,
+        check_graph=_tls_everywhere,
     ),
     Guardrail(
         "FL-TLS-002",
