@@ -168,15 +168,18 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def write_override(plan: Path, target: Path) -> Path:
-    """Pin the first workload's target (same decision, so its wave stays where it is)."""
-    application = decision = ""
-    with plan.open(encoding="utf-8") as fh:  # streamed: the first workload is near the top
+    """Pin the first moving workload's target (same decision, so its wave stays put)."""
+    application = decision = candidate = ""
+    with plan.open(encoding="utf-8") as fh:  # streamed: the first workloads are near the top
         for line in fh:
-            if line.startswith("- application: ") and not application:
-                application = line.split(": ", 1)[1].strip()
-            elif application and line.startswith("  decision: "):
-                decision = line.split(": ", 1)[1].strip()
-                break
+            if line.startswith("- application: "):
+                candidate = line.split(": ", 1)[1].strip()
+            elif candidate and line.startswith("  decision: "):
+                found = line.split(": ", 1)[1].strip()
+                if found in ("SAAS", "PAAS", "IAAS"):
+                    application, decision = candidate, found
+                    break
+                candidate = ""
     target.write_text(
         "overrides:\n"
         f"  - application: {application}\n"

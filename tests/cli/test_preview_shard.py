@@ -21,6 +21,9 @@ from forcelift.stacks.project_writer import write_project
 PLAN = Path(__file__).resolve().parents[1] / "generate" / "data" / "smallshire-plan.yaml"
 LANDING_ZONE = "smallshire-azure-landing-zone"
 WAVES = ["smallshire-azure-wave-1", "smallshire-azure-wave-2", "smallshire-azure-wave-3"]
+# The heaviest wave stack by estimated resources: alone in shard 1 of 2.
+HEAVIEST = "smallshire-azure-wave-2"
+OTHERS = [WAVES[0], WAVES[2]]
 AS_OF = ("--as-of", "2026-11-25")
 
 
@@ -89,7 +92,7 @@ def ci_run(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[st
             )  # fmt: skip
             assert result.exit_code == 0, result.output
             if index == 1:
-                plant(job / "preview" / "smallshire-azure-wave-3.json")
+                plant(job / "preview" / f"{HEAVIEST}.json")
             artifact = base / f"artifact-{index}"  # what the job uploads: preview/ + SARIF
             shutil.copytree(job / "preview", artifact / "preview")
             shards[index] = {"dir": job, "artifact": artifact, "ran": list(ran)}
@@ -98,7 +101,7 @@ def ci_run(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[st
         shutil.copytree(generated, full)
         done = invoke("preview", str(full), "--cloud", "azure", "--jobs", "1")
         assert done.exit_code == 0, done.output
-        for stack in (LANDING_ZONE, "smallshire-azure-wave-3"):
+        for stack in (LANDING_ZONE, HEAVIEST):
             plant(full / "preview" / f"{stack}.json")
     finally:
         monkeypatch.undo()
@@ -110,9 +113,10 @@ def test_each_shard_previews_its_own_waves_and_never_the_landing_zone(
 ) -> None:
     assert ci_run["runs"]["landing"] == [LANDING_ZONE]
     shards = ci_run["shards"]
-    # Estimated resources 31, 42, 43: the heaviest alone, the other two together.
-    assert shards[1]["ran"] == shards[1]["stacks"] == ["smallshire-azure-wave-3"]
-    assert shards[2]["ran"] == shards[2]["stacks"] == WAVES[:2]
+    # Estimated resources 31, 88, 59 (staff access counted): the heaviest alone, the others
+    # together.
+    assert shards[1]["ran"] == shards[1]["stacks"] == [HEAVIEST]
+    assert shards[2]["ran"] == shards[2]["stacks"] == OTHERS
     assert LANDING_ZONE not in shards[1]["ran"] + shards[2]["ran"]
 
 
@@ -163,10 +167,10 @@ def test_artifacts_merged_into_one_project_are_current(
     _, full = _sarif(str(ci_run["full"]), "--cloud", "azure")
     assert merged["runs"][0]["results"] == full["runs"][0]["results"]
     # Without a shard's artifact the merge job refuses: a missing stack is not "no findings".
-    (merge / "preview" / "smallshire-azure-wave-3.json").unlink()
+    (merge / "preview" / f"{HEAVIEST}.json").unlink()
     missing = invoke("policy", "check", str(merge), "--cloud", "azure", *AS_OF)
     assert missing.exit_code == 2
-    assert "smallshire-azure-wave-3 is not current" in missing.output
+    assert f"{HEAVIEST} is not current" in missing.output
 
 
 def test_a_shards_guardrails_judge_only_its_stacks(ci_run: dict[str, Any]) -> None:
@@ -177,13 +181,13 @@ def test_a_shards_guardrails_judge_only_its_stacks(ci_run: dict[str, Any]) -> No
     )  # fmt: skip
     assert result.exit_code in (0, 1), result.output
     findings = json.loads(result.output)["findings"]
-    assert {f["stack"] for f in findings} <= set(WAVES[:2])
+    assert {f["stack"] for f in findings} <= set(OTHERS)
     first = invoke(
         "policy", "check", str(ci_run["shards"][1]["dir"]), "--cloud", "azure", "--layer",
         "wave", "--shard", "1/2", "--format", "json", *AS_OF,
     )  # fmt: skip
-    assert first.exit_code == 1, first.output  # the wave-3 finding, not the landing zone's
-    assert [f["stack"] for f in json.loads(first.output)["findings"]] == ["smallshire-azure-wave-3"]
+    assert first.exit_code == 1, first.output  # the planted finding, not the landing zone's
+    assert [f["stack"] for f in json.loads(first.output)["findings"]] == [HEAVIEST]
 
 
 def test_an_empty_layer_previews_and_checks_nothing(
@@ -226,5 +230,5 @@ def test_policy_check_needs_the_project_to_pick_a_shard(ci_run: dict[str, Any]) 
     assert plain.exit_code in (0, 1), plain.output
     assert sorted(f["stack"] for f in json.loads(plain.output)["findings"]) == [
         LANDING_ZONE,
-        "smallshire-azure-wave-3",
+        HEAVIEST,
     ]
