@@ -11,10 +11,6 @@ from forcelift.migration import yamlio
 from forcelift.migration.errors import InputError, Location
 from forcelift.migration.inventory.model import Inventory
 
-#: the PyYAML dumper of forcelift's YAML (block style, no aliases, literal multi-line strings);
-#: yamlio.dump writes the same bytes, faster
-_Dumper = yamlio.DUMPER
-
 
 def inventory_to_yaml(inventory: Inventory, tick: Callable[[], None] | None = None) -> str:
     data = inventory.model_dump(mode="json", exclude_defaults=True)
