@@ -35,10 +35,26 @@ class Interrupted(KeyboardInterrupt):
         return signal.Signals(self.signum).name
 
 
+_pending: int | None = None  # the signal seen, in case its exception was swallowed
+
+
 def _raise(signum: int, _frame: FrameType | None) -> None:
+    global _pending
     for sig in SIGNALS:  # one is enough: a second Ctrl-C must not break the clean-up
         signal.signal(sig, signal.SIG_IGN)
+    _pending = signum
     raise Interrupted(signum)
+
+
+def raise_pending() -> None:
+    """Raise :class:`Interrupted` again if a signal came and its exception was lost.
+
+    Python runs some callbacks where exceptions are only printed ("Exception ignored"):
+    the at-fork handlers a process pool's fork runs, finalisers. A signal landing there
+    would vanish, and the run would go on with signals ignored; loops that wait call this
+    at safe points so the interrupt still stops the run."""
+    if _pending is not None:
+        raise Interrupted(_pending)
 
 
 @contextmanager
@@ -47,9 +63,12 @@ def signals_raise() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    global _pending
+    _pending = None
     previous = {sig: signal.signal(sig, _raise) for sig in SIGNALS}
     try:
         yield
+        raise_pending()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, signal.SIG_DFL if handler is None else handler)

@@ -20,7 +20,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from forcelift.stacks.config import read_config
 from forcelift.stacks.interrupts import (
     Interrupted,
     exit_at_once,
+    raise_pending,
     signals_raise,
     worker_signals,
 )
@@ -227,12 +228,19 @@ def _run_phase(
     pool = _pool(min(workers, len(phase)))
     try:
         futures = {pool.submit(run_stack, project, name, outputs): name for name in phase}
-        for future in as_completed(futures):
-            if on_done is not None:
-                on_done(futures[future])
+        running = set(futures)
+        while running:  # wake up often: an interrupt swallowed in a fork handler still counts
+            raise_pending()
+            finished, running = wait(running, timeout=0.25, return_when=FIRST_COMPLETED)
+            for future in sorted(finished, key=lambda f: futures[f]):
+                if on_done is not None:
+                    on_done(futures[future])
+        raise_pending()
         results = [f.result() for f in futures]  # in submission order
-    except BaseException:
+    except BaseException as exc:
         _stop(pool, project.directory)
+        if not isinstance(exc, KeyboardInterrupt):
+            raise_pending()  # a worker killed by the same Ctrl-C breaks the pool: say why
         raise
     pool.shutdown()
     return results
