@@ -58,6 +58,9 @@ class TreeSampler(threading.Thread):
         self.peak_tree_pss = 0
         self.peak_process = 0
         self.peak_processes = 0
+        self.peak_root = (0, 0.0)  # (RSS of `migrate` itself, seconds into the run)
+        self.peak_child = (0, 0.0)  # (RSS of the largest preview worker, seconds)
+        self.started = time.perf_counter()
         self.stopped = threading.Event()
 
     def run(self) -> None:
@@ -67,6 +70,7 @@ class TreeSampler(threading.Thread):
             except psutil.Error:
                 procs = []
             rss, pss = [], []
+            now = time.perf_counter() - self.started
             for proc in procs:
                 try:
                     info = proc.memory_full_info()
@@ -74,6 +78,10 @@ class TreeSampler(threading.Thread):
                     continue
                 rss.append(info.rss)
                 pss.append(getattr(info, "pss", info.rss))
+                if proc is self.root:
+                    self.peak_root = max(self.peak_root, (info.rss, now))
+                else:
+                    self.peak_child = max(self.peak_child, (info.rss, now))
             self.peak_tree_pss = max(self.peak_tree_pss, sum(pss))
             self.peak_process = max(self.peak_process, max(rss, default=0))
             self.peak_processes = max(self.peak_processes, len(procs))
@@ -215,6 +223,8 @@ def report(args: argparse.Namespace, run: tuple[int, float, TreeSampler, float],
     print(f"  wall                 {seconds:,.0f} s ({seconds / 60:.1f} min)")
     print(f"  peak RSS (largest)   {sampler.peak_process / mib:,.0f} MiB")
     print(f"  peak PSS (tree)      {sampler.peak_tree_pss / mib:,.0f} MiB")
+    for role, (peak, at) in (("migrate", sampler.peak_root), ("worker", sampler.peak_child)):
+        print(f"  peak RSS {role:<11} {peak / mib:,.0f} MiB at {at:,.0f} s")
     print(f"  processes (max)      {sampler.peak_processes}")
     print(f"  longest silence      {longest_gap:.1f} s (no terminal output: progress froze)")
     for line in took[-1:] + produced:

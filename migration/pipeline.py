@@ -276,7 +276,7 @@ def run(
 ) -> RunResult:
     """Every stage, in order, writing the plan, project, previews and report into `out_dir`."""
     from forcelift.migration.policy.check import blocking
-    from forcelift.migration.report.inputs import ReportInputs, guardrail_findings, read_previews
+    from forcelift.migration.report.inputs import ReportInputs, checked_previews
     from forcelift.migration.report.write import write_report
 
     started = time.perf_counter()
@@ -293,8 +293,8 @@ def run(
     stacks = tuple(stages.preview(out_dir, told.item_done))
 
     clock.start("guardrails")
-    previews = read_previews(out_dir)
-    findings = tuple(guardrail_findings(planned.plan, previews))
+    previews, found = checked_previews(planned.plan, out_dir)  # one preview at a time
+    findings = tuple(found)
 
     clock.start("report")
     report = ReportInputs(planned.plan, previews, findings, planned.inventory)

@@ -99,13 +99,16 @@ def check_plan(ctx: StackContext) -> None:
             )
     if ctx.stack.layer == "sharing":
         problems.extend(check_sharing(ctx))
-    # The spoke and its flows come from the whole wave, so the whole wave is checked.
+    # The first part declares the spoke and its flows from the whole wave, so it checks the
+    # whole wave; a later part checks its own workloads (its slice summarises the others).
     if ctx.stack.layer == "wave":
+        whole = ctx.first_part() is None
+        members = ctx.wave_workloads if whole else ctx.stack_workloads
         problems.extend(
             _once(
                 ctx,
-                ("wave", ctx.cloud_index, ctx.stack.wave),
-                lambda: [p for i, w in ctx.wave_workloads() for p in _check_workload(ctx, i, w)],
+                ("wave", ctx.cloud_index, ctx.stack.wave, whole or ctx.stack.name),
+                lambda: [p for i, w in members() for p in _check_workload(ctx, i, w)],
             )
         )
     if problems:

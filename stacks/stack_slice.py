@@ -14,10 +14,16 @@ What a slice keeps, by the stack's layer:
   `clouds[1]...` stay those of the whole plan);
 - landing zone: the cloud's sharing entries (RAM shares, whether anything is hosted as an
   API, consumed or published to staff);
-- wave (every part of a split wave shares one slice): the wave's workloads and stack entries,
-  its `waves` entry (spoke, parts), its hosted services and staff access; other waves and
-  other stacks' sharing entries as placeholders that keep their places in their lists (error
-  paths) and what the program tests of them (a wave's number, a staff access method);
+- wave, unsplit or the first part of a split wave (it declares the spoke for every part):
+  the wave's workloads and stack entries, its `waves` entry (spoke, parts), its hosted
+  services and staff access; other waves and other stacks' sharing entries as placeholders
+  that keep their places in their lists (error paths) and what the program tests of them (a
+  wave's number, a staff access method);
+- a later part of a split wave: the same, but only its own workloads, stack entry, hosted
+  services and staff access in full; the wave's other workloads keep their places as
+  summaries of what a later part reads of them (the wave network's classification and
+  criticality tags, whether a managed instance needs its subnet), so a change to an
+  application in one part previews that part and the first part again, not the whole wave;
 - sharing: the consumed services and the cloud's sharing entries, every wave's parts (the
   sharing layer reaches each spoke) and every stack's name and layer.
 
@@ -41,6 +47,7 @@ from forcelift.migration.plan.onprem_cost import OnPremCost
 from forcelift.migration.plan.planfile import (
     CloudPlan,
     CloudWavePlan,
+    CloudWorkload,
     Connectivity,
     LandingZonePlan,
     NetworkPlan,
@@ -73,16 +80,25 @@ _NO_RATES = Rates()
 
 
 def slice_id(plan: Plan, cloud: str, stack: str) -> str:
-    """Which slice a stack reads: `landing-zone`, `sharing`, `wave-<n>` (every part of a
-    split wave shares one) or `none` for a stack or cloud the plan does not have (its
-    program reports that; any such stack's slice is the same)."""
+    """Which slice a stack reads: `landing-zone`, `sharing`, `wave-<n>` (a whole wave, or
+    the first part of a split one), `wave-<n>-<stack>` (a later part) or `none` for a stack
+    or cloud the plan does not have (its program reports that; any such stack's slice is
+    the same)."""
     found = next((c for c in plan.clouds if c.cloud == cloud), None)
     entry = None if found is None else next((s for s in found.stacks if s.name == stack), None)
-    if entry is None:
+    if found is None or entry is None:
         return "none"
     if entry.layer == "wave":
+        if _later_part(found, entry):
+            return f"wave-{entry.wave}-{entry.name}"
         return f"wave-{entry.wave}"
     return entry.layer
+
+
+def _later_part(cloud: CloudPlan, entry: StackPlan) -> bool:
+    """A wave stack that is not the first of its wave's parts (the first owns the spoke)."""
+    wave = next((w for w in cloud.waves if w.number == entry.wave), None)
+    return wave is not None and bool(wave.stacks) and wave.stacks[0] != entry.name
 
 
 def wave_positions(cloud: CloudPlan) -> dict[int, tuple[int, ...]]:
@@ -189,19 +205,22 @@ def _own_cloud(
         stacks = tuple(s if s.name == stack else _stack_name_only(s) for s in cloud.stacks)
         sharing = cloud.sharing.model_copy(update={"not_fronted": ()})
         return base.model_copy(update={"waves": waves, "stacks": stacks, "sharing": sharing})
-    return _wave_cloud(cloud, base, entry.wave, positions)
+    return _wave_cloud(cloud, base, entry, positions)
 
 
 def _wave_cloud(
     cloud: CloudPlan,
     base: CloudPlan,
-    wave: int | None,
+    entry: StackPlan,
     positions: Mapping[int, Sequence[int]] | None,
 ) -> CloudPlan:
+    wave = entry.wave
     table = positions if positions is not None else wave_positions(cloud)
     chosen = table.get(wave, ()) if wave is not None else ()
+    later = _later_part(cloud, entry)
     workloads = tuple(
-        cloud.workloads[i].model_copy(update={"monthly_cost": _NO_RATES}) for i in chosen
+        _summary(w) if later and w.stack != entry.name else w.model_copy(update=_NO_COST_UPDATE)
+        for w in (cloud.workloads[i] for i in chosen)
     )
     waves = tuple(
         w if w.number == wave else CloudWavePlan(number=w.number, spoke=_NO_NETWORK, stacks=())
@@ -209,8 +228,12 @@ def _wave_cloud(
     )
     own = next((w for w in cloud.waves if w.number == wave), None)
     parts = set(own.stacks) if own is not None else set()
-    stacks = tuple(s for s in cloud.stacks if s.layer == "wave" and s.wave == wave)
-    mine = {s.name for s in stacks} | parts
+    stacks = tuple(
+        _stack_name_only(s) if later and s.name != entry.name else s
+        for s in cloud.stacks
+        if s.layer == "wave" and s.wave == wave
+    )
+    mine = {entry.name} if later else {s.name for s in stacks} | parts
     sharing = CloudSharing(
         hosted=tuple(h if h.stack in mine else _NO_HOSTED for h in cloud.sharing.hosted),
         staff_access=tuple(
@@ -223,6 +246,26 @@ def _wave_cloud(
 
 
 _NO_HOSTED = HostedService(name="x", application="", stack="")
+_NO_COST_UPDATE = {"monthly_cost": _NO_RATES}
+#: the tags of another part's workload a later part reads: the wave network's tags take the
+#: most sensitive classification and the highest criticality of the whole wave
+_WAVE_TAGS = ("criticality", "data-classification")
+
+
+def _summary(workload: CloudWorkload) -> CloudWorkload:
+    """Another part's workload as a later part of its wave reads it: its name, place and
+    decision, the tags the wave network's tags come from, and its SQL servers (a managed
+    instance puts its subnet in the spoke every part sees)."""
+    return CloudWorkload(
+        application=workload.application,
+        decision=workload.decision,
+        wave=workload.wave,
+        stack=workload.stack,
+        target="",
+        tags={k: workload.tags[k] for k in _WAVE_TAGS if k in workload.tags},
+        paas=tuple(p for p in workload.paas if p.kind == "sql_server"),
+        monthly_cost=_NO_RATES,
+    )
 
 
 def _staff_placeholder(access: StaffAccess) -> StaffAccess:

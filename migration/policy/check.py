@@ -36,15 +36,32 @@ def with_plan(graphs: Iterable[ResourceGraph], plan: Any) -> list[ResourceGraph]
     The one place a rule learns anything from the plan; a plan that shares nothing leaves the
     graphs as they were, so its findings do not change.
     """
-    from forcelift.migration.policy.rules.sharing import FACTS, PLAN_LAYER, PLAN_STACK, plan_facts
+    from forcelift.migration.policy.rules.sharing import plan_facts
 
-    graphs = list(graphs)
     facts = plan_facts(plan)
+    graphs = with_facts(graphs, facts)
+    if facts is not None:
+        graphs.append(plan_graph(facts))
+    return graphs
+
+
+def with_facts(
+    graphs: Iterable[ResourceGraph], facts: dict[str, Any] | None
+) -> list[ResourceGraph]:
+    """The graphs with the plan's sharing facts (plan_facts) in their config; None: as they are."""
+    from forcelift.migration.policy.rules.sharing import FACTS
+
     if facts is None:
-        return graphs
-    out = [ResourceGraph(g.resources, {**g.config, FACTS: facts}, g.stack) for g in graphs]
-    out.append(ResourceGraph((), {"forcelift:layer": PLAN_LAYER, FACTS: facts}, PLAN_STACK))
-    return out
+        return list(graphs)
+    return [ResourceGraph(g.resources, {**g.config, FACTS: facts}, g.stack) for g in graphs]
+
+
+def plan_graph(facts: dict[str, Any]) -> ResourceGraph:
+    """The graph for the plan itself (layer `plan`, no resources): rules that judge plan
+    entries read it."""
+    from forcelift.migration.policy.rules.sharing import FACTS, PLAN_LAYER, PLAN_STACK
+
+    return ResourceGraph((), {"forcelift:layer": PLAN_LAYER, FACTS: facts}, PLAN_STACK)
 
 
 def check(

@@ -13,6 +13,7 @@ from typing import Any
 
 from forcelift.migration.plan.planfile import Plan
 from forcelift.migration.policy.model import Finding
+from forcelift.migration.report.inputs import preview_digest
 from forcelift.migration.report.style import SEVERITY_RANK
 
 
@@ -142,14 +143,9 @@ def _stack_row(
     open_findings: int,
     waived_findings: int,
 ) -> StackRow:
-    resources = list(preview.get("resources") or []) if preview else []
-    custom = [r for r in resources if r.get("custom", True)]
-    if custom:
-        types = Counter(str(r.get("type", "")) for r in custom)
-    elif preview:
-        types = Counter({str(k): int(v) for k, v in (preview.get("counts") or {}).items()})
-    else:
-        types = Counter()
+    # a whole preview, or the digest of one the run kept (inputs.preview_digest)
+    digest = preview_digest(preview) if preview and "resources" in preview else preview or {}
+    types = Counter({str(k): int(v) for k, v in (digest.get("counts") or {}).items()})
     return StackRow(
         cloud=cloud,
         name=name,
@@ -160,8 +156,8 @@ def _stack_row(
         estimated=estimated,
         previewed=preview is not None,
         resources=sum(types.values()),
-        components=len(resources) - len(custom),
-        protected=sum(1 for r in resources if r.get("protect")),
+        components=int(digest.get("components") or 0),
+        protected=int(digest.get("protected") or 0),
         types=tuple(sorted(types.items(), key=lambda kv: (-kv[1], kv[0]))),
         open_findings=open_findings,
         waived_findings=waived_findings,

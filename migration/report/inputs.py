@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,10 +54,16 @@ def stack_names(plan: Plan) -> set[str]:
 
 def read_previews(directory: Path) -> dict[str, dict[str, Any]]:
     """DIR/preview/*.json by stack name; a file may hold one stack or a `stacks:` list."""
-    previews: dict[str, dict[str, Any]] = {}
+    return dict(iter_previews(directory))
+
+
+def iter_previews(directory: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(stack name, preview) of DIR/preview/*.json in file order, one file in memory at a
+    time (a 100,000-server estate's previews hold hundreds of thousands of resources); a
+    later file's stack replaces an earlier one of the same name, as in read_previews."""
     folder = directory / "preview"
     if not folder.is_dir():
-        return previews
+        return
     for file in sorted(folder.glob("*.json")):
         try:
             data = json.loads(file.read_text(encoding="utf-8"))
@@ -74,9 +81,52 @@ def read_previews(directory: Path) -> dict[str, dict[str, Any]]:
                 hint="re-run `forcelift preview DIR`",
             )
         for item in items:
-            name = str(item.get("stack") or file.stem)
-            previews[name] = item
-    return previews
+            yield str(item.get("stack") or file.stem), item
+
+
+def preview_digest(preview: Mapping[str, Any]) -> dict[str, Any]:
+    """What the report reads of a preview (guardrail_rows._stack_row): resource counts by
+    type, components, protected resources and the stack's cloud; not its resources."""
+    resources = list(preview.get("resources") or [])
+    custom = [r for r in resources if r.get("custom", True)]
+    if custom:
+        counts = Counter(str(r.get("type", "")) for r in custom)
+    else:
+        counts = Counter({str(k): int(v) for k, v in (preview.get("counts") or {}).items()})
+    config = preview.get("config") or {}
+    return {
+        "stack": preview.get("stack"),
+        "config": {k: config[k] for k in ("forcelift:cloud",) if k in config},
+        "counts": dict(sorted(counts.items())),
+        "components": len(resources) - len(custom),
+        "protected": sum(1 for r in resources if r.get("protect")),
+    }
+
+
+def checked_previews(
+    plan: Plan, directory: Path, as_of: dt.date | None = None
+) -> tuple[dict[str, dict[str, Any]], list[Finding]]:
+    """The guardrail findings over DIR's previews (as guardrail_findings gives them, in the
+    same order) and each preview's digest for the report, reading one preview at a time:
+    only one stack's resources and graph are ever in memory."""
+    from forcelift.migration.policy.check import check, plan_graph, with_facts
+    from forcelift.migration.policy.graph import ResourceGraph
+    from forcelift.migration.policy.rules.sharing import plan_facts
+
+    facts = plan_facts(plan)
+    waivers, day = plan_waivers(plan), as_of or plan.as_of
+    digests: dict[str, dict[str, Any]] = {}
+    found: dict[str, list[Finding]] = {}
+    for name, preview in iter_previews(directory):
+        graph = ResourceGraph.from_preview(preview)
+        if not graph.stack:
+            graph.stack = name
+        found[name] = check(with_facts([graph], facts), waivers, day)
+        digests[name] = preview_digest(preview)
+    findings = [f for name in sorted(found) for f in found[name]]
+    if facts is not None:
+        findings.extend(check([plan_graph(facts)], waivers, day))
+    return digests, findings
 
 
 def plan_waivers(plan: Plan) -> list[Waiver]:
@@ -147,8 +197,7 @@ def read_inputs(
             hint="run `forcelift migrate` (or `forcelift plan`) first, or point at its --out DIR",
         )
     plan = load_plan_document(plan_file)
-    previews = read_previews(directory)
     if isinstance(plan, RegionalPlan):
-        return regional_inputs(plan, previews, as_of=as_of)
-    findings = guardrail_findings(plan, previews, as_of)
+        return regional_inputs(plan, read_previews(directory), as_of=as_of)
+    previews, findings = checked_previews(plan, directory, as_of)
     return ReportInputs(plan, previews, findings, inventory, as_of)

@@ -221,3 +221,26 @@ def test_previews_may_hold_several_stacks(tmp_path: Path) -> None:
     )
     assert sorted(read_previews(tmp_path)) == ["a", "b"]
     assert read_previews(tmp_path / "nowhere") == {}
+
+
+def test_streamed_guardrails_give_the_findings_and_rows_of_the_whole_previews(
+    project: Path, plan: Plan
+) -> None:
+    """checked_previews reads one preview at a time and keeps a digest of each: the same
+    findings in the same order, and the same stack rows, as from every preview held whole."""
+    from forcelift.migration.report.guardrail_rows import finding_rows, stack_rows
+    from forcelift.migration.report.inputs import (
+        checked_previews,
+        guardrail_findings,
+        read_previews,
+    )
+
+    whole = read_previews(project)
+    digests, streamed = checked_previews(plan, project)
+    expected = guardrail_findings(plan, whole)
+    assert streamed == expected and expected
+    assert sorted(digests) == sorted(whole)
+    assert all("resources" not in d for d in digests.values())
+    rows = finding_rows(expected)
+    assert stack_rows(plan, digests, rows) == stack_rows(plan, whole, rows)
+    assert any(r.components and r.protected for r in stack_rows(plan, digests, rows))

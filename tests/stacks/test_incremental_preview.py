@@ -152,6 +152,36 @@ def test_only_the_changed_stack_is_previewed_again(
     plan_slice.PLAN_CACHE.clear()
 
 
+def test_a_change_in_a_later_part_previews_that_part_and_the_first(
+    previewed: Path, small_plan: Plan, tmp_path: Path
+) -> None:
+    """A split wave: changing a workload of its second part previews that part and the
+    first (which declares the spoke from the whole wave), not every part, and the files are
+    those a fresh preview of the changed plan writes."""
+    work = tmp_path / "work"
+    shutil.copytree(previewed, work)
+    before = _files(work)
+    changed = _changed(small_plan, "azure", MOVED)
+    (work / "plan.yaml").write_text(plan_to_yaml(changed), encoding="utf-8")
+    plan_slice.PLAN_CACHE.clear()
+
+    result = preview_project(work, jobs=1, resume=True)
+    ran = sorted(r.stack for r in result.stacks if not r.reused)
+    assert ran == ["exampleshire-azure-wave-3-1", "exampleshire-azure-wave-3-2"]
+    after = _files(work)
+    assert [n for n in after if after[n] != before[n]] == ["exampleshire-azure-wave-3-2.json"]
+
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    for path in previewed.glob("Pulumi*.yaml"):
+        shutil.copy(path, fresh / path.name)
+    (fresh / "plan.yaml").write_text(plan_to_yaml(changed), encoding="utf-8")
+    plan_slice.PLAN_CACHE.clear()
+    preview_project(fresh, jobs=1)
+    assert _files(fresh) == after
+    plan_slice.PLAN_CACHE.clear()
+
+
 def test_a_referenced_stacks_outputs_are_part_of_the_key(previewed: Path, tmp_path: Path) -> None:
     """A later part reads the first part's outputs: when they change, it is previewed again."""
     work = tmp_path / "work"
@@ -166,26 +196,73 @@ def test_a_referenced_stacks_outputs_are_part_of_the_key(previewed: Path, tmp_pa
     plan_slice.PLAN_CACHE.clear()
 
 
-def test_a_slice_does_not_change_when_another_wave_changes(small_plan: Plan) -> None:
-    """Property over every stack and every workload: changing a workload changes the
-    slices of the stacks of its wave and of no other stack."""
+def test_a_slice_changes_only_for_the_stacks_that_read_the_workload(small_plan: Plan) -> None:
+    """Property over every stack and every workload: changing a workload's owner changes
+    the slice of the stack holding it and of its wave's first part (which declares the
+    spoke from the whole wave), and of no other stack: not another wave, not a later part."""
     for cloud in small_plan.clouds:
         for app in cloud.workloads:
             changed = _changed(small_plan, cloud.cloud, app.application)
+            wave = next(w for w in cloud.waves if w.number == app.wave)
             for other in small_plan.clouds:
                 for stack in other.stacks:
                     before = canonical_json(stack_slice(small_plan, other.cloud, stack.name))
                     after = canonical_json(stack_slice(changed, other.cloud, stack.name))
-                    holds = other.cloud == cloud.cloud and stack.wave == app.wave
+                    reads = stack.name in (app.stack, wave.stacks[0])
+                    holds = other.cloud == cloud.cloud and reads
                     assert (before != after) == holds, (app.application, stack.name)
 
 
-def test_parts_of_a_wave_share_one_slice_and_errors_keep_their_paths(small_plan: Plan) -> None:
+def test_a_later_part_reads_the_wave_tags_of_every_part(small_plan: Plan) -> None:
+    """The wave network's tags come from the whole wave: a later part's slice changes when
+    another part's workload becomes OFFICIAL-SENSITIVE or critical."""
+    cloud = next(c for c in small_plan.clouds if c.cloud == "aws")
+    other = next(w for w in cloud.workloads if w.wave == 3 and w.application != MOVED)
+    for tag, value in (("data-classification", "edited"), ("criticality", "edited")):
+        clouds = tuple(
+            c.model_copy(
+                update={
+                    "workloads": tuple(
+                        w.model_copy(update={"tags": {**w.tags, tag: value}})
+                        if w.application == other.application
+                        else w
+                        for w in c.workloads
+                    )
+                }
+            )
+            if c.cloud == "aws"
+            else c
+            for c in small_plan.clouds
+        )
+        changed = small_plan.model_copy(update={"clouds": clouds})
+        later = "exampleshire-aws-wave-3-2"
+        assert canonical_json(stack_slice(small_plan, "aws", later)) != canonical_json(
+            stack_slice(changed, "aws", later)
+        ), tag
+
+
+def test_parts_of_a_wave_have_their_own_slices_and_errors_keep_their_paths(
+    small_plan: Plan,
+) -> None:
     aws = next(i for i, c in enumerate(small_plan.clouds) if c.cloud == "aws")
     one = stack_slice(small_plan, "aws", "exampleshire-aws-wave-3-1")
     two = stack_slice(small_plan, "aws", "exampleshire-aws-wave-3-2")
-    assert canonical_json(one) == canonical_json(two)
-    assert slice_id(small_plan, "aws", "exampleshire-aws-wave-3-2") == "wave-3"
+    assert canonical_json(one) != canonical_json(two)
+    assert slice_id(small_plan, "aws", "exampleshire-aws-wave-3-1") == "wave-3"
+    assert slice_id(small_plan, "aws", "exampleshire-aws-wave-3-2") == (
+        "wave-3-exampleshire-aws-wave-3-2"
+    )
+    # the first part holds the whole wave; the later part its own workload in full and the
+    # others, at their places, as summaries
+    whole = [w for w in small_plan.clouds[aws].workloads if w.wave == 3]
+    assert [w.application for w in one.clouds[aws].workloads] == [w.application for w in whole]
+    assert [w.application for w in two.clouds[aws].workloads] == [w.application for w in whole]
+    for original, summary in zip(whole, two.clouds[aws].workloads, strict=True):
+        if original.application == MOVED:
+            assert summary == original.model_copy(update={"monthly_cost": summary.monthly_cost})
+        else:
+            assert summary.vms == () and summary.inbound == () and summary.target == ""
+            assert set(summary.tags) <= {"criticality", "data-classification"}
     # the other cloud is a placeholder at its place, so paths stay clouds[<i>]...
     assert [c.cloud for c in one.clouds] == [c.cloud for c in small_plan.clouds]
     assert one.clouds[aws].region == small_plan.clouds[aws].region
