@@ -278,13 +278,14 @@ def test_tick_is_called_and_threads_keep_running() -> None:
 
 def test_plan_chunked_dump_and_validation_are_exact(monkeypatch: pytest.MonkeyPatch) -> None:
     """planio dumps and validates a few items at a time: the same Plan, bytes and errors."""
+    from forcelift.migration import chunked as chunking
     from forcelift.migration.errors import InputError
     from forcelift.migration.plan import planio
     from forcelift.migration.plan.planfile import Plan
 
     golden = ROOT / "tests/golden/plan/exampleshire-azure.yaml"
     text = golden.read_text(encoding="utf-8")
-    monkeypatch.setattr(planio, "CHUNK", 3)
+    monkeypatch.setattr(chunking, "CHUNK", 3)
     ticks: list[int] = []
     plan = planio.load_plan(golden, tick=lambda: ticks.append(1))
     assert ticks and plan == Plan.model_validate(yaml.load(text, Loader=yaml.CSafeLoader))
@@ -297,7 +298,7 @@ def test_plan_chunked_dump_and_validation_are_exact(monkeypatch: pytest.MonkeyPa
     data["workloads"][7]["decision"] = "teleport"
     with pytest.raises(InputError) as chunked:
         planio.plan_from_data(data)
-    monkeypatch.setattr(planio, "CHUNK", 10**9)
+    monkeypatch.setattr(chunking, "CHUNK", 10**9)
     with pytest.raises(InputError) as whole:
         planio.plan_from_data(data)
     assert "workloads[7]" in str(chunked.value) or "workloads.7" in str(chunked.value)

@@ -190,3 +190,22 @@ def test_duplicate_server_in_yaml_names_its_line(write) -> None:
         load_inventory([write("inv.yaml", text)])
     problem = next(p for p in err.value.problems if "duplicate server name" in p.message)
     assert problem.location.line == 8 and "'WEB01'" in problem.message
+
+
+@pytest.mark.parametrize("chunk", [1, 10**9])
+def test_chunked_validation_gives_the_same_inventory_and_error_lines(
+    write, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """The reader validates servers a chunk at a time (progress keeps drawing at 100k): the
+    inventory and the error locations are those of one whole validation."""
+    from forcelift.migration import chunked
+
+    monkeypatch.setattr(chunked, "CHUNK", chunk)
+    inv = load_inventory([write("inv.yaml", GOOD)]).inventory
+    assert [s.name for s in inv.servers] == ["web01", "db01"]
+    assert inv.applications[0].servers == ("web01", "db01")
+    with pytest.raises(InputError) as err:
+        load_inventory([write("bad.yaml", GOOD.replace("power_state: on", "power_state: x"))])
+    (problem,) = err.value.problems
+    assert problem.location.line == 7 and problem.location.column == "power_state"
+    assert problem.message.startswith("servers[0].power_state: unknown power state 'x'")

@@ -10,6 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from forcelift.migration import yamlio
+from forcelift.migration.chunked import prevalidated
 from forcelift.migration.errors import Location, ProblemCollector
 from forcelift.migration.inventory.gaps import Gap, gap_detail, report_gaps, zero_utilisation
 from forcelift.migration.inventory.model import SCHEMA_VERSION, Inventory
@@ -179,7 +180,10 @@ def read(source: Source, problems: ProblemCollector) -> Fragment:
     data["schema_version"] = SCHEMA_VERSION
     _size_gaps(data, raw_text, source, problems)
     try:
-        inventory = Inventory.model_validate(data)
+        try:  # a chunk of servers at a time: the progress display keeps drawing at 100k
+            inventory = Inventory.model_validate(prevalidated(Inventory, data, None))
+        except ValidationError:
+            inventory = Inventory.model_validate(data)  # the errors with their full paths
     except ValidationError as exc:
         tree = root()
 
