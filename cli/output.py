@@ -137,6 +137,11 @@ def cli_edge() -> Iterator[None]:
         if HARD_EXIT_ON_INTERRUPT:
             # The workers are stopped and their files removed; the interpreter's own exit
             # handlers (concurrent.futures wakes its dead pool) would only print tracebacks.
+            # multiprocessing's own finalizers still run: they unlink the pool's semaphores,
+            # which the resource tracker would otherwise report as leaked.
+            from multiprocessing import util
+
+            util._run_finalizers(0)
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(code)

@@ -57,7 +57,7 @@ PLAN_CACHE = PlanCache()
 def file_digest(path: Path) -> str:
     """sha256 of a file's bytes, hashed once per process while its size and modification time
     stay the same: every stack's view of the plan and every preview stamp key on the content
-    of one plan that may be 70 MB (preview workers forked later inherit the digest)."""
+    of one plan that may be 70 MB."""
     resolved = path.resolve()
     stat = resolved.stat()
     key = (str(resolved), stat.st_size, stat.st_mtime_ns)
@@ -71,7 +71,7 @@ def file_digest(path: Path) -> str:
 
 
 def cached_plan(path: Path) -> Plan:
-    """load_plan, remembered per file and modification time (preview workers inherit it),
+    """load_plan, remembered per file and modification time,
     and written once as a per-wave cache next to the plan (see `stack_view`)."""
     resolved = path.resolve()
     try:
