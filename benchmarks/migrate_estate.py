@@ -61,6 +61,7 @@ class TreeSampler(threading.Thread):
         self.peak_root = (0, 0.0)  # (RSS of `migrate` itself, seconds into the run)
         self.peak_child = (0, 0.0)  # (RSS of the largest preview worker, seconds)
         self.started = time.perf_counter()
+        self.timeline: list[tuple[float, int, int, int]] = []  # (s, migrate, worker, tree PSS)
         self.stopped = threading.Event()
 
     def run(self) -> None:
@@ -83,6 +84,7 @@ class TreeSampler(threading.Thread):
                 else:
                     self.peak_child = max(self.peak_child, (info.rss, now))
             self.peak_tree_pss = max(self.peak_tree_pss, sum(pss))
+            self.timeline.append((now, rss[0] if rss else 0, max(rss[1:], default=0), sum(pss)))
             self.peak_process = max(self.peak_process, max(rss, default=0))
             self.peak_processes = max(self.peak_processes, len(procs))
             self.stopped.wait(self.interval)
@@ -225,6 +227,16 @@ def report(args: argparse.Namespace, run: tuple[int, float, TreeSampler, float],
     print(f"  peak PSS (tree)      {sampler.peak_tree_pss / mib:,.0f} MiB")
     for role, (peak, at) in (("migrate", sampler.peak_root), ("worker", sampler.peak_child)):
         print(f"  peak RSS {role:<11} {peak / mib:,.0f} MiB at {at:,.0f} s")
+    memory = log.with_suffix(".memory.tsv")
+    memory.write_text(
+        "seconds\tmigrate_rss_mib\tlargest_worker_rss_mib\ttree_pss_mib\n"
+        + "".join(
+            f"{t:.1f}\t{a / mib:.0f}\t{b / mib:.0f}\t{c / mib:.0f}\n"
+            for t, a, b, c in sampler.timeline
+        ),
+        encoding="utf-8",
+    )
+    print(f"  memory over time     {memory}")
     print(f"  processes (max)      {sampler.peak_processes}")
     print(f"  longest silence      {longest_gap:.1f} s (no terminal output: progress froze)")
     for line in took[-1:] + produced:

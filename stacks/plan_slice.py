@@ -20,6 +20,7 @@ from typing import Any
 from forcelift.migration.plan.planfile import PLAN_SCHEMA_VERSION, Plan
 from forcelift.migration.plan.planio import load_plan
 from forcelift.stacks.stack_slice import (
+    WaveIndex,
     canonical_json,
     slice_digest,
     slice_id,
@@ -40,7 +41,7 @@ class PlanCache:
     plans: dict[_FileKey, Plan] = field(default_factory=dict)
     views: dict[tuple[_FileKey, str, str], PlanView] = field(default_factory=dict)
     digests: dict[tuple[str, int, int], str] = field(default_factory=dict)
-    positions: dict[tuple[_FileKey, str], dict[int, tuple[int, ...]]] = field(default_factory=dict)
+    positions: dict[tuple[_FileKey, str], WaveIndex] = field(default_factory=dict)
     slice_digests: dict[tuple[_FileKey, str, str], str] = field(default_factory=dict)
 
     def clear(self) -> None:

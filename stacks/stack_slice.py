@@ -39,7 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from forcelift.migration.plan.carbon import CarbonSummary, Footprint
 from forcelift.migration.plan.cost import CostSummary, Rates
@@ -101,20 +101,30 @@ def _later_part(cloud: CloudPlan, entry: StackPlan) -> bool:
     return wave is not None and bool(wave.stacks) and wave.stacks[0] != entry.name
 
 
-def wave_positions(cloud: CloudPlan) -> dict[int, tuple[int, ...]]:
-    """Places in `cloud.workloads` of each wave's workloads (computed once per plan: a
-    100,000-server plan has tens of thousands of workloads and a hundred stacks)."""
+@dataclass(frozen=True)
+class WaveIndex:
+    """One cloud's workloads by wave, made once per plan (a 100,000-server plan has tens of
+    thousands of workloads and a hundred stacks): `places` are the places in
+    `cloud.workloads` of each wave's workloads; `summaries` (by place) are filled as later
+    parts' slices are made, so every later part of a wave shares one summary per workload."""
+
+    places: dict[int, tuple[int, ...]]
+    summaries: dict[int, CloudWorkload] = field(default_factory=dict)
+
+
+def wave_positions(cloud: CloudPlan) -> WaveIndex:
+    """The cloud's WaveIndex (see there)."""
     found: dict[int, list[int]] = {}
     for index, workload in enumerate(cloud.workloads):
         found.setdefault(workload.wave, []).append(index)
-    return {wave: tuple(indices) for wave, indices in found.items()}
+    return WaveIndex({wave: tuple(indices) for wave, indices in found.items()})
 
 
 def stack_slice(
     plan: Plan,
     cloud: str,
     stack: str,
-    positions: Mapping[int, Sequence[int]] | None = None,
+    positions: WaveIndex | None = None,
 ) -> Plan:
     """The minimal Plan the program needs for `stack` of `cloud` (pure; see the module
     docstring). `positions` is `wave_positions` of the cloud, when the caller has it."""
@@ -139,7 +149,7 @@ def stack_slice(
 
 
 def slice_indices(
-    plan: Plan, cloud: str, stack: str, positions: Mapping[int, Sequence[int]] | None = None
+    plan: Plan, cloud: str, stack: str, positions: WaveIndex | None = None
 ) -> tuple[int, ...]:
     """Places in the whole cloud plan's workloads of the workloads in the stack's slice."""
     found = next((c for c in plan.clouds if c.cloud == cloud), None)
@@ -147,7 +157,7 @@ def slice_indices(
     if found is None or entry is None or entry.layer != "wave" or entry.wave is None:
         return ()
     table = positions if positions is not None else wave_positions(found)
-    return tuple(table.get(entry.wave, ()))
+    return table.places.get(entry.wave, ())
 
 
 def slice_digest(piece: Plan) -> str:
@@ -182,9 +192,7 @@ def _placeholder(cloud: CloudPlan) -> CloudPlan:
     )
 
 
-def _own_cloud(
-    cloud: CloudPlan, stack: str, positions: Mapping[int, Sequence[int]] | None
-) -> CloudPlan:
+def _own_cloud(cloud: CloudPlan, stack: str, positions: WaveIndex | None) -> CloudPlan:
     entry = next((s for s in cloud.stacks if s.name == stack), None)
     base = _placeholder(cloud).model_copy(
         update={
@@ -212,16 +220,21 @@ def _wave_cloud(
     cloud: CloudPlan,
     base: CloudPlan,
     entry: StackPlan,
-    positions: Mapping[int, Sequence[int]] | None,
+    positions: WaveIndex | None,
 ) -> CloudPlan:
     wave = entry.wave
     table = positions if positions is not None else wave_positions(cloud)
-    chosen = table.get(wave, ()) if wave is not None else ()
+    chosen = table.places.get(wave, ()) if wave is not None else ()
     later = _later_part(cloud, entry)
-    workloads = tuple(
-        _summary(w) if later and w.stack != entry.name else w.model_copy(update=_NO_COST_UPDATE)
-        for w in (cloud.workloads[i] for i in chosen)
-    )
+    workloads = []
+    for i in chosen:
+        workload = cloud.workloads[i]
+        if later and workload.stack != entry.name:
+            if i not in table.summaries:
+                table.summaries[i] = _summary(workload)
+            workloads.append(table.summaries[i])
+        else:
+            workloads.append(workload.model_copy(update=_NO_COST_UPDATE))
     waves = tuple(
         w if w.number == wave else CloudWavePlan(number=w.number, spoke=_NO_NETWORK, stacks=())
         for w in cloud.waves
@@ -241,7 +254,12 @@ def _wave_cloud(
         ),
     )
     return base.model_copy(
-        update={"waves": waves, "workloads": workloads, "stacks": stacks, "sharing": sharing}
+        update={
+            "waves": waves,
+            "workloads": tuple(workloads),
+            "stacks": stacks,
+            "sharing": sharing,
+        }
     )
 
 
