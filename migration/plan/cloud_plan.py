@@ -39,6 +39,7 @@ from forcelift.migration.plan.planfile import (
 )
 from forcelift.migration.plan.saas_egress import egress_fqdns
 from forcelift.migration.plan.sharing_plan import CloudSharing
+from forcelift.migration.plan.stack_parts import pack_parts
 from forcelift.migration.plan.staff_access import plan_staff_access
 from forcelift.migration.plan.unsized import Resolution
 from forcelift.migration.plan.workload_entries import inbound_flows, paas_plan, tag_value, vm_plan
@@ -132,11 +133,12 @@ def _stacks_for_wave(
     workloads: list[CloudWorkload],
     limit: int,
 ) -> list[tuple[StackPlan, list[CloudWorkload]]]:
-    """Split a wave into stacks of at most `limit` estimated resources (in name order)."""
-    parts: list[list[CloudWorkload]] = [[]]
+    """Split a wave into stacks of at most `limit` estimated resources (in name order, cut
+    where the cuts stay put when one application changes: stack_parts.py)."""
     budget = limit - FOOTPRINTS[cloud].spoke
-    used = 0
-    for workload in sorted(workloads, key=lambda w: w.application):
+    ordered = sorted(workloads, key=lambda w: w.application)
+    sizes = []
+    for workload in ordered:
         size = workload_resources(cloud, workload)
         if size > budget:
             raise InputError(
@@ -144,11 +146,8 @@ def _stacks_for_wave(
                 f"than a stack may hold ({limit})",
                 hint="raise --max-resources-per-stack or split the application",
             )
-        if used + size > budget and parts[-1]:
-            parts.append([])
-            used = 0
-        parts[-1].append(workload)
-        used += size
+        sizes.append((workload.application, size))
+    parts = [[ordered[i] for i in part] for part in pack_parts(sizes, budget)]
     base = f"{slug}-{cloud.value}-wave-{number}"
     out = []
     for i, members in enumerate(parts, start=1):
