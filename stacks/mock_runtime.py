@@ -126,6 +126,9 @@ class MockRun:
     resources: list[RecordedResource] = field(default_factory=list)
     duplicate_urns: list[str] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
+    #: the outputs the program read of each stack reference (by its name; "*": a name that
+    #: was itself an Output, so all of them)
+    reads: dict[str, set[str]] = field(default_factory=dict)
 
     def of_type(self, type_token: str) -> list[RecordedResource]:
         return [r for r in self.resources if r.type == type_token]
@@ -327,6 +330,33 @@ def run_mocked(
         # instead of dropping the whole set.
         return pulumi.Output.from_input(exports).apply(run.outputs.update, run_with_unknowns=True)
 
-    with _aliases_skipped():
+    with _aliases_skipped(), _reads_recorded(run):
         pulumi.runtime.test(wrapped)()
     return run
+
+
+@contextlib.contextmanager
+def _reads_recorded(run: MockRun) -> Iterator[None]:
+    """Record every `get_output` / `require_output` on a StackReference into `run.reads`:
+    a stack's content key covers only the referenced outputs it read (preview_stamps.py)."""
+    reference = pulumi.StackReference
+    get, require = reference.get_output, reference.require_output
+
+    def note(self: pulumi.StackReference, name: Any) -> None:
+        run.reads.setdefault(self._name, set()).add(name if isinstance(name, str) else "*")
+
+    def get_output(self: pulumi.StackReference, name: Any) -> pulumi.Output[Any]:
+        note(self, name)
+        return get(self, name)
+
+    def require_output(self: pulumi.StackReference, name: Any) -> pulumi.Output[Any]:
+        note(self, name)
+        return require(self, name)
+
+    reference.get_output = get_output  # type: ignore[method-assign]
+    reference.require_output = require_output  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        reference.get_output = get  # type: ignore[method-assign]
+        reference.require_output = require  # type: ignore[method-assign]

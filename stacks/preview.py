@@ -45,10 +45,13 @@ from forcelift.stacks.preview_documents import (
     tree,
 )
 from forcelift.stacks.preview_stamps import (
+    current_key,
     preview_inputs,
     preview_state,
     recorded_key,
+    references_digest,
     stamp_path,
+    stamp_record,
 )
 from forcelift.stacks.program import context_from
 from forcelift.stacks.project_reader import (
@@ -147,6 +150,11 @@ def run_stack(project: Project, name: str, outputs: Mapping[str, Mapping[str, An
         )
     except InputError as exc:  # sent back as data: the worker's exception class may not pickle
         return StackResult(name, 0, {}, {}, "", (), 0.0, tuple(exc.problems))
+    # The key covers only the referenced outputs the program read, of what it was given.
+    given = reference_outputs(project, stack, outputs)
+    parts = {k: inputs[k] for k in ("config", "slice", "versions")}
+    parts["references"] = references_digest(given, run.reads)
+    inputs = stamp_record(parts, inputs["plan"], run.reads)
     doc = document(run, stack.config, sanitise)
     target = project.directory / PREVIEW_DIR / f"{name}.json"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -307,8 +315,7 @@ def preview_project(
                     current = [
                         n
                         for n in phase
-                        if recorded_key(project.directory, n)
-                        == preview_inputs(project, project.stack(n), outputs)["key"]
+                        if recorded_key(project.directory, n) == current_key(project, n, outputs)
                     ]
                     reused = [
                         _result_from_document(n, project.directory / PREVIEW_DIR / f"{n}.json")

@@ -71,32 +71,84 @@ def recorded_outputs(project: Project, stack: StackFile) -> dict[str, Mapping[st
     return found
 
 
+#: what a run read of each referenced stack's outputs: stack reference name -> output names
+#: ("*": all of them, when a name was only known at run time)
+Reads = Mapping[str, Iterable[str]]
+ALL_OUTPUTS = "*"
+
+
 def preview_inputs(
     project: Project,
     stack: StackFile,
     outputs: Mapping[str, Mapping[str, Any]] | None = None,
+    reads: Reads | None = None,
 ) -> dict[str, Any]:
     """What a stack's preview is computed from, by content, and its content key.
 
     `outputs` are the referenced stacks' outputs the run is given (by stack name); None
-    reads them from their previews. Content hashes, not mtimes: an unchanged preview keeps
-    its old timestamp (re-runs change no file), so a timestamp cannot say whether it is
-    current. `plan` (the whole file's digest) is recorded for people, not compared."""
+    reads them from their previews. `reads` are the outputs the program read (recorded by
+    the mock runtime, kept in the stamp): only their values are in the key, so a first
+    part's `workloads` export changing does not re-preview the later parts, which read only
+    its spoke. None: every output of every referenced stack. Content hashes, not mtimes: an
+    unchanged preview keeps its old timestamp (re-runs change no file), so a timestamp
+    cannot say whether it is current. `plan` (the whole file's digest) is recorded for
+    people, not compared."""
     plan = run_config(project, stack).get(f"{NAMESPACE}:plan", "")
     given = recorded_outputs(project, stack) if outputs is None else outputs
     references = reference_outputs(project, stack, given)
     parts = {
         "config": _digest(project.directory / f"Pulumi.{stack.name}.yaml"),
-        "references": hashlib.sha256(_canonical(references)).hexdigest(),
+        "references": references_digest(references, reads),
         "slice": slice_key(Path(plan), stack.cloud, stack.name) if plan else "",
         "versions": versions(stack.cloud),
     }
-    return {
+    return stamp_record(parts, _digest(Path(plan)) if plan else "", reads)
+
+
+def references_digest(references: Mapping[str, Mapping[str, Any]], reads: Reads | None) -> str:
+    """sha256 of the referenced outputs the run read (all of them when `reads` is None); an
+    output read but missing is recorded as missing, so its appearing changes the key."""
+    if reads is not None:
+        wanted = {ref: sorted(set(names)) for ref, names in reads.items()}
+        references = {
+            ref: (
+                dict(references.get(ref, {}))
+                if ALL_OUTPUTS in names
+                else {n: references.get(ref, {}).get(n, {"<missing>": True}) for n in names}
+            )
+            for ref, names in sorted(wanted.items())
+        }
+    return hashlib.sha256(_canonical(references)).hexdigest()
+
+
+def stamp_record(parts: Mapping[str, Any], plan_digest: str, reads: Reads | None) -> dict[str, Any]:
+    """The stamp: the key's parts, the key, and (when known) what was read of each reference."""
+    record = {
         **parts,
         "forcelift": _version(),
-        "key": hashlib.sha256(_canonical(parts)).hexdigest(),
-        "plan": _digest(Path(plan)) if plan else "",
+        "key": hashlib.sha256(_canonical(dict(parts))).hexdigest(),
+        "plan": plan_digest,
     }
+    if reads is not None:
+        record["reads"] = {ref: sorted(set(names)) for ref, names in sorted(reads.items())}
+    return record
+
+
+def recorded_reads(directory: Path, name: str) -> dict[str, list[str]] | None:
+    """What the stack's last preview read of its references (None: not recorded)."""
+    recorded = _read_stamp(directory, name)
+    reads = recorded.get("reads") if recorded is not None else None
+    if not isinstance(reads, Mapping):
+        return None
+    return {str(k): [str(n) for n in v] for k, v in reads.items() if isinstance(v, list)}
+
+
+def current_key(
+    project: Project, name: str, outputs: Mapping[str, Mapping[str, Any]] | None = None
+) -> str:
+    """The content key the stack's preview would have now, over what its last run read."""
+    reads = recorded_reads(project.directory, name)
+    return str(preview_inputs(project, project.stack(name), outputs, reads)["key"])
 
 
 def stamp_path(directory: Path, name: str) -> Path:
@@ -130,7 +182,9 @@ def preview_state(
     recorded = _read_stamp(project.directory, name)
     if recorded is None or "key" not in recorded:
         return "preview incomplete (no record of its inputs)"
-    now = preview_inputs(project, project.stack(name), outputs)
+    now = preview_inputs(
+        project, project.stack(name), outputs, recorded_reads(project.directory, name)
+    )
     if recorded.get("key") == now["key"]:
         return "current"
     if recorded.get("slice") != now["slice"]:

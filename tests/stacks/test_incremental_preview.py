@@ -196,6 +196,33 @@ def test_a_referenced_stacks_outputs_are_part_of_the_key(previewed: Path, tmp_pa
     plan_slice.PLAN_CACHE.clear()
 
 
+def test_only_the_referenced_outputs_a_stack_read_are_in_its_key(
+    previewed: Path, tmp_path: Path
+) -> None:
+    """A later part reads the first part's spoke, not its `workloads` export: a change to a
+    workload of the first part previews the first part again and reuses the later one."""
+    stamp = json.loads((previewed / PREVIEW_DIR / "exampleshire-aws-wave-3-2.stamp").read_text())
+    first = "organization/forcelift/exampleshire-aws-wave-3-1"
+    assert stamp["reads"] == {
+        "organization/forcelift/exampleshire-aws-landing-zone": [
+            "endpointZoneIds",
+            "tgwRouteTableIds",
+        ],
+        first: ["spokeS3PrefixListId", "spokeSubnetIds", "spokeVpcId"],
+    }
+
+    work = tmp_path / "work"
+    shutil.copytree(previewed, work)
+    path = work / PREVIEW_DIR / "exampleshire-aws-wave-3-1.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["outputs"]["workloads"] = {"Edited": {}}
+    path.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    plan_slice.PLAN_CACHE.clear()
+    result = preview_project(work, only=["exampleshire-aws-wave-3-2"], jobs=1, resume=True)
+    assert [(r.stack, r.reused) for r in result.stacks] == [("exampleshire-aws-wave-3-2", True)]
+    plan_slice.PLAN_CACHE.clear()
+
+
 def test_a_slice_changes_only_for_the_stacks_that_read_the_workload(small_plan: Plan) -> None:
     """Property over every stack and every workload: changing a workload's owner changes
     the slice of the stack holding it and of its wave's first part (which declares the
