@@ -141,7 +141,9 @@ def cli_edge() -> Iterator[None]:
             # which the resource tracker would otherwise report as leaked.
             from multiprocessing import util
 
-            util._run_finalizers(0)
+            run_finalizers = getattr(util, "_run_finalizers", None)  # not in typeshed
+            if run_finalizers is not None:
+                run_finalizers(0)
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(code)
