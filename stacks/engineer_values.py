@@ -81,7 +81,7 @@ DEVICE_TENANT = EngineerValue(
 STAFF_ENTRA_CLIENT = EngineerValue(
     "forcelift:staffEntraClientId",
     "client id of the Entra ID app registration staff sign in to (App Service authentication "
-    "behind Front Door); until set, sign-in fails closed",
+    "behind Front Door); until it is set, deploying the stack stops and names this key",
     secret=False,
     placeholder="<entra-client-id>",
 )
