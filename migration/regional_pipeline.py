@@ -291,7 +291,7 @@ def run_regional(
 ) -> RegionalRunResult:
     """Every stage, in order, for every force: one project, previews, per-force guardrails."""
     from forcelift.migration.policy.check import blocking
-    from forcelift.migration.report.inputs import guardrail_findings, read_previews
+    from forcelift.migration.report.inputs import checked_previews
 
     started = time.perf_counter()
     told = progress or Silent()
@@ -307,11 +307,12 @@ def run_regional(
     stacks = tuple(stages.preview(out_dir, told.item_done))
 
     clock.start("guardrails")
-    previews = read_previews(out_dir)
+    previews: dict[str, dict[str, Any]] = {}  # each preview's digest (inputs.preview_digest)
     runs = []
-    for member in planned.plan.forces:
-        mine = force_stacks(member)
-        found = tuple(guardrail_findings(member, {k: v for k, v in previews.items() if k in mine}))
+    for member in planned.plan.forces:  # one preview in memory at a time
+        digests, checked = checked_previews(member, out_dir, names=force_stacks(member))
+        previews.update(digests)
+        found = tuple(checked)
         runs.append(
             ForceRun(
                 member.force.slug,

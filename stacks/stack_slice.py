@@ -20,10 +20,12 @@ What a slice keeps, by the stack's layer:
   that keep their places in their lists (error paths) and what the program tests of them (a
   wave's number, a staff access method);
 - a later part of a split wave: the same, but only its own workloads, stack entry, hosted
-  services and staff access in full; the wave's other workloads keep their places as
-  summaries of what a later part reads of them (the wave network's classification and
-  criticality tags, whether a managed instance needs its subnet), so a change to an
-  application in one part previews that part and the first part again, not the whole wave;
+  services and staff access in full, and of the whole wave only the distinct summaries of
+  what a later part reads of its workloads (the classification and criticality tags the wave
+  network's tags come from, whether a managed instance needs its subnet), each at the place
+  of the first workload it stands for; so a change to an application in one part previews
+  that part and the first part again, not the whole wave, and a later part's slice stays
+  small however big the wave;
 - sharing: the consumed services and the cloud's sharing entries, every wave's parts (the
   sharing layer reaches each spoke) and every stack's name and layer.
 
@@ -41,6 +43,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
+from forcelift.migration.classify.model import Decision
 from forcelift.migration.plan.carbon import CarbonSummary, Footprint
 from forcelift.migration.plan.cost import CostSummary, Rates
 from forcelift.migration.plan.onprem_cost import OnPremCost
@@ -52,6 +55,7 @@ from forcelift.migration.plan.planfile import (
     LandingZonePlan,
     NetworkPlan,
     OnPremSummary,
+    PaasPlan,
     Plan,
     PlanOptions,
     StackPlan,
@@ -105,11 +109,12 @@ def _later_part(cloud: CloudPlan, entry: StackPlan) -> bool:
 class WaveIndex:
     """One cloud's workloads by wave, made once per plan (a 100,000-server plan has tens of
     thousands of workloads and a hundred stacks): `places` are the places in
-    `cloud.workloads` of each wave's workloads; `summaries` (by place) are filled as later
-    parts' slices are made, so every later part of a wave shares one summary per workload."""
+    `cloud.workloads` of each wave's workloads; `summaries` are made once per wave, as the
+    first later part's slice is made, and shared by every later part of the wave."""
 
     places: dict[int, tuple[int, ...]]
-    summaries: dict[int, CloudWorkload] = field(default_factory=dict)
+    #: per wave: (place, summary) of each distinct summary of its workloads (`_summary_key`)
+    summaries: dict[int, tuple[tuple[int, CloudWorkload], ...]] = field(default_factory=dict)
 
 
 def wave_positions(cloud: CloudPlan) -> WaveIndex:
@@ -157,7 +162,7 @@ def slice_indices(
     if found is None or entry is None or entry.layer != "wave" or entry.wave is None:
         return ()
     table = positions if positions is not None else wave_positions(found)
-    return table.places.get(entry.wave, ())
+    return tuple(i for i, _ in _wave_members(found, entry, table))
 
 
 def slice_digest(piece: Plan) -> str:
@@ -224,17 +229,8 @@ def _wave_cloud(
 ) -> CloudPlan:
     wave = entry.wave
     table = positions if positions is not None else wave_positions(cloud)
-    chosen = table.places.get(wave, ()) if wave is not None else ()
     later = _later_part(cloud, entry)
-    workloads = []
-    for i in chosen:
-        workload = cloud.workloads[i]
-        if later and workload.stack != entry.name:
-            if i not in table.summaries:
-                table.summaries[i] = _summary(workload)
-            workloads.append(table.summaries[i])
-        else:
-            workloads.append(workload.model_copy(update=_NO_COST_UPDATE))
+    workloads = [w for _, w in _wave_members(cloud, entry, table)]
     waves = tuple(
         w if w.number == wave else CloudWavePlan(number=w.number, spoke=_NO_NETWORK, stacks=())
         for w in cloud.waves
@@ -265,23 +261,60 @@ def _wave_cloud(
 
 _NO_HOSTED = HostedService(name="x", application="", stack="")
 _NO_COST_UPDATE = {"monthly_cost": _NO_RATES}
-#: the tags of another part's workload a later part reads: the wave network's tags take the
+#: the tags of other parts' workloads a later part reads: the wave network's tags take the
 #: most sensitive classification and the highest criticality of the whole wave
 _WAVE_TAGS = ("criticality", "data-classification")
+#: a SQL managed instance adds its subnet to the spoke every part of the wave sees
+_MANAGED_INSTANCE = PaasPlan(kind="sql_server", service="SQL Managed Instance", tier="")
 
 
-def _summary(workload: CloudWorkload) -> CloudWorkload:
-    """Another part's workload as a later part of its wave reads it: its name, place and
-    decision, the tags the wave network's tags come from, and its SQL servers (a managed
-    instance puts its subnet in the spoke every part sees)."""
+def _wave_members(
+    cloud: CloudPlan, entry: StackPlan, table: WaveIndex
+) -> list[tuple[int, CloudWorkload]]:
+    """(place in cloud.workloads, workload) of a wave stack's slice, in place order: the whole
+    wave for an unsplit wave or a first part; for a later part, its own workloads and the
+    wave's distinct summaries (what a later part reads of the others)."""
+    places = table.places.get(entry.wave, ()) if entry.wave is not None else ()
+    if not _later_part(cloud, entry):
+        return [(i, cloud.workloads[i].model_copy(update=_NO_COST_UPDATE)) for i in places]
+    assert entry.wave is not None
+    if entry.wave not in table.summaries:
+        found: dict[tuple[str, str, bool], int] = {}
+        for i in places:
+            found.setdefault(_summary_key(cloud.workloads[i]), i)
+        table.summaries[entry.wave] = tuple(
+            (i, _summary(key, entry.wave)) for key, i in found.items()
+        )
+    own = [
+        (i, cloud.workloads[i].model_copy(update=_NO_COST_UPDATE))
+        for i in places
+        if cloud.workloads[i].stack == entry.name
+    ]
+    return sorted([*own, *table.summaries[entry.wave]], key=lambda pair: pair[0])
+
+
+def _summary_key(workload: CloudWorkload) -> tuple[str, str, bool]:
+    tags = workload.tags
+    managed = any(
+        p.kind == "sql_server" and "managed instance" in p.service.lower() for p in workload.paas
+    )
+    return (tags.get(_WAVE_TAGS[0], ""), tags.get(_WAVE_TAGS[1], ""), managed)
+
+
+def _summary(key: tuple[str, str, bool], wave: int) -> CloudWorkload:
+    """What a later part reads of the wave's other workloads, one per distinct kind: the
+    tags the wave network's tags come from and whether a managed instance needs its subnet
+    (no name, no stack: the wave's first part names and checks each workload)."""
+    criticality, classification, managed = key
+    tags = {k: v for k, v in zip(_WAVE_TAGS, (criticality, classification), strict=True) if v}
     return CloudWorkload(
-        application=workload.application,
-        decision=workload.decision,
-        wave=workload.wave,
-        stack=workload.stack,
+        application="",
+        decision=Decision.IAAS,
+        wave=wave,
+        stack="",
         target="",
-        tags={k: workload.tags[k] for k in _WAVE_TAGS if k in workload.tags},
-        paas=tuple(p for p in workload.paas if p.kind == "sql_server"),
+        tags=tags,
+        paas=(_MANAGED_INSTANCE,) if managed else (),
         monthly_cost=_NO_RATES,
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,14 +57,19 @@ def read_previews(directory: Path) -> dict[str, dict[str, Any]]:
     return dict(iter_previews(directory))
 
 
-def iter_previews(directory: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+def iter_previews(
+    directory: Path, names: Container[str] | None = None
+) -> Iterator[tuple[str, dict[str, Any]]]:
     """(stack name, preview) of DIR/preview/*.json in file order, one file in memory at a
     time (a 100,000-server estate's previews hold hundreds of thousands of resources); a
-    later file's stack replaces an earlier one of the same name, as in read_previews."""
+    later file's stack replaces an earlier one of the same name, as in read_previews.
+    `names`: only these stacks (a file named after another stack is not read)."""
     folder = directory / "preview"
     if not folder.is_dir():
         return
     for file in sorted(folder.glob("*.json")):
+        if names is not None and file.stem not in names and not _holds_stacks(file):
+            continue
         try:
             data = json.loads(file.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -81,7 +86,16 @@ def iter_previews(directory: Path) -> Iterator[tuple[str, dict[str, Any]]]:
                 hint="re-run `forcelift preview DIR`",
             )
         for item in items:
-            yield str(item.get("stack") or file.stem), item
+            name = str(item.get("stack") or file.stem)
+            if names is None or name in names:
+                yield name, item
+
+
+def _holds_stacks(file: Path) -> bool:
+    """Whether a preview file may hold several stacks (a `stacks:` list, as `policy check`
+    reads): only such a file is read for stacks not named after it."""
+    with file.open("rb") as fh:
+        return b'"stacks"' in fh.read(4096)
 
 
 def preview_digest(preview: Mapping[str, Any]) -> dict[str, Any]:
@@ -104,11 +118,15 @@ def preview_digest(preview: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def checked_previews(
-    plan: Plan, directory: Path, as_of: dt.date | None = None
+    plan: Plan,
+    directory: Path,
+    as_of: dt.date | None = None,
+    names: Container[str] | None = None,
 ) -> tuple[dict[str, dict[str, Any]], list[Finding]]:
     """The guardrail findings over DIR's previews (as guardrail_findings gives them, in the
     same order) and each preview's digest for the report, reading one preview at a time:
-    only one stack's resources and graph are ever in memory."""
+    only one stack's resources and graph are ever in memory. `names`: only these stacks
+    (one force's, in a regional project)."""
     from forcelift.migration.policy.check import check, plan_graph, with_facts
     from forcelift.migration.policy.graph import ResourceGraph
     from forcelift.migration.policy.rules.sharing import plan_facts
@@ -117,7 +135,7 @@ def checked_previews(
     waivers, day = plan_waivers(plan), as_of or plan.as_of
     digests: dict[str, dict[str, Any]] = {}
     found: dict[str, list[Finding]] = {}
-    for name, preview in iter_previews(directory):
+    for name, preview in iter_previews(directory, names):
         graph = ResourceGraph.from_preview(preview)
         if not graph.stack:
             graph.stack = name
