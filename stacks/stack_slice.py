@@ -42,6 +42,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from forcelift.migration.classify.model import Decision
 from forcelift.migration.plan.carbon import CarbonSummary, Footprint
@@ -244,10 +245,10 @@ def _wave_cloud(
     )
     mine = {entry.name} if later else {s.name for s in stacks} | parts
     sharing = CloudSharing(
-        hosted=tuple(h if h.stack in mine else _NO_HOSTED for h in cloud.sharing.hosted),
-        staff_access=tuple(
-            a if a.stack in mine else _staff_placeholder(a) for a in cloud.sharing.staff_access
+        hosted=tuple(
+            h if h.stack in mine else _NO_HOSTED for h in _upto_own(cloud.sharing.hosted, mine)
         ),
+        staff_access=_staff_upto_own(cloud.sharing.staff_access, mine),
     )
     return base.model_copy(
         update={
@@ -319,12 +320,34 @@ def _summary(key: tuple[str, str, bool], wave: int) -> CloudWorkload:
     )
 
 
+def _upto_own(entries: tuple[HostedService, ...], mine: set[str]) -> tuple[HostedService, ...]:
+    """The entries up to the last of these stacks' own: the places of their own entries are
+    kept (error paths), and nothing after them is read."""
+    last = max((i for i, e in enumerate(entries) if e.stack in mine), default=-1)
+    return entries[: last + 1]
+
+
+def _staff_upto_own(entries: tuple[StaffAccess, ...], mine: set[str]) -> tuple[StaffAccess, ...]:
+    """Staff access as a wave stack reads it: its own entries at their places, the others
+    before them as placeholders, and of those after them only one placeholder per method
+    (AWS waves ask whether any is planned through Verified Access). A cloud of 100,000
+    servers has thousands of entries and hundreds of wave stacks."""
+    last = max((i for i, a in enumerate(entries) if a.stack in mine), default=-1)
+    head = tuple(a if a.stack in mine else _staff_placeholder(a) for a in entries[: last + 1])
+    methods = sorted({a.method for a in entries[last + 1 :]})
+    return head + tuple(_staff_method(m) for m in methods)
+
+
 def _staff_placeholder(access: StaffAccess) -> StaffAccess:
     """Another stack's staff access: only its method (AWS waves ask whether any is planned
     through Verified Access)."""
-    return StaffAccess(
-        application="", stack="", method=access.method, hostname="", identity="", reason=""
-    )
+    return _staff_method(access.method)
+
+
+@lru_cache(maxsize=16)
+def _staff_method(method: str) -> StaffAccess:
+    """One placeholder object per method, shared by every slice."""
+    return StaffAccess(application="", stack="", method=method, hostname="", identity="", reason="")
 
 
 def _stack_name_only(entry: StackPlan) -> StackPlan:
