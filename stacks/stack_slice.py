@@ -61,7 +61,12 @@ from forcelift.migration.plan.planfile import (
     PlanOptions,
     StackPlan,
 )
-from forcelift.migration.plan.sharing_plan import CloudSharing, HostedService, StaffAccess
+from forcelift.migration.plan.sharing_plan import (
+    CloudSharing,
+    HostedService,
+    StaffAccess,
+    StaffMethod,
+)
 
 _EPOCH = dt.date(1970, 1, 1)
 _NO_NETWORK = NetworkPlan(name="", cidr="", subnets=())
@@ -345,7 +350,7 @@ def _staff_placeholder(access: StaffAccess) -> StaffAccess:
 
 
 @lru_cache(maxsize=16)
-def _staff_method(method: str) -> StaffAccess:
+def _staff_method(method: StaffMethod) -> StaffAccess:
     """One placeholder object per method, shared by every slice."""
     return StaffAccess(application="", stack="", method=method, hostname="", identity="", reason="")
 
