@@ -200,10 +200,9 @@ def _has_web_app(workload: CloudWorkload) -> bool:
 def host_sharing_spec(ctx: StackContext, zones: tuple[str, ...]) -> HostSharingSpec:
     """The hosted services and staff access of this wave stack (pure)."""
     lz = ctx.cloud.landing_zone
-    sharing = ctx.cloud.sharing
     hosted: list[HostedSpec] = []
     notes: list[str] = []
-    for index, service in enumerate(sharing.hosted):
+    for index, service in ctx.hosted():
         workload = _workload(ctx, service.application)
         if service.stack != ctx.stack.name or workload is None:
             continue
@@ -277,7 +276,7 @@ def _staff_spec(
     apps: list[StaffAppSpec] = []
     refs: list[StaffAppRef] = []
     workloads: list[CloudWorkload] = []
-    for index, access in enumerate(ctx.cloud.sharing.staff_access):
+    for index, access in ctx.staff_access():
         workload = _workload(ctx, access.application)
         if access.stack != ctx.stack.name or workload is None:
             continue

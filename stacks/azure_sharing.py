@@ -169,7 +169,7 @@ def wave_sharing_spec(
 
     by_application = {item.application: item for item in workloads}
     hosted = []
-    for index, service in enumerate(ctx.cloud.sharing.hosted):
+    for index, service in ctx.hosted():
         if service.stack != ctx.stack.name:
             continue
         item = by_application.get(service.application)

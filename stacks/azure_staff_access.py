@@ -97,9 +97,7 @@ def front_door_spec(
     """The stack's Front Door (None when it fronts nothing), StaffApp name -> WorkloadSpec
     name, the `staffAccess` record (built or not, and why) and the server origins. The Entra
     client id is read only when a web app is fronted (engineer_values asks for it then)."""
-    mine = [
-        (i, s) for i, s in enumerate(ctx.cloud.sharing.staff_access) if s.stack == ctx.stack.name
-    ]
+    mine = [(i, s) for i, s in ctx.staff_access() if s.stack == ctx.stack.name]
     apps, staff_workloads, record, origins = [], {}, {}, {}
     for index, access in mine:
         item = workloads.get(access.application)

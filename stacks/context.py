@@ -6,15 +6,24 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from forcelift.migration.errors import InputError, Location, Problem
 from forcelift.migration.naming import make_name
 from forcelift.migration.plan.planfile import CloudPlan, CloudWorkload, Plan, StackPlan
-from forcelift.migration.plan.sharing_plan import ConsumedService
+from forcelift.migration.plan.sharing_plan import ConsumedService, HostedService, StaffAccess
 from forcelift.stacks.config import NAMESPACE, StackConfig, config_problem
 
 CRITICALITY_ORDER = ("low", "medium", "high", "critical")
+
+_Entry = TypeVar("_Entry")
+
+
+def _placed(
+    entries: tuple[_Entry, ...], places: tuple[int, ...] | None
+) -> list[tuple[int, _Entry]]:
+    """Entries with their places in the whole plan (their own places when not sliced)."""
+    return list(zip(places if places is not None else range(len(entries)), entries, strict=True))
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,9 @@ class StackContext:
     values: Callable[[str], str | None] | None = field(default=None, compare=False)
     indices: tuple[int, ...] | None = None  # places of cloud.workloads in the whole plan
     applications: tuple[str, ...] | None = None  # every application of the cloud
+    #: places of sharing.hosted / sharing.staff_access in the whole plan (wave slices)
+    hosted_places: tuple[int, ...] | None = None
+    staff_places: tuple[int, ...] | None = None
 
     @property
     def cloud(self) -> CloudPlan:
@@ -66,6 +78,15 @@ class StackContext:
         workloads = self.cloud.workloads
         indices = self.indices if self.indices is not None else range(len(workloads))
         return list(zip(indices, workloads, strict=True))
+
+    def hosted(self) -> list[tuple[int, HostedService]]:
+        """(index in the whole plan's `sharing.hosted`, service) of the entries held here."""
+        return _placed(self.cloud.sharing.hosted, self.hosted_places)
+
+    def staff_access(self) -> list[tuple[int, StaffAccess]]:
+        """(index in the whole plan's `sharing.staff_access`, entry) of the entries held here
+        (-1 for a slice's per-method placeholders: no stack owns them)."""
+        return _placed(self.cloud.sharing.staff_access, self.staff_places)
 
     def all_applications(self) -> list[tuple[int, str]]:
         if self.applications is not None:

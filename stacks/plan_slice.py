@@ -22,6 +22,7 @@ from forcelift.migration.plan.planio import load_plan
 from forcelift.stacks.stack_slice import (
     WaveIndex,
     canonical_json,
+    sharing_places,
     slice_digest,
     slice_id,
     slice_indices,
@@ -120,9 +121,12 @@ class PlanView:
     plan: Plan
     indices: tuple[int, ...] | None = None
     applications: tuple[str, ...] | None = None
+    #: places of a wave slice's sharing entries in the whole plan (stack_slice.sharing_places)
+    hosted_places: tuple[int, ...] | None = None
+    staff_places: tuple[int, ...] | None = None
 
 
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 
 
 def _cache_dir(path: Path) -> tuple[Path, Path]:
@@ -146,8 +150,9 @@ def _slice_file(ci: int | None, piece: str) -> str:
 
 def _write_cache(path: Path, plan: Plan) -> None:
     """One JSON file per slice (`cloud-<i>-landing-zone.json`, `cloud-<i>-wave-<n>.json`,
-    ...: {"indices", "digest", "plan"}), the cloud's application names, and `index.json`
-    (stack -> slice file and digest), which preview stamps read without loading a slice."""
+    ...: the PlanView's places, "digest" and "plan"), the cloud's application names, and
+    `index.json` (stack -> slice file and digest), which preview stamps read without loading
+    a slice."""
     import shutil
 
     root, target = _cache_dir(path)
@@ -160,28 +165,31 @@ def _write_cache(path: Path, plan: Plan) -> None:
     index: dict[str, dict[str, str]] = {}
     written: dict[str, str] = {}
 
-    def write(name: str, piece: Plan, indices: tuple[int, ...]) -> str:
+    def write(name: str, view: PlanView) -> str:
         if name not in written:
-            body = canonical_json(piece)
+            body = canonical_json(view.plan)
             written[name] = hashlib.sha256(body).hexdigest()
-            (staging / name).write_bytes(
-                b'{"digest":"%s","indices":%s,"plan":%s}'
-                % (written[name].encode(), json.dumps(indices).encode(), body)
-            )
+            head = {
+                "digest": written[name],
+                "indices": view.indices or (),
+                "hosted_places": view.hosted_places,
+                "staff_places": view.staff_places,
+            }
+            text = json.dumps(head, sort_keys=True)[:-1]  # the slice goes last, as it is
+            (staging / name).write_bytes(b'%s,"plan":%s}' % (text.encode(), body))
         return written[name]
 
-    write(_slice_file(None, "none"), stack_slice(plan, "", ""), ())
+    write(_slice_file(None, "none"), PlanView(stack_slice(plan, "", ""), ()))
     for ci, cloud in enumerate(plan.clouds):
         names = [w.application for w in cloud.workloads]
         (staging / f"cloud-{ci}-names.json").write_text(json.dumps(names), encoding="utf-8")
         positions = wave_positions(cloud)
-        write(_slice_file(ci, "none"), stack_slice(plan, cloud.cloud, ""), ())
+        write(_slice_file(ci, "none"), PlanView(stack_slice(plan, cloud.cloud, ""), ()))
         for entry in cloud.stacks:
             piece = slice_id(plan, cloud.cloud, entry.name)
             name = _slice_file(ci, piece)
             if name not in written:
-                sliced = stack_slice(plan, cloud.cloud, entry.name, positions)
-                write(name, sliced, slice_indices(plan, cloud.cloud, entry.name, positions))
+                write(name, _view(plan, cloud.cloud, entry.name, positions, None))
             index[f"{cloud.cloud}/{entry.name}"] = {"file": name, "digest": written[name]}
             # the stamps need these digests next: hashing a big plan's slices once is enough
             PLAN_CACHE.slice_digests[(key, cloud.cloud, piece)] = written[name]
@@ -254,11 +262,7 @@ def _memory_view(key: _FileKey, plan: Plan, cloud: str, stack: str) -> PlanView:
                 if same is not None and same.applications is not None
                 else tuple(w.application for w in found.workloads)
             )  # one tuple per cloud, shared by its slices
-            PLAN_CACHE.views[(key, cloud, piece)] = PlanView(
-                stack_slice(plan, cloud, stack, positions),
-                slice_indices(plan, cloud, stack, positions),
-                names,
-            )
+            PLAN_CACHE.views[(key, cloud, piece)] = _view(plan, cloud, stack, positions, names)
     return PLAN_CACHE.views[(key, cloud, piece)]
 
 
@@ -282,8 +286,33 @@ def _read_view(target: Path, name: str) -> PlanView:
     data = json.loads((target / name).read_bytes())
     piece = Plan.model_validate(data["plan"])
     indices = tuple(data["indices"])
+    hosted, staff = data.get("hosted_places"), data.get("staff_places")
     applications: tuple[str, ...] = ()
     if name.startswith("cloud-"):  # every application of the cloud, for name clashes
         names = target / f"cloud-{name.split('-')[1]}-names.json"
         applications = tuple(json.loads(names.read_text(encoding="utf-8")))
-    return PlanView(piece, indices, applications)
+    return PlanView(
+        piece,
+        indices,
+        applications,
+        None if hosted is None else tuple(hosted),
+        None if staff is None else tuple(staff),
+    )
+
+
+def _view(
+    plan: Plan,
+    cloud: str,
+    stack: str,
+    positions: WaveIndex,
+    applications: tuple[str, ...] | None,
+) -> PlanView:
+    """A stack's slice with the places of its entries in the whole plan."""
+    hosted, staff = sharing_places(plan, cloud, stack)
+    return PlanView(
+        stack_slice(plan, cloud, stack, positions),
+        slice_indices(plan, cloud, stack, positions),
+        applications,
+        hosted,
+        staff,
+    )

@@ -78,6 +78,8 @@ def context_from(
         values=values,
         indices=view.indices,
         applications=view.applications,
+        hosted_places=view.hosted_places,
+        staff_places=view.staff_places,
     )
     problems = []
     if stack.layer != config.layer:

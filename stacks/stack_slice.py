@@ -16,9 +16,9 @@ What a slice keeps, by the stack's layer:
   API, consumed or published to staff);
 - wave, unsplit or the first part of a split wave (it declares the spoke for every part):
   the wave's workloads and stack entries, its `waves` entry (spoke, parts), its hosted
-  services and staff access; other waves and other stacks' sharing entries as placeholders
-  that keep their places in their lists (error paths) and what the program tests of them (a
-  wave's number, a staff access method);
+  services and staff access; other waves as placeholders that keep their places (a wave's
+  number), other stacks' staff access as one placeholder per method (AWS waves ask whether
+  any is planned through Verified Access) and nothing of other stacks' hosted services;
 - a later part of a split wave: the same, but only its own workloads, stack entry, hosted
   services and staff access in full, and of the whole wave only the distinct summaries of
   what a later part reads of its workloads (the classification and criticality tags the wave
@@ -30,10 +30,10 @@ What a slice keeps, by the stack's layer:
   sharing layer reaches each spoke) and every stack's name and layer.
 
 Everything else (cost, carbon, business case, on-premise summary, schedule, decisions,
-workloads of other waves, prices) is emptied to fixed values. The places of the wave's
-workloads in the whole plan (for error paths) and the cloud's application names (for name
-clashes) are not in the slice: they only appear in error messages, never in a preview, so
-they must not change its key (see plan_slice.PlanView).
+workloads of other waves, prices) is emptied to fixed values. The places of the slice's
+workloads, hosted services and staff access in the whole plan (for error paths) and the
+cloud's application names (for name clashes) are not in the slice: they only appear in error
+messages, never in a preview, so they must not change its key (see plan_slice.PlanView).
 """
 
 from __future__ import annotations
@@ -241,19 +241,14 @@ def _wave_cloud(
         w if w.number == wave else CloudWavePlan(number=w.number, spoke=_NO_NETWORK, stacks=())
         for w in cloud.waves
     )
-    own = next((w for w in cloud.waves if w.number == wave), None)
-    parts = set(own.stacks) if own is not None else set()
     stacks = tuple(
         _stack_name_only(s) if later and s.name != entry.name else s
         for s in cloud.stacks
         if s.layer == "wave" and s.wave == wave
     )
-    mine = {entry.name} if later else {s.name for s in stacks} | parts
+    hosted, staff = _wave_sharing(cloud, entry)
     sharing = CloudSharing(
-        hosted=tuple(
-            h if h.stack in mine else _NO_HOSTED for h in _upto_own(cloud.sharing.hosted, mine)
-        ),
-        staff_access=_staff_upto_own(cloud.sharing.staff_access, mine),
+        hosted=tuple(h for _, h in hosted), staff_access=tuple(a for _, a in staff)
     )
     return base.model_copy(
         update={
@@ -265,7 +260,42 @@ def _wave_cloud(
     )
 
 
-_NO_HOSTED = HostedService(name="x", application="", stack="")
+SharingPlaces = tuple[tuple[int, ...] | None, tuple[int, ...] | None]
+
+
+def sharing_places(plan: Plan, cloud: str, stack: str) -> SharingPlaces:
+    """Places in the whole cloud plan's `sharing.hosted` and `sharing.staff_access` of a wave
+    stack's slice's entries (for error paths; -1 for the per-method placeholders, which no
+    stack owns). None for other layers: their slices keep the lists whole."""
+    found = next((c for c in plan.clouds if c.cloud == cloud), None)
+    entry = None if found is None else next((s for s in found.stacks if s.name == stack), None)
+    if found is None or entry is None or entry.layer != "wave":
+        return None, None
+    hosted, staff = _wave_sharing(found, entry)
+    return tuple(i for i, _ in hosted), tuple(i for i, _ in staff)
+
+
+def _wave_sharing(
+    cloud: CloudPlan, entry: StackPlan
+) -> tuple[list[tuple[int, HostedService]], list[tuple[int, StaffAccess]]]:
+    """(place, entry) of the hosted services and staff access a wave stack reads: those of
+    its own stacks (every part, for an unsplit wave or a first part; itself, for a later
+    part), then one placeholder per method of the others' staff access (AWS waves ask
+    whether any is planned through Verified Access). A cloud of 100,000 servers has
+    thousands of entries and hundreds of wave stacks, so nothing else of them is copied."""
+    if _later_part(cloud, entry):
+        mine = {entry.name}
+    else:
+        own = next((w for w in cloud.waves if w.number == entry.wave), None)
+        mine = {s.name for s in cloud.stacks if s.layer == "wave" and s.wave == entry.wave}
+        mine |= set(own.stacks) if own is not None else set()
+    sharing = cloud.sharing
+    hosted = [(i, h) for i, h in enumerate(sharing.hosted) if h.stack in mine]
+    staff = [(i, a) for i, a in enumerate(sharing.staff_access) if a.stack in mine]
+    methods = sorted({a.method for a in sharing.staff_access if a.stack not in mine})
+    return hosted, staff + [(-1, _staff_method(m)) for m in methods]
+
+
 _NO_COST_UPDATE = {"monthly_cost": _NO_RATES}
 #: the tags of other parts' workloads a later part reads: the wave network's tags take the
 #: most sensitive classification and the highest criticality of the whole wave
@@ -325,33 +355,10 @@ def _summary(key: tuple[str, str, bool], wave: int) -> CloudWorkload:
     )
 
 
-def _upto_own(entries: tuple[HostedService, ...], mine: set[str]) -> tuple[HostedService, ...]:
-    """The entries up to the last of these stacks' own: the places of their own entries are
-    kept (error paths), and nothing after them is read."""
-    last = max((i for i, e in enumerate(entries) if e.stack in mine), default=-1)
-    return entries[: last + 1]
-
-
-def _staff_upto_own(entries: tuple[StaffAccess, ...], mine: set[str]) -> tuple[StaffAccess, ...]:
-    """Staff access as a wave stack reads it: its own entries at their places, the others
-    before them as placeholders, and of those after them only one placeholder per method
-    (AWS waves ask whether any is planned through Verified Access). A cloud of 100,000
-    servers has thousands of entries and hundreds of wave stacks."""
-    last = max((i for i, a in enumerate(entries) if a.stack in mine), default=-1)
-    head = tuple(a if a.stack in mine else _staff_placeholder(a) for a in entries[: last + 1])
-    methods = sorted({a.method for a in entries[last + 1 :]})
-    return head + tuple(_staff_method(m) for m in methods)
-
-
-def _staff_placeholder(access: StaffAccess) -> StaffAccess:
-    """Another stack's staff access: only its method (AWS waves ask whether any is planned
-    through Verified Access)."""
-    return _staff_method(access.method)
-
-
 @lru_cache(maxsize=16)
 def _staff_method(method: StaffMethod) -> StaffAccess:
-    """One placeholder object per method, shared by every slice."""
+    """Others' staff access as a wave slice keeps it: only its method, one object per
+    method shared by every slice."""
     return StaffAccess(application="", stack="", method=method, hostname="", identity="", reason="")
 
 
