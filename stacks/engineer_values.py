@@ -4,6 +4,7 @@ stacks need which, with the README's wording. stacks/config.py holds the preview
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from forcelift.migration.plan.planfile import CloudPlan, CloudWorkload, StackPlan
 
@@ -104,7 +105,19 @@ OPTIONAL_VALUES = (
 
 
 def _stack_workloads(cloud: CloudPlan, stack: StackPlan) -> dict[str, CloudWorkload]:
-    return {w.application: w for w in cloud.workloads if w.stack == stack.name}
+    """The stack's workloads by application, from one index per cloud (generate asks for
+    every stack of a cloud in turn: hundreds of stacks over 100,000 servers' workloads)."""
+    if _BY_STACK.get("cloud") is not cloud:
+        index: dict[str, dict[str, CloudWorkload]] = {}
+        for workload in cloud.workloads:
+            index.setdefault(workload.stack, {})[workload.application] = workload
+        _BY_STACK.clear()
+        _BY_STACK.update(cloud=cloud, index=index)
+    return _BY_STACK["index"].get(stack.name, {})
+
+
+#: the last cloud asked about and its workloads by stack (`_stack_workloads`)
+_BY_STACK: dict[str, Any] = {}
 
 
 def _has_web_app(workload: CloudWorkload | None) -> bool:

@@ -29,8 +29,10 @@ What a slice keeps, by the stack's layer:
 - sharing: the consumed services and the cloud's sharing entries, every wave's parts (the
   sharing layer reaches each spoke) and every stack's name and layer.
 
-Everything else (cost, carbon, business case, on-premise summary, schedule, decisions,
-workloads of other waves, prices) is emptied to fixed values. The places of the slice's
+Of the landing zone plan, no slice keeps the hybrid links (no program reads them) and only
+the landing zone's keeps the SaaS egress allow-list. Everything else (cost, carbon, business
+case, on-premise summary, schedule, decisions, workloads of other waves, prices) is emptied
+to fixed values. The places of the slice's
 workloads, hosted services and staff access in the whole plan (for error paths) and the
 cloud's application names (for name clashes) are not in the slice: they only appear in error
 messages, never in a preview, so they must not change its key (see plan_slice.PlanView).
@@ -209,7 +211,7 @@ def _own_cloud(cloud: CloudPlan, stack: str, positions: WaveIndex | None) -> Clo
         update={
             "region": cloud.region,
             "secondary_region": cloud.secondary_region,
-            "landing_zone": cloud.landing_zone,
+            "landing_zone": _landing_zone(cloud.landing_zone, entry),
         }
     )
     if entry is None:
@@ -225,6 +227,18 @@ def _own_cloud(cloud: CloudPlan, stack: str, positions: WaveIndex | None) -> Clo
         sharing = cloud.sharing.model_copy(update={"not_fronted": ()})
         return base.model_copy(update={"waves": waves, "stacks": stacks, "sharing": sharing})
     return _wave_cloud(cloud, base, entry, positions)
+
+
+def _landing_zone(plan: LandingZonePlan, entry: StackPlan | None) -> LandingZonePlan:
+    """The landing zone plan without what no program reads: the hybrid links (the report's:
+    one per dependency that crosses back on-premise, tens of thousands at 100,000 servers)
+    and, outside the landing-zone stack, the SaaS egress allow-list its firewall takes."""
+    update: dict[str, object] = {
+        "connectivity": plan.connectivity.model_copy(update={"hybrid_links": ()})
+    }
+    if entry is None or entry.layer != "landing-zone":
+        update["saas_egress"] = ()
+    return plan.model_copy(update=update)
 
 
 def _wave_cloud(
