@@ -7,13 +7,11 @@ Exit codes: 0 ok, 1 real findings (guardrails, drift), 2 usage, input or path er
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import functools
 import json
 import os
 import re
-import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -119,7 +117,7 @@ def interrupt_line(exc: KeyboardInterrupt) -> tuple[str, int]:
 @contextmanager
 def cli_edge() -> Iterator[None]:
     """The one place a command's errors become messages and exit codes (see module doc)."""
-    from forcelift.stacks.interrupts import set_reporter, signals_raise
+    from forcelift.stacks.interrupts import hard_exit, set_reporter, signals_raise
 
     def report(exc: KeyboardInterrupt) -> None:
         click.secho(interrupt_line(exc)[0], fg="yellow", err=True)
@@ -137,24 +135,7 @@ def cli_edge() -> Iterator[None]:
         line, code = interrupt_line(exc)
         click.secho(line, fg="yellow", err=True)
         if HARD_EXIT_ON_INTERRUPT:
-            # The workers are stopped and their files removed; the interpreter's own exit
-            # handlers (concurrent.futures wakes its dead pool) would only print tracebacks.
-            # multiprocessing's own finalizers still run: they unlink the pool's semaphores.
-            # The resource tracker is then stopped: at our exit it would report them as
-            # leaked, or warn that they are gone, racing the unlinks it was told of.
-            from multiprocessing import resource_tracker, util
-
-            run_finalizers = getattr(util, "_run_finalizers", None)  # not in typeshed
-            if run_finalizers is not None:
-                run_finalizers(0)
-            tracker = getattr(resource_tracker, "_resource_tracker", None)
-            pid = getattr(tracker, "_pid", None)
-            if isinstance(pid, int):
-                with contextlib.suppress(OSError):
-                    os.kill(pid, signal.SIGKILL)
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(code)
+            hard_exit(code)
         sys.exit(code)
     except OSError as exc:
         click.secho(os_error_line(exc), fg="red", err=True)

@@ -12,7 +12,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from types import FrameType
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -117,3 +117,24 @@ def exit_at_once(progress: Callable[[], str], cleanup: Callable[[], None]) -> It
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+
+
+def hard_exit(code: int) -> None:
+    """Exit now, after an interrupt stopped the workers and removed their files: the
+    interpreter's own exit handlers (concurrent.futures wakes its dead pool) would only print
+    tracebacks. multiprocessing's finalizers still run: they unlink the pool's semaphores.
+    The resource tracker is then stopped: at exit it would report them as leaked, or warn
+    that they are gone, racing the unlinks it was told of."""
+    from multiprocessing import resource_tracker, util
+
+    run_finalizers = getattr(util, "_run_finalizers", None)  # private: not in typeshed
+    if run_finalizers is not None:
+        run_finalizers(0)
+    tracker = getattr(resource_tracker, "_resource_tracker", None)
+    pid = getattr(tracker, "_pid", None)
+    if isinstance(pid, int):
+        with suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

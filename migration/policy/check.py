@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -71,13 +72,10 @@ def check(
     rules: Sequence[Guardrail] = GUARDRAILS,
 ) -> list[Finding]:
     """Findings for every stack; an unexpired matching waiver marks a finding as waived."""
-    today = as_of or dt.date.today()
-    live = [w for w in waivers if w.expires >= today]
     findings = []
     for graph in graphs:
         for rule, violation in evaluate(graph, rules):
             resource = graph.by_urn.get(violation.urn)
-            waiver = next((w for w in live if w.matches(rule.id, violation.urn)), None)
             findings.append(
                 Finding(
                     rule_id=rule.id,
@@ -89,10 +87,24 @@ def check(
                     remediation=rule.remediation,
                     principles=rule.principles,
                     stack=graph.stack,
-                    waiver=waiver,
                 )
             )
-    return findings
+    return apply_waivers(findings, waivers, as_of)
+
+
+def apply_waivers(
+    findings: Iterable[Finding], waivers: Sequence[Waiver], as_of: dt.date | None = None
+) -> list[Finding]:
+    """The findings, each marked with the first unexpired waiver that matches it (if any)."""
+    today = as_of or dt.date.today()
+    live = [w for w in waivers if w.expires >= today]
+    if not live:
+        return list(findings)
+    out = []
+    for finding in findings:
+        waiver = next((w for w in live if w.matches(finding.rule_id, finding.urn)), None)
+        out.append(finding if waiver is None else dataclasses.replace(finding, waiver=waiver))
+    return out
 
 
 def expired_waivers(waivers: Sequence[Waiver], as_of: dt.date) -> list[Waiver]:

@@ -22,6 +22,7 @@ from forcelift.migration.policy.model import Finding, Waiver
 
 if TYPE_CHECKING:
     from forcelift.migration.plan.regional import RegionalPlan
+    from forcelift.migration.policy.findings_cache import CheckedStack
 
 
 @dataclass(frozen=True)
@@ -64,31 +65,52 @@ def iter_previews(
     time (a 100,000-server estate's previews hold hundreds of thousands of resources); a
     later file's stack replaces an earlier one of the same name, as in read_previews.
     `names`: only these stacks (a file named after another stack is not read)."""
-    folder = directory / "preview"
-    if not folder.is_dir():
-        return
-    for file in sorted(folder.glob("*.json")):
-        if names is not None and file.stem not in names and not _holds_stacks(file):
-            continue
-        try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise InputError(
-                f"cannot read preview: {exc}",
-                Location(file=str(file)),
-                hint="re-run `forcelift preview DIR`",
-            ) from exc
-        items = data.get("stacks", [data]) if isinstance(data, dict) else None
-        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            raise InputError(
-                "not a forcelift preview (expected a JSON object per stack)",
-                Location(file=str(file)),
-                hint="re-run `forcelift preview DIR`",
-            )
-        for item in items:
-            name = str(item.get("stack") or file.stem)
+    for file in _preview_files(directory, names):
+        for name, item in _file_items(file, _read_preview(file)):
             if names is None or name in names:
                 yield name, item
+
+
+def _preview_files(directory: Path, names: Container[str] | None) -> list[Path]:
+    folder = directory / "preview"
+    if not folder.is_dir():
+        return []
+    return [
+        file
+        for file in sorted(folder.glob("*.json"))
+        if names is None or file.stem in names or _holds_stacks(file)
+    ]
+
+
+def _read_preview(file: Path) -> bytes:
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        raise _unreadable(file, exc) from exc
+
+
+def _unreadable(file: Path, exc: Exception) -> InputError:
+    return InputError(
+        f"cannot read preview: {exc}",
+        Location(file=str(file)),
+        hint="re-run `forcelift preview DIR`",
+    )
+
+
+def _file_items(file: Path, raw: bytes) -> list[tuple[str, dict[str, Any]]]:
+    """(stack name, preview) of every stack in one preview file (one, or a `stacks:` list)."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except ValueError as exc:
+        raise _unreadable(file, exc) from exc
+    items = data.get("stacks", [data]) if isinstance(data, dict) else None
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise InputError(
+            "not a forcelift preview (expected a JSON object per stack)",
+            Location(file=str(file)),
+            hint="re-run `forcelift preview DIR`",
+        )
+    return [(str(item.get("stack") or file.stem), item) for item in items]
 
 
 def _holds_stacks(file: Path) -> bool:
@@ -125,26 +147,45 @@ def checked_previews(
 ) -> tuple[dict[str, dict[str, Any]], list[Finding]]:
     """The guardrail findings over DIR's previews (as guardrail_findings gives them, in the
     same order) and each preview's digest for the report, reading one preview at a time:
-    only one stack's resources and graph are ever in memory. `names`: only these stacks
-    (one force's, in a regional project)."""
-    from forcelift.migration.policy.check import check, plan_graph, with_facts
-    from forcelift.migration.policy.graph import ResourceGraph
+    only one stack's resources and graph are ever in memory. A preview file checked before
+    with the same bytes, facts and rules is not parsed again (policy/findings_cache.py).
+    `names`: only these stacks (one force's, in a regional project)."""
+    from forcelift.migration.policy.check import apply_waivers, check, plan_graph
+    from forcelift.migration.policy.findings_cache import FindingsCache
     from forcelift.migration.policy.rules.sharing import plan_facts
 
     facts = plan_facts(plan)
     waivers, day = plan_waivers(plan), as_of or plan.as_of
+    cache = FindingsCache(directory / "preview", facts)
     digests: dict[str, dict[str, Any]] = {}
     found: dict[str, list[Finding]] = {}
-    for name, preview in iter_previews(directory, names):
-        graph = ResourceGraph.from_preview(preview)
-        if not graph.stack:
-            graph.stack = name
-        found[name] = check(with_facts([graph], facts), waivers, day)
-        digests[name] = preview_digest(preview)
+    for file in _preview_files(directory, names):
+        raw = _read_preview(file)
+        stacks = cache.get(file, raw)
+        if stacks is None:
+            stacks = [_checked(name, preview, facts) for name, preview in _file_items(file, raw)]
+            cache.put(file, raw, stacks)
+        for stack in stacks:
+            if names is None or stack.name in names:
+                found[stack.name] = apply_waivers(stack.findings, waivers, day)
+                digests[stack.name] = dict(stack.digest)
     findings = [f for name in sorted(found) for f in found[name]]
     if facts is not None:
         findings.extend(check([plan_graph(facts)], waivers, day))
     return digests, findings
+
+
+def _checked(name: str, preview: Mapping[str, Any], facts: dict[str, Any] | None) -> CheckedStack:
+    """One stack's preview checked against the guardrails, before waivers."""
+    from forcelift.migration.policy.check import check, with_facts
+    from forcelift.migration.policy.findings_cache import CheckedStack
+    from forcelift.migration.policy.graph import ResourceGraph
+
+    graph = ResourceGraph.from_preview(preview)
+    if not graph.stack:
+        graph.stack = name
+    findings = check(with_facts([graph], facts))
+    return CheckedStack(name, preview_digest(preview), tuple(findings))
 
 
 def plan_waivers(plan: Plan) -> list[Waiver]:

@@ -244,3 +244,59 @@ def test_streamed_guardrails_give_the_findings_and_rows_of_the_whole_previews(
     rows = finding_rows(expected)
     assert stack_rows(plan, digests, rows) == stack_rows(plan, whole, rows)
     assert any(r.components and r.protected for r in stack_rows(plan, digests, rows))
+
+
+def test_guardrails_reparse_only_the_preview_files_that_changed(
+    tmp_path: Path, plan: Plan, make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second check of the same previews parses none of them and gives the same findings
+    and digests; editing one preview re-checks that file only, and its new finding shows."""
+    import json
+
+    from forcelift.migration.report import inputs
+
+    project = make_project(tmp_path / "p", plan)
+    first = inputs.checked_previews(plan, project)
+    parsed: list[str] = []
+    real = inputs._file_items
+
+    def counting(file: Path, raw: bytes) -> list[tuple[str, dict[str, object]]]:
+        parsed.append(file.name)
+        return real(file, raw)
+
+    monkeypatch.setattr(inputs, "_file_items", counting)
+    assert inputs.checked_previews(plan, project) == first
+    assert parsed == []
+
+    target = sorted((project / "preview").glob("*.json"))[0]
+    data = json.loads(target.read_text(encoding="utf-8"))
+    victim = next(r for r in data["resources"] if r.get("custom", True) and "tags" in r["inputs"])
+    victim["inputs"]["tags"] = {}  # untagged: the tagging guardrail must now fire
+    target.write_text(json.dumps(data), encoding="utf-8")
+    digests, findings = inputs.checked_previews(plan, project)
+    assert parsed == [target.name]
+    assert digests == first[0]
+    new = [f for f in findings if f not in first[1]]
+    assert new and all(f.urn == victim["urn"] for f in new)
+
+
+def test_cached_guardrails_apply_waivers_on_the_day_they_are_read(
+    tmp_path: Path, plan: Plan, make_project: Callable[..., Path]
+) -> None:
+    """The cache holds findings before waivers: a waiver that has expired by the day asked
+    about no longer waives a cached finding, and a corrupt cache entry is only a miss."""
+    import datetime as dt
+
+    from forcelift.migration.policy.findings_cache import CACHE_DIR
+    from forcelift.migration.report.inputs import checked_previews
+
+    project = make_project(tmp_path / "p", plan)
+    _, before = checked_previews(plan, project)
+    assert any(f.waived for f in before)
+    _, after = checked_previews(plan, project, as_of=dt.date(2027, 4, 1))
+    assert not any(f.waived for f in after)
+    assert [f.urn for f in after] == [f.urn for f in before]
+    for entry in (project / "preview" / CACHE_DIR).iterdir():
+        entry.write_text("{not json", encoding="utf-8")
+    assert checked_previews(plan, project) == checked_previews(plan, project)
+    assert checked_previews(plan, project)[1] == before

@@ -95,9 +95,7 @@ def unsupported_os(ctx: Context) -> Verdict | None:
     ]
     if not bad:
         return None
-    names = ", ".join(
-        f"{s.name} ({s.os.label})" for s in bad[:3]
-    )
+    names = ", ".join(f"{s.name} ({s.os.label})" for s in bad[:3])
     return Verdict(
         f"runs on an operating system neither Azure nor AWS offers: {names}",
         decision=Decision.RETAIN,

@@ -33,11 +33,7 @@ def readiness_key(value: str) -> str:
 
 
 def _assessed(ctx: Context, wanted: frozenset[str]) -> list[Server]:
-    return [
-        s
-        for s in ctx.servers
-        if s.assessment is not None and s.assessment.readiness in wanted
-    ]
+    return [s for s in ctx.servers if s.assessment is not None and s.assessment.readiness in wanted]
 
 
 def _said(server: Server, fallback: str) -> str:
