@@ -29,6 +29,7 @@ from pathlib import Path
 import psutil
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+FROZE_AT = [""]  # the line on screen at the start of the longest silence (run_in_terminal)
 SUFFIX = {"native-yaml": "yaml", "rvtools-xlsx": "xlsx"}
 
 
@@ -101,7 +102,8 @@ def run_in_terminal(
     os.close(slave)
     sampler = TreeSampler(proc.pid)
     sampler.start()
-    longest_gap, last = 0.0, time.perf_counter()
+    longest_gap, last, previous = 0.0, time.perf_counter(), b""
+    FROZE_AT[0] = ""
     with log.open("wb") as out:
         while True:
             try:
@@ -111,7 +113,12 @@ def run_in_terminal(
             if not chunk:
                 break
             now = time.perf_counter()
-            longest_gap, last = max(longest_gap, now - last), now
+            if now - last > longest_gap:
+                longest_gap = now - last
+                # what the terminal showed as it froze: the last line drawn before the gap
+                lines = ANSI.sub("", previous.decode(errors="replace")).replace("\r", "\n")
+                FROZE_AT[0] = next((t for t in reversed(lines.split("\n")) if t.strip()), "")
+            last, previous = now, chunk
             out.write(chunk)
             sys.stdout.buffer.write(chunk)
             sys.stdout.buffer.flush()
@@ -239,6 +246,7 @@ def report(args: argparse.Namespace, run: tuple[int, float, TreeSampler, float],
     print(f"  memory over time     {memory}")
     print(f"  processes (max)      {sampler.peak_processes}")
     print(f"  longest silence      {longest_gap:.1f} s (no terminal output: progress froze)")
+    print(f"  silent after         {FROZE_AT[0].strip()[:100]!r}")
     for line in took[-1:] + produced:
         print(f"  {line}")
     print(f"  progress output      {log} ({log.stat().st_size:,} bytes)")
