@@ -102,10 +102,11 @@ def run(
         return
     if not inputs.paths:
         raise click.UsageError("give at least one INVENTORY path (or --evaluate LABELS)")
-    prepared = prepare(inputs)
+    policy = LargeEstatePolicy()
+    with policy.working():
+        prepared = prepare(inputs)
     if not quiet:
         print_problems(prepared.warnings)
-    policy = LargeEstatePolicy()
     policy.loaded()
     with policy.working():
         result = prepared.classifier.classify(prepared.inventory, prepared.pinned)

@@ -3,9 +3,10 @@
 On a 100,000-server estate Python's cyclic garbage collector spends about as long as the
 engines themselves, walking objects that are never part of a cycle (frozen models, tuples,
 floats). The inventory lives for the whole run, so freeze it once it is loaded; planning
-allocates results that also live to the end, so collection can pause while it runs. Neither
-changes any result. This is the process owner's choice (the CLI entry, a benchmark), so
-the core never touches the collector: the pipeline takes it as a `ProcessPolicy`.
+allocates results that also live to the end, so collection pauses while the inventory is
+read, classified and planned. Neither changes any result. This is the process owner's choice
+(the CLI entry, a benchmark), so the core never touches the collector: the pipeline takes it
+as a `ProcessPolicy`.
 """
 
 from __future__ import annotations
@@ -16,8 +17,12 @@ from contextlib import AbstractContextManager, contextmanager
 
 
 def freeze_loaded() -> None:
-    """Move everything alive now (the loaded inventory) out of the collector's sight."""
-    gc.collect()
+    """Move everything alive now (the loaded inventory) out of the collector's sight.
+
+    No full collection first: at 100,000 servers one holds the interpreter for about 2 s
+    (the progress display froze for that long) and finds next to nothing, since the read ran
+    with collection paused and its garbage is freed by reference counting (RSS after the
+    read is 663 MiB either way; read + classify 22 s against 30 s with a collecting read)."""
     gc.freeze()
 
 

@@ -130,7 +130,7 @@ class ProcessPolicy(Protocol):
         """The inventory is read and lives to the end of the run."""
 
     def working(self) -> AbstractContextManager[None]:
-        """Around classifying and planning."""
+        """Around reading, classifying and planning."""
         ...
 
 
@@ -148,7 +148,8 @@ def read_and_classify(
     inputs: Inputs, on_stage: Stage = _no_stage, policy: ProcessPolicy | None = None
 ) -> tuple[Inventory, ClassificationResult, list[Problem]]:
     policy = policy or Untouched()
-    prepared = prepare(inputs, on_stage)
+    with policy.working():
+        prepared = prepare(inputs, on_stage)
     policy.loaded()
     on_stage("classify")
     with policy.working():

@@ -209,7 +209,8 @@ def make_regional_plan(
     base = base or Inputs(paths=())
     member_inputs = _member_inputs(collaboration, base)
     on_stage("read")
-    prepared = [prepare(i) for i in member_inputs]
+    with policy.working():
+        prepared = [prepare(i) for i in member_inputs]
     policy.loaded()
     on_stage("classify")
     with policy.working():

@@ -303,3 +303,41 @@ def test_parts_of_a_wave_have_their_own_slices_and_errors_keep_their_paths(
     assert [w.number for w in one.clouds[aws].waves] == numbers
     # nothing of cost, carbon or decisions
     assert one.workloads == () and one.clouds[aws].cost.waves == ()
+
+
+def test_a_wave_slice_holds_its_own_sharing_entries_at_their_places(sample_plan: Plan) -> None:
+    """A wave slice holds its own stacks' hosted services and staff access and nothing of
+    the others' but one placeholder per staff method; each entry's place in the whole plan
+    (error paths) travels beside it. No slice holds the hybrid links, which no program
+    reads; only the landing zone's holds the SaaS egress list."""
+    from forcelift.stacks.stack_slice import sharing_places
+
+    seen_staff = seen_hosted = 0
+    for cloud in sample_plan.clouds:
+        assert cloud.landing_zone.connectivity.hybrid_links  # the test would prove nothing
+        whole = cloud.sharing
+        for stack in cloud.stacks:
+            piece = stack_slice(sample_plan, cloud.cloud, stack.name)
+            mine = next(c for c in piece.clouds if c.cloud == cloud.cloud)
+            assert mine.landing_zone.connectivity.hybrid_links == ()
+            egress = mine.landing_zone.saas_egress
+            assert egress == (
+                cloud.landing_zone.saas_egress if stack.layer == "landing-zone" else ()
+            )
+            hosted_at, staff_at = sharing_places(sample_plan, cloud.cloud, stack.name)
+            if stack.layer != "wave":
+                assert (hosted_at, staff_at) == (None, None)
+                continue
+            assert hosted_at is not None and staff_at is not None
+            wave = next(w for w in cloud.waves if w.number == stack.wave)
+            owners = {stack.name} if wave.stacks[0] != stack.name else set(wave.stacks)
+            own_hosted = [(i, h) for i, h in enumerate(whole.hosted) if h.stack in owners]
+            assert list(zip(hosted_at, mine.sharing.hosted, strict=True)) == own_hosted
+            placed = list(zip(staff_at, mine.sharing.staff_access, strict=True))
+            own_staff = [(i, a) for i, a in enumerate(whole.staff_access) if a.stack in owners]
+            assert [p for p in placed if p[0] >= 0] == own_staff
+            others = {a.method for a in whole.staff_access if a.stack not in owners}
+            assert sorted(a.method for i, a in placed if i < 0) == sorted(others)
+            seen_staff += len(own_staff)
+            seen_hosted += len(own_hosted)
+    assert seen_staff and seen_hosted  # the sample plan has both, or this proves nothing
