@@ -75,9 +75,7 @@ class StackContext:
 
     def workloads(self) -> list[tuple[int, CloudWorkload]]:
         """(index in the whole plan's cloud, workload) of the workloads this context holds."""
-        workloads = self.cloud.workloads
-        indices = self.indices if self.indices is not None else range(len(workloads))
-        return list(zip(indices, workloads, strict=True))
+        return _placed(self.cloud.workloads, self.indices)
 
     def hosted(self) -> list[tuple[int, HostedService]]:
         """(index in the whole plan's `sharing.hosted`, service) of the entries held here."""

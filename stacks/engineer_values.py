@@ -3,8 +3,8 @@ stacks need which, with the README's wording. stacks/config.py holds the preview
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from forcelift.migration.plan.planfile import CloudPlan, CloudWorkload, StackPlan
 
@@ -104,30 +104,27 @@ OPTIONAL_VALUES = (
 )
 
 
-def _stack_workloads(cloud: CloudPlan, stack: StackPlan) -> dict[str, CloudWorkload]:
-    """The stack's workloads by application, from one index per cloud (generate asks for
-    every stack of a cloud in turn: hundreds of stacks over 100,000 servers' workloads)."""
-    if _BY_STACK.get("cloud") is not cloud:
-        index: dict[str, dict[str, CloudWorkload]] = {}
-        for workload in cloud.workloads:
-            index.setdefault(workload.stack, {})[workload.application] = workload
-        _BY_STACK.clear()
-        _BY_STACK.update(cloud=cloud, index=index)
-    return _BY_STACK["index"].get(stack.name, {})
+ByStack = Mapping[str, Mapping[str, CloudWorkload]]
 
 
-#: the last cloud asked about and its workloads by stack (`_stack_workloads`)
-_BY_STACK: dict[str, Any] = {}
+def workloads_by_stack(cloud: CloudPlan) -> dict[str, dict[str, CloudWorkload]]:
+    """The cloud's workloads by stack, then application: made once per cloud by a caller
+    that asks about every stack (hundreds of stacks over 100,000 servers' workloads)."""
+    index: dict[str, dict[str, CloudWorkload]] = {}
+    for workload in cloud.workloads:
+        index.setdefault(workload.stack, {})[workload.application] = workload
+    return index
 
 
 def _has_web_app(workload: CloudWorkload | None) -> bool:
     return workload is not None and any(p.kind == "web_app" for p in workload.paas)
 
 
-def _azure_wave(cloud: CloudPlan, stack: StackPlan) -> tuple[EngineerValue, ...]:
+def _azure_wave(
+    cloud: CloudPlan, stack: StackPlan, workloads: Mapping[str, CloudWorkload]
+) -> tuple[EngineerValue, ...]:
     """Admin password; the Entra client id when staff reach a web app of the stack through
     Front Door (App Service authentication); the APIM publisher when it hosts an agency API."""
-    workloads = _stack_workloads(cloud, stack)
     sharing = cloud.sharing
     staff = any(
         a.stack == stack.name
@@ -143,10 +140,11 @@ def _azure_wave(cloud: CloudPlan, stack: StackPlan) -> tuple[EngineerValue, ...]
     )
 
 
-def _aws_wave(cloud: CloudPlan, stack: StackPlan) -> tuple[EngineerValue, ...]:
+def _aws_wave(
+    cloud: CloudPlan, stack: StackPlan, workloads: Mapping[str, CloudWorkload]
+) -> tuple[EngineerValue, ...]:
     """The certificate for web apps and for services shared from servers (TLS at the NLB);
     the device trust values when staff reach an application of the stack (its policy)."""
-    workloads = _stack_workloads(cloud, stack)
     sharing = cloud.sharing
     web_apps = any(_has_web_app(w) for w in workloads.values())
     shared_servers = any(
@@ -169,7 +167,9 @@ def _aws_wave(cloud: CloudPlan, stack: StackPlan) -> tuple[EngineerValue, ...]:
     )
 
 
-def engineer_values(cloud: CloudPlan, stack: StackPlan) -> tuple[EngineerValue, ...]:
+def engineer_values(
+    cloud: CloudPlan, stack: StackPlan, by_stack: ByStack | None = None
+) -> tuple[EngineerValue, ...]:
     """What this stack's program asks the engineer for (stacks/*_program.py). A sharing
     stack declares endpoints and DNS only: nothing to set."""
     if stack.layer == "sharing":
@@ -177,7 +177,7 @@ def engineer_values(cloud: CloudPlan, stack: StackPlan) -> tuple[EngineerValue, 
     if cloud.cloud == "azure":
         if stack.layer == "landing-zone":
             return (GATEWAY, VPN_SHARED_KEY)
-        return _azure_wave(cloud, stack)
+        return _azure_wave(cloud, stack, _own(cloud, stack, by_stack))
     if stack.layer == "landing-zone":
         staff = cloud.landing_zone.remote_access == "aws-verified-access" and any(
             a.method == "verified-access" for a in cloud.sharing.staff_access
@@ -188,4 +188,11 @@ def engineer_values(cloud: CloudPlan, stack: StackPlan) -> tuple[EngineerValue, 
             *VPN_TUNNEL_KEYS,
             *((DEVICE_TRUST, DEVICE_TENANT) if staff else ()),
         )
-    return _aws_wave(cloud, stack)
+    return _aws_wave(cloud, stack, _own(cloud, stack, by_stack))
+
+
+def _own(
+    cloud: CloudPlan, stack: StackPlan, by_stack: ByStack | None
+) -> Mapping[str, CloudWorkload]:
+    """The stack's workloads by application (from `by_stack` when the caller made it)."""
+    return (by_stack if by_stack is not None else workloads_by_stack(cloud)).get(stack.name, {})

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from forcelift.migration.clouds import PROVIDER_CONFIG_KEY
 from forcelift.migration.plan.planfile import CloudPlan, Plan, StackPlan
 from forcelift.migration.plan.regional import RegionalPlan
-from forcelift.stacks.engineer_values import EngineerValue, engineer_values
+from forcelift.stacks.engineer_values import EngineerValue, engineer_values, workloads_by_stack
 
 PLAN_FILE = "plan.yaml"
 PLANS_DIR = "plans"  # a regional project's member plans: plans/<force>.yaml
@@ -231,6 +231,7 @@ def _cloud_view(
     name: str, region: str, members: list[tuple[int, Plan, CloudPlan, StackPlan]], regional: bool
 ) -> CloudView:
     ordered = sorted(members, key=lambda m: _order_key(m[3], m[0]))
+    indexed = {id(cloud): workloads_by_stack(cloud) for _, _, cloud, _ in ordered}
     stacks = tuple(
         StackView(
             name=s.name,
@@ -245,7 +246,7 @@ def _cloud_view(
             config=stack_config(
                 cloud, s, member_plan_file(plan.force.slug) if regional else PLAN_FILE
             ),
-            values=engineer_values(cloud, s),
+            values=engineer_values(cloud, s, indexed[id(cloud)]),
             force=plan.force.slug,
             regional=regional,
         )

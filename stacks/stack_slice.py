@@ -32,10 +32,10 @@ What a slice keeps, by the stack's layer:
 Of the landing zone plan, no slice keeps the hybrid links (no program reads them) and only
 the landing zone's keeps the SaaS egress allow-list. Everything else (cost, carbon, business
 case, on-premise summary, schedule, decisions, workloads of other waves, prices) is emptied
-to fixed values. The places of the slice's
-workloads, hosted services and staff access in the whole plan (for error paths) and the
-cloud's application names (for name clashes) are not in the slice: they only appear in error
-messages, never in a preview, so they must not change its key (see plan_slice.PlanView).
+to fixed values. The places of the slice's workloads, hosted services and staff access in
+the whole plan (for error paths) and the cloud's application names (for name clashes) are
+not in the slice: they only appear in error messages, never in a preview, so they must not
+change its key (see plan_slice.PlanView).
 """
 
 from __future__ import annotations
